@@ -1,0 +1,54 @@
+/* Command-line options of collroof (pure parsing, no MPI). */
+#ifndef CR_OPTS_H
+#define CR_OPTS_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include <stdint.h>
+#include "cr_error.h"
+
+#define CR_MAX_LIST 16
+
+typedef enum cr_validate { CR_VALIDATE_OFF, CR_VALIDATE_ONCE, CR_VALIDATE_EVERY } cr_validate_t;
+typedef enum cr_timer_src { CR_TIMER_CLOCK, CR_TIMER_MPI } cr_timer_src_t;
+typedef enum cr_mem_policy {
+    CR_MEM_LOCAL, CR_MEM_INTERLEAVE, CR_MEM_NODE, CR_MEM_DEFAULT
+} cr_mem_policy_t;
+
+typedef struct cr_opts {
+    const char *colls[CR_MAX_LIST];   /* collective names, validated */
+    int ncolls;
+    uint64_t *sizes;                  /* bytes (S), ascending as given; owned */
+    size_t nsizes;
+    const char *dtype;                /* default float */
+    const char *levels[CR_MAX_LIST];  /* world node package numa internode rail auto */
+    int nlevels;
+    int cadence_isolated, cadence_streaming;
+    int stream_calls;                 /* K calls per streaming sample */
+    double precision;                 /* target relative CI half-width (0.01 = 1%) */
+    int min_iters, max_iters;         /* samples per size */
+    double time_limit;                /* seconds per size */
+    int warmup;                       /* iterations discarded per size */
+    cr_validate_t validate;
+    int in_place, nonblocking;
+    cr_timer_src_t timer;
+    char outdir[1024];                /* default collroof-YYYYmmdd-HHMMSS */
+    char run_id[32];                  /* default YYYYmmdd-HHMMSS */
+    int raw;                          /* raw samples in JSONL (default on) */
+    cr_mem_policy_t mem;
+    int mem_node;                     /* for --mem node:N */
+    int cold_cache, huge_pages, probe_memory;
+    int quiet;                        /* no per-measurement table */
+    int help, version;
+} cr_opts_t;
+
+/* Parse argv into *o (defaults first). On a bad option returns CR_ERR_INVAL and
+ * writes one message naming the bad value and what is accepted into err. `now`
+ * (seconds since the epoch) names the default output directory. */
+cr_status_t cr_opts_parse(int argc, char **argv, long now, cr_opts_t *o,
+                          char *err, size_t errlen);
+void cr_opts_free(cr_opts_t *o);
+/* Full --help text, every option with its default and unit. */
+void cr_opts_usage(FILE *fp);
+
+#endif

@@ -1,0 +1,53 @@
+/* One finished measurement: a row of results.csv / a line of results.jsonl.
+ * Plain data, shared by the harness, the writers and collroof-fit's readers. */
+#ifndef CR_RESULT_H
+#define CR_RESULT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CR_NAME_LEN 32
+
+typedef enum cr_stop { CR_STOP_PRECISION, CR_STOP_ITERS, CR_STOP_TIME } cr_stop_t;
+typedef enum cr_valid { CR_VALID_PASS, CR_VALID_FAIL, CR_VALID_SKIPPED } cr_valid_t;
+
+const char *cr_stop_str(cr_stop_t s);
+const char *cr_valid_str(cr_valid_t v);
+/* Return 0 and set *out when name is known, -1 otherwise. */
+int cr_stop_parse(const char *name, cr_stop_t *out);
+int cr_valid_parse(const char *name, cr_valid_t *out);
+
+/* Summary of one sample set; times in µs. */
+typedef struct cr_stats {
+    size_t n;          /* samples */
+    double min, median, ci_lo, ci_hi, mean, p90, p99, max;
+    double stddev;
+    size_t outliers;   /* samples above the Tukey upper fence Q3 + 1.5 IQR */
+} cr_stats_t;
+
+typedef struct cr_result {
+    char run_id[CR_NAME_LEN];
+    char collective[CR_NAME_LEN];
+    char level[CR_NAME_LEN];
+    char cadence[CR_NAME_LEN];   /* isolated | streaming */
+    int ranks;                   /* ranks per group */
+    int nodes;
+    int ppn;                     /* max ranks per node */
+    int groups;                  /* concurrent sub-communicators */
+    uint64_t bytes;              /* S, actual (after rounding) */
+    uint64_t block_bytes;
+    char dtype[CR_NAME_LEN];
+    cr_stop_t stop;
+    cr_stats_t t;                /* µs */
+    double algbw_GBps;           /* bytes / t_median, 1e9 B/s */
+    double busbw_GBps;           /* algbw × F(p) */
+    cr_valid_t valid;
+    /* Columns after the contract's (appended; may grow). */
+    int in_place;
+    int low_resolution;          /* median < 10 × timer resolution */
+    int warmup;                  /* warm-up iterations discarded */
+    int calls_per_sample;        /* 1 isolated, K streaming */
+    char mem[CR_NAME_LEN];       /* buffer placement actually obtained */
+} cr_result_t;
+
+#endif

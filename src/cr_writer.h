@@ -1,0 +1,46 @@
+/* Output formats as ops tables, one file each (csv, jsonl, table). Pure: they
+ * write to a FILE* and flush after every row, so finished rows survive a crash. */
+#ifndef CR_WRITER_H
+#define CR_WRITER_H
+
+#include <jansson.h>
+#include <stdio.h>
+#include "cr_error.h"
+#include "cr_result.h"
+
+typedef struct cr_writer cr_writer_t;
+
+typedef struct cr_writer_ops {
+    const char *name;
+    const char *file;   /* file name in the run directory; NULL = the stream given */
+    /* Header / metadata line. meta may be NULL. */
+    cr_status_t (*begin)(cr_writer_t *w, const json_t *meta);
+    /* One finished measurement; raw = samples in µs in measurement order (may be NULL). */
+    cr_status_t (*row)(cr_writer_t *w, const cr_result_t *r, const double *raw, size_t nraw);
+} cr_writer_ops_t;
+
+struct cr_writer {
+    const cr_writer_ops_t *ops;
+    FILE *fp;
+    int own_fp;         /* fclose on cr_writer_close */
+    int raw;            /* write raw samples (jsonl) */
+    char path[1100];    /* for error messages */
+};
+
+extern const cr_writer_ops_t cr_writer_csv;
+extern const cr_writer_ops_t cr_writer_jsonl;
+extern const cr_writer_ops_t cr_writer_table;
+
+/* Open dir/ops->file (or use fp when ops->file is NULL) and call begin. */
+cr_status_t cr_writer_open(cr_writer_t *w, const cr_writer_ops_t *ops, const char *dir,
+                           FILE *fp, const json_t *meta);
+/* Call row, then flush; an I/O error is reported once with the path. */
+cr_status_t cr_writer_row(cr_writer_t *w, const cr_result_t *r, const double *raw, size_t nraw);
+void cr_writer_close(cr_writer_t *w);
+
+/* The contract columns of results.csv, in order, then the appended ones. */
+extern const char *const cr_csv_columns[];
+/* One result as a JSON object with the CSV column names as keys (new reference). */
+json_t *cr_result_to_json(const cr_result_t *r);
+
+#endif

@@ -1,0 +1,23 @@
+/* CUnit boilerplate shared by the unit tests: suites from arrays, the exit status
+ * is the number of failures (0 = all passed). */
+#ifndef CU_MAIN_H
+#define CU_MAIN_H
+
+#include <CUnit/Basic.h>
+
+static inline int cu_run(CU_SuiteInfo *suites)
+{
+    unsigned fails;
+    if (CU_initialize_registry() != CUE_SUCCESS) return 1;
+    if (CU_register_suites(suites) != CUE_SUCCESS) {
+        CU_cleanup_registry();
+        return 1;
+    }
+    CU_basic_set_mode(CU_BRM_VERBOSE);
+    CU_basic_run_tests();
+    fails = CU_get_number_of_failures() + CU_get_number_of_suites_failed();
+    CU_cleanup_registry();
+    return fails > 255 ? 255 : (int)fails;
+}
+
+#endif

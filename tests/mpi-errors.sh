@@ -1,0 +1,50 @@
+#!/bin/sh
+# Bad input: one clear message from rank 0 naming the bad value, a non-zero exit
+# of every rank within seconds, no MPI abort noise, no half-written files.
+. "$(dirname "$0")/lib.sh"
+T=$(tmpdir)
+trap 'chmod -R u+w "$T" 2>/dev/null; rm -rf "$T"' EXIT
+
+# expect_error NAMED ARGS...: 4 ranks; exit != 0 within 20 s; exactly one error
+# line, naming NAMED; no abort noise.
+expect_error() {
+    named=$1; shift
+    start=$(date +%s)
+    timeout 60 "$MPIEXEC" -np 4 "$COLLROOF" "$@" >"$T/out" 2>"$T/err"
+    rc=$?
+    secs=$(( $(date +%s) - start ))
+    check "'$*': non-zero exit (rc $rc)" test "$rc" -ne 0 -a "$rc" -ne 124
+    check "'$*': done in $secs s" test "$secs" -le 20
+    check "'$*': exactly one error line" test "$(grep -c 'error' "$T/err")" -eq 1
+    check "'$*': the message names '$named'" grep -qF -- "$named" "$T/err"
+    check "'$*': no abort noise" sh -c "! grep -qiE 'MPI_ABORT was invoked|exited on signal|Segmentation' '$T/err'"
+}
+
+expect_error "'nosuch'" -c nosuch
+expect_error "'allreduce,'" -c allreduce,
+expect_error "'0'" -m 0
+expect_error "'64M:8'" -m 64M:8
+expect_error "'8:16:x1'" -m 8:16:x1
+expect_error "'-1'" --precision -1
+expect_error "'quad'" --dtype quad
+expect_error "--dtype char cannot be summed by allreduce" -c allreduce -d char
+expect_error "'moon'" --levels moon
+expect_error "'--frobnicate'" --frobnicate
+expect_error "'maybe'" --validate maybe
+expect_error "--min-iters 50 is larger than --max-iters 10" --min-iters 50 --max-iters 10
+# Unwritable output directory: nothing may be left behind half-written.
+mkdir -p "$T/ro" && chmod 500 "$T/ro"
+if [ "$(id -u)" -eq 0 ]; then RO=/proc/collroof-out; else RO="$T/ro/out"; fi
+expect_error "$RO" -c bcast -m 1K -o "$RO"
+# Sizes that cannot fit in memory are refused before allocating, naming the bytes.
+expect_error "bytes" -c allreduce -d double -m 15G -o "$T/huge"
+check "nothing written for a refused size" test ! -e "$T/huge/results.csv"
+
+# A good run still exits 0, and --help / --version print once.
+timeout 60 "$MPIEXEC" -np 2 "$COLLROOF" --help >"$T/help" 2>&1
+check "--help exits 0" test $? -eq 0
+check "--help printed once" test "$(grep -c '^Usage' "$T/help")" -eq 1
+timeout 60 "$MPIEXEC" -np 2 "$COLLROOF" --version >"$T/ver" 2>&1
+check "--version printed once" test "$(grep -c '^collroof ' "$T/ver")" -eq 1
+
+finish

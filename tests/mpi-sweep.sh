@@ -1,0 +1,78 @@
+#!/bin/sh
+# Integration: sweeps of every collective and datatype on 2 and 4 local ranks,
+# validation on; the CSV and JSONL checked against the file contracts and the
+# bus-bandwidth factors of DESIGN.md, computed here independently.
+. "$(dirname "$0")/lib.sh"
+T=$(tmpdir)
+trap 'rm -rf "$T"' EXIT
+
+CONTRACT="run_id,collective,level,cadence,ranks,nodes,ppn,groups,bytes,block_bytes,dtype,samples,stop,t_min_us,t_median_us,t_ci_lo_us,t_ci_hi_us,t_mean_us,t_p90_us,t_p99_us,t_max_us,algbw_GBps,busbw_GBps,valid"
+QUICK="--min-iters 6 --max-iters 30 --time-limit 0.1 --warmup 1 -q"
+
+# check_csv FILE NP ROWS: contract header, orderings, busbw = algbw × F(p).
+check_csv() {
+    f=$1 np=$2 rows=$3
+    check "$f: header starts with the contract" \
+        sh -c "head -1 '$f' | grep -q '^$CONTRACT'"
+    check "$f: $rows rows" test "$(csv_rows "$f")" -eq "$rows"
+    bad=$(awk -F, -v np="$np" '
+        NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+        {
+            p = $c["ranks"]; coll = $c["collective"]
+            if (p != np) { print "ranks " p " != " np; next }
+            if (!($c["t_min_us"] <= $c["t_median_us"] && $c["t_median_us"] <= $c["t_max_us"])) print "min<=median<=max", NR
+            if (!($c["t_ci_lo_us"] <= $c["t_median_us"] && $c["t_median_us"] <= $c["t_ci_hi_us"])) print "CI brackets median", NR
+            if (!($c["t_median_us"] <= $c["t_p90_us"] && $c["t_p90_us"] <= $c["t_p99_us"] && $c["t_p99_us"] <= $c["t_max_us"])) print "percentiles ordered", NR
+            if ($c["valid"] != "pass") print "valid", NR, $c["valid"]
+            if ($c["samples"] < 6) print "samples", NR
+            F = (coll == "allreduce") ? 2 * (p - 1) / p : (coll == "bcast") ? 1 : (p - 1) / p
+            alg = $c["bytes"] / $c["t_median_us"] * 1e-3
+            if (alg > 0 && (($c["algbw_GBps"] - alg) / alg > 1e-4 || (alg - $c["algbw_GBps"]) / alg > 1e-4)) print "algbw", NR
+            want = $c["algbw_GBps"] * F
+            if (want > 0 && (($c["busbw_GBps"] - want) / want > 1e-4 || (want - $c["busbw_GBps"]) / want > 1e-4)) print "busbw", NR, $c["busbw_GBps"], want
+            blocks = (coll == "allreduce" || coll == "bcast") ? 1 : p
+            if ($c["bytes"] != $c["block_bytes"] * blocks) print "block_bytes", NR
+        }' "$f")
+    check "$f: every row consistent ($bad)" test -z "$bad"
+}
+
+# Every collective × datatype on 2 ranks, sizes not divisible by p or the type.
+for dt in char int32 int64 float double; do
+    colls=allgather,alltoall,bcast
+    n=3
+    [ "$dt" != char ] && colls=allreduce,reduce_scatter,allgather,alltoall,bcast && n=5
+    crun 2 -c $colls -d $dt -m 8,13,1000,64K $QUICK -o "$T/np2-$dt"
+    check "np 2 $dt exits 0" test $? -eq 0
+    check_csv "$T/np2-$dt/results.csv" 2 $((n * 4))
+    check "np 2 $dt JSONL parses" "$top_builddir/tests/jsonl_check" "$T/np2-$dt/results.jsonl" 2 $((n * 4))
+done
+
+# 4 oversubscribed ranks: blocking, in place, nonblocking, streaming, validate every.
+crun 4 -c all -d double -m 4,100,4K,256K $QUICK -o "$T/np4"
+check "np 4 exits 0" test $? -eq 0
+# 4 bytes of double is less than one element: no row for that size
+check_csv "$T/np4/results.csv" 4 15
+check "np 4 JSONL parses" "$top_builddir/tests/jsonl_check" "$T/np4/results.jsonl" 4 15
+crun 4 -c allreduce,allgather,alltoall,reduce_scatter -d int32 -m 4K,64K --in-place --validate every $QUICK -o "$T/inplace"
+check "in place, validate every: exits 0" test $? -eq 0
+check_csv "$T/inplace/results.csv" 4 8
+check "in_place column set" test "$(csv_col "$T/inplace/results.csv" in_place | sort -u)" = 1
+crun 2 -c allreduce,bcast -m 1K,1M --nonblocking --cadence both $QUICK -o "$T/nb"
+check "nonblocking, both cadences: exits 0" test $? -eq 0
+check_csv "$T/nb/results.csv" 2 8
+check "both cadences labelled" test "$(csv_col "$T/nb/results.csv" cadence | sort -u | tr '\n' ' ')" = "isolated streaming "
+check "streaming rows record K calls per sample" \
+    test "$(awk -F, 'NR==1{for(i=1;i<=NF;i++)c[$i]=i;next} $c["cadence"]=="streaming"{print $c["calls_per_sample"]}' "$T/nb/results.csv" | sort -u)" = 8
+
+# --no-raw leaves samples out; default keeps them (jsonl_check counts them).
+crun 2 -c bcast -m 1K $QUICK --no-raw -o "$T/noraw"
+check "--no-raw: no raw_us" sh -c "! grep -q raw_us '$T/noraw/results.jsonl'"
+
+# Stop rules: a tiny iteration cap stops on iters, a tiny time limit on time.
+crun 2 -c bcast -m 1M --min-iters 6 --max-iters 6 --precision 0.0001 -q -o "$T/iters"
+check "stop = iters at the cap" test "$(csv_col "$T/iters/results.csv" stop)" = iters
+check "samples = cap" test "$(csv_col "$T/iters/results.csv" samples)" = 6
+crun 2 -c allreduce -m 8M --min-iters 6 --max-iters 100000 --precision 0.00001 --time-limit 0.3 -q -o "$T/time"
+check "stop = time at the time limit" test "$(csv_col "$T/time/results.csv" stop)" = time
+
+finish

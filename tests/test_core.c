@@ -1,0 +1,418 @@
+/* Unit tests of the pure core: sizes, statistics, options, writers. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cu_main.h"
+#include "cr_opts.h"
+#include "cr_sizes.h"
+#include "cr_stats.h"
+#include "cr_writer.h"
+
+#define NEAR(a, b) CU_ASSERT_DOUBLE_EQUAL((a), (b), 1e-9 * (1 + fabs((double)(b))))
+
+/* ---- sizes ---- */
+
+static const struct {
+    const char *spec;
+    size_t n;
+    uint64_t first, last;
+} good_sizes[] = {
+    {"8:64M", 24, 8, 64u << 20},
+    {"1K:1M:x4", 6, 1024, 1u << 20},
+    {"4K,1M,3M", 3, 4096, 3u << 20},
+    {"1000:1000", 1, 1000, 1000},
+    {"1KB,2KiB,3b", 3, 1024, 3},
+    {"1:100:x10", 3, 1, 100},
+    {"1G", 1, 1u << 30, 1u << 30},
+};
+
+static void test_sizes_good(void)
+{
+    char err[256];
+    for (size_t i = 0; i < sizeof good_sizes / sizeof *good_sizes; i++) {
+        uint64_t *v = NULL;
+        size_t n = 0;
+        CU_ASSERT_EQUAL_FATAL(cr_sizes_parse(good_sizes[i].spec, &v, &n, err, sizeof err), CR_OK);
+        CU_ASSERT_EQUAL(n, good_sizes[i].n);
+        CU_ASSERT_EQUAL(v[0], good_sizes[i].first);
+        CU_ASSERT_EQUAL(v[n - 1], good_sizes[i].last);
+        free(v);
+    }
+}
+
+static void test_sizes_geometric(void)
+{
+    char err[256];
+    uint64_t *v = NULL;
+    size_t n = 0;
+    CU_ASSERT_EQUAL_FATAL(cr_sizes_parse("8:64M", &v, &n, err, sizeof err), CR_OK);
+    for (size_t i = 0; i < n; i++) CU_ASSERT_EQUAL(v[i], (uint64_t)8 << i);
+    free(v);
+}
+
+static const struct {
+    const char *spec, *named;
+} bad_sizes[] = {
+    {"0", "'0'"},          {"-1", "'-1'"},           {"abc", "'abc'"},
+    {"8:", "''"},          {":8", "''"},             {"64M:8", "64M"},
+    {"1X", "'1X'"},        {"8:64M:x1", "8:64M:x1"}, {"4K,,1M", "4K,,1M"},
+    {"", "empty"},         {"1K:1M,2", "1K:1M,2"},   {"2P", "'2P'"},
+    {"4K,", "4K,"},        {"1.5K", "'1.5K'"},       {"8:64M:x0.5", "8:64M:x0.5"},
+};
+
+static void test_sizes_bad(void)
+{
+    for (size_t i = 0; i < sizeof bad_sizes / sizeof *bad_sizes; i++) {
+        char err[256] = "";
+        uint64_t *v = NULL;
+        size_t n = 0;
+        CU_ASSERT_EQUAL(cr_sizes_parse(bad_sizes[i].spec, &v, &n, err, sizeof err), CR_ERR_INVAL);
+        CU_ASSERT_PTR_NOT_NULL(strstr(err, bad_sizes[i].named));
+        if (!strstr(err, bad_sizes[i].named)) printf("\n  spec '%s' gave: %s\n", bad_sizes[i].spec, err);
+    }
+}
+
+static void test_size_format(void)
+{
+    char b[32];
+    CU_ASSERT_STRING_EQUAL(cr_size_format(8, b, sizeof b), "8");
+    CU_ASSERT_STRING_EQUAL(cr_size_format(65536, b, sizeof b), "64K");
+    CU_ASSERT_STRING_EQUAL(cr_size_format(3u << 20, b, sizeof b), "3M");
+    CU_ASSERT_STRING_EQUAL(cr_size_format(1000, b, sizeof b), "1000");
+    CU_ASSERT_STRING_EQUAL(cr_size_format(1536, b, sizeof b), "1536");
+}
+
+/* ---- statistics: hand-computed values ---- */
+
+static const struct {
+    size_t n, lo, hi;
+} ci_ranks[] = {
+    /* lo = floor((n - 1.96 sqrt n)/2), hi = ceil(1 + (n + 1.96 sqrt n)/2), clamped */
+    {6, 1, 6}, {10, 1, 10}, {100, 40, 61}, {1000, 469, 532}, {30, 9, 22},
+};
+
+static void test_median_ci_ranks(void)
+{
+    for (size_t i = 0; i < sizeof ci_ranks / sizeof *ci_ranks; i++) {
+        size_t lo, hi;
+        cr_stats_median_ci_ranks(ci_ranks[i].n, &lo, &hi);
+        CU_ASSERT_EQUAL(lo, ci_ranks[i].lo);
+        CU_ASSERT_EQUAL(hi, ci_ranks[i].hi);
+    }
+}
+
+static void test_percentiles(void)
+{
+    double x[10] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+    NEAR(cr_stats_percentile(x, 10, 50), 5.5);
+    NEAR(cr_stats_percentile(x, 10, 90), 9.1);
+    NEAR(cr_stats_percentile(x, 10, 99), 9.91);
+    NEAR(cr_stats_percentile(x, 10, 25), 3.25);
+    NEAR(cr_stats_percentile(x, 10, 0), 1);
+    NEAR(cr_stats_percentile(x, 10, 100), 10);
+    NEAR(cr_stats_percentile(x, 1, 99), 1);
+}
+
+static void test_summarize(void)
+{
+    /* 1..10 shuffled, plus one straggler at 100: the fence is Q3 + 1.5 IQR = 8.5 + 7.5 = 16. */
+    double x[11] = {7, 100, 3, 10, 1, 9, 2, 8, 5, 4, 6};
+    cr_stats_t st;
+    cr_stats_summarize(x, 11, &st);
+    CU_ASSERT_EQUAL(st.n, 11);
+    NEAR(st.min, 1);
+    NEAR(st.max, 100);
+    NEAR(st.median, 6);
+    NEAR(st.mean, 155.0 / 11);
+    NEAR(st.p90, 10);            /* h = 9 */
+    NEAR(st.p99, 10 + 0.9 * 90); /* h = 9.9 */
+    CU_ASSERT_EQUAL(st.outliers, 1);
+    /* n = 11: lo = floor((11 - 6.5)/2) = 2, hi = ceil(1 + 17.5/2) = 10 */
+    NEAR(st.ci_lo, 2);
+    NEAR(st.ci_hi, 10);
+    CU_ASSERT(st.ci_lo <= st.median && st.median <= st.ci_hi);
+}
+
+static void test_stddev(void)
+{
+    double x[10] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+    cr_stats_t st;
+    cr_stats_summarize(x, 10, &st);
+    NEAR(st.stddev, sqrt(55.0 / 6.0));
+    CU_ASSERT_EQUAL(st.outliers, 0);
+}
+
+static void test_rel_ci(void)
+{
+    double x[100];
+    for (int i = 0; i < 100; i++) x[i] = 10.0;
+    NEAR(cr_stats_rel_ci_halfwidth(x, 100), 0.0);
+    CU_ASSERT(isinf(cr_stats_rel_ci_halfwidth(x, 5)));
+    /* 1..100: ranks 40 and 61 → (61 - 40) / 2 / 50.5 */
+    for (int i = 0; i < 100; i++) x[i] = i + 1;
+    NEAR(cr_stats_rel_ci_halfwidth(x, 100), 10.5 / 50.5);
+}
+
+/* ---- options ---- */
+
+static cr_status_t parse(const char *line, cr_opts_t *o, char *err, size_t len)
+{
+    char buf[512], *argv[32];
+    int argc = 0;
+    snprintf(buf, sizeof buf, "collroof %s", line);
+    for (char *t = strtok(buf, " "); t && argc < 31; t = strtok(NULL, " ")) argv[argc++] = t;
+    argv[argc] = NULL;
+    return cr_opts_parse(argc, argv, 1764979200L, o, err, len);
+}
+
+static void test_opts_defaults(void)
+{
+    cr_opts_t o;
+    char err[512];
+    CU_ASSERT_EQUAL_FATAL(parse("", &o, err, sizeof err), CR_OK);
+    CU_ASSERT_STRING_EQUAL(o.dtype, "float");
+    CU_ASSERT_STRING_EQUAL(o.colls[0], "all");
+    CU_ASSERT_STRING_EQUAL(o.levels[0], "world");
+    CU_ASSERT_EQUAL(o.nsizes, 24);
+    NEAR(o.precision, 0.01);
+    CU_ASSERT_EQUAL(o.validate, CR_VALIDATE_ONCE);
+    CU_ASSERT(o.cadence_isolated && !o.cadence_streaming);
+    CU_ASSERT_STRING_EQUAL(o.outdir, "collroof-20251206-000000");
+    CU_ASSERT_STRING_EQUAL(o.run_id, "20251206-000000");
+    CU_ASSERT_EQUAL(o.raw, 1);
+    cr_opts_free(&o);
+}
+
+static void test_opts_good(void)
+{
+    cr_opts_t o;
+    char err[512];
+    CU_ASSERT_EQUAL_FATAL(parse("-c allreduce,bcast -m 4K,1M -d double --precision 2% --cadence both "
+                                "--validate every --mem node:1 -l auto --no-raw -o /tmp/x --in-place",
+                                &o, err, sizeof err),
+                          CR_OK);
+    CU_ASSERT_EQUAL(o.ncolls, 2);
+    CU_ASSERT_STRING_EQUAL(o.colls[1], "bcast");
+    CU_ASSERT_EQUAL(o.nsizes, 2);
+    CU_ASSERT_STRING_EQUAL(o.dtype, "double");
+    NEAR(o.precision, 0.02);
+    CU_ASSERT(o.cadence_isolated && o.cadence_streaming);
+    CU_ASSERT_EQUAL(o.validate, CR_VALIDATE_EVERY);
+    CU_ASSERT_EQUAL(o.mem, CR_MEM_NODE);
+    CU_ASSERT_EQUAL(o.mem_node, 1);
+    CU_ASSERT_EQUAL(o.raw, 0);
+    CU_ASSERT_EQUAL(o.in_place, 1);
+    CU_ASSERT_STRING_EQUAL(o.outdir, "/tmp/x");
+    cr_opts_free(&o);
+}
+
+static const struct {
+    const char *line, *named;
+} bad_opts[] = {
+    {"--bogus", "--bogus"},
+    {"--precision -0.1", "-0.1"},
+    {"--precision 0", "'0'"},
+    {"--precision abc", "abc"},
+    {"--dtype quad", "quad"},
+    {"--levels world,moon", "moon"},
+    {"--min-iters 10 --max-iters 5", "--min-iters 10"},
+    {"--max-iters 0", "'0'"},
+    {"--mem node:x", "node:x"},
+    {"--mem far", "far"},
+    {"--cadence sometimes", "sometimes"},
+    {"--validate maybe", "maybe"},
+    {"--time-limit -1", "-1"},
+    {"-m 64M:8", "64M"},
+    {"-m 0", "'0'"},
+    {"-c allreduce,", "allreduce,"},
+    {"--timer tsc", "tsc"},
+    {"stray", "stray"},
+    {"--sizes", "--sizes"},
+    {"--stream-calls 0", "'0'"},
+};
+
+static void test_opts_bad(void)
+{
+    for (size_t i = 0; i < sizeof bad_opts / sizeof *bad_opts; i++) {
+        cr_opts_t o;
+        char err[512] = "";
+        CU_ASSERT_EQUAL(parse(bad_opts[i].line, &o, err, sizeof err), CR_ERR_INVAL);
+        CU_ASSERT_PTR_NOT_NULL(strstr(err, bad_opts[i].named));
+        if (!strstr(err, bad_opts[i].named)) printf("\n  '%s' gave: %s\n", bad_opts[i].line, err);
+    }
+}
+
+static void test_usage_lists_every_option(void)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+    static const char *const names[] = {
+        "--collectives", "--sizes", "--dtype", "--levels", "--cadence", "--stream-calls",
+        "--precision", "--min-iters", "--max-iters", "--time-limit", "--warmup", "--validate",
+        "--in-place", "--nonblocking", "--timer", "--output", "--run-id", "--no-raw", "--mem",
+        "--cold-cache", "--huge-pages", "--probe-memory", "--quiet", "--help", "--version", NULL};
+    cr_opts_usage(fp);
+    fclose(fp);
+    for (int i = 0; names[i]; i++) CU_ASSERT_PTR_NOT_NULL(strstr(buf, names[i]));
+    free(buf);
+}
+
+/* ---- writers against golden files ---- */
+
+static void sample_result(cr_result_t *r)
+{
+    memset(r, 0, sizeof *r);
+    strcpy(r->run_id, "golden");
+    strcpy(r->collective, "allreduce");
+    strcpy(r->level, "world");
+    strcpy(r->cadence, "isolated");
+    strcpy(r->dtype, "float");
+    strcpy(r->mem, "numa:0");
+    r->ranks = 4, r->nodes = 2, r->ppn = 2, r->groups = 1;
+    r->bytes = 1048576, r->block_bytes = 1048576;
+    r->stop = CR_STOP_PRECISION;
+    r->t = (cr_stats_t){.n = 120, .min = 100.25, .median = 110.5, .ci_lo = 109, .ci_hi = 112.125,
+                        .mean = 111.75, .p90 = 118, .p99 = 130.5, .max = 150, .stddev = 6.5,
+                        .outliers = 3};
+    r->algbw_GBps = 1048576 / 110.5 * 1e-3;
+    r->busbw_GBps = r->algbw_GBps * 1.5;
+    r->valid = CR_VALID_PASS;
+    r->warmup = 5;
+    r->calls_per_sample = 1;
+}
+
+static void check_golden(const char *name, const char *got)
+{
+    char path[1024], *want = NULL;
+    size_t len = 0;
+    FILE *fp;
+    snprintf(path, sizeof path, "%s/tests/fixtures/golden/%s", CR_SRCDIR, name);
+    if (getenv("CR_UPDATE_GOLDEN")) {
+        fp = fopen(path, "w");
+        CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+        fputs(got, fp);
+        fclose(fp);
+        return;
+    }
+    fp = fopen(path, "r");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+    want = calloc(1, 1 << 16);
+    len = fread(want, 1, (1 << 16) - 1, fp);
+    fclose(fp);
+    want[len] = '\0';
+    CU_ASSERT_STRING_EQUAL(got, want);
+    free(want);
+}
+
+static char *write_with(const cr_writer_ops_t *ops, int raw)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+    cr_writer_t w = {.raw = raw};
+    cr_result_t r;
+    double samples[3] = {110.5, 109, 112.125};
+    json_t *meta = json_pack("{s:s,s:i}", "tool", "collroof", "ranks", 4);
+    sample_result(&r);
+    CU_ASSERT_EQUAL(cr_writer_open(&w, ops, NULL, fp, meta), CR_OK);
+    CU_ASSERT_EQUAL(cr_writer_row(&w, &r, samples, 3), CR_OK);
+    cr_writer_close(&w);
+    fclose(fp);
+    json_decref(meta);
+    return buf;
+}
+
+static void test_csv_contract_header(void)
+{
+    static const char contract[] =
+        "run_id,collective,level,cadence,ranks,nodes,ppn,groups,bytes,block_bytes,dtype,samples,"
+        "stop,t_min_us,t_median_us,t_ci_lo_us,t_ci_hi_us,t_mean_us,t_p90_us,t_p99_us,t_max_us,"
+        "algbw_GBps,busbw_GBps,valid";
+    char *csv = write_with(&(cr_writer_ops_t){.name = "csv", .begin = cr_writer_csv.begin,
+                                              .row = cr_writer_csv.row}, 1);
+    CU_ASSERT_EQUAL(strncmp(csv, contract, strlen(contract)), 0);
+    CU_ASSERT(csv[strlen(contract)] == ',' || csv[strlen(contract)] == '\n');
+    free(csv);
+}
+
+static void test_csv_golden(void)
+{
+    char *csv = write_with(&(cr_writer_ops_t){.name = "csv", .begin = cr_writer_csv.begin,
+                                              .row = cr_writer_csv.row}, 1);
+    check_golden("results.csv", csv);
+    free(csv);
+}
+
+static void test_jsonl_golden(void)
+{
+    cr_writer_ops_t ops = {.name = "jsonl", .begin = cr_writer_jsonl.begin, .row = cr_writer_jsonl.row};
+    char *out = write_with(&ops, 1), *nl;
+    json_error_t e;
+    json_t *line2;
+    check_golden("results.jsonl", out);
+    /* Every line parses; line 2 has the CSV names and the raw samples in order. */
+    nl = strchr(out, '\n');
+    CU_ASSERT_PTR_NOT_NULL_FATAL(nl);
+    line2 = json_loads(nl + 1, JSON_DISABLE_EOF_CHECK, &e);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(line2);
+    for (int i = 0; cr_csv_columns[i]; i++)
+        CU_ASSERT_PTR_NOT_NULL(json_object_get(line2, cr_csv_columns[i]));
+    CU_ASSERT_EQUAL(json_array_size(json_object_get(line2, "raw_us")), 3);
+    CU_ASSERT_DOUBLE_EQUAL(json_real_value(json_array_get(json_object_get(line2, "raw_us"), 1)), 109, 0);
+    json_decref(line2);
+    free(out);
+    out = write_with(&ops, 0);
+    CU_ASSERT_PTR_NULL(strstr(out, "raw_us"));
+    free(out);
+}
+
+static void test_writer_unwritable(void)
+{
+    cr_writer_t w = {0};
+    cr_log_quiet(1);
+    CU_ASSERT_EQUAL(cr_writer_open(&w, &cr_writer_csv, "/nonexistent/dir", NULL, NULL), CR_ERR_IO);
+    cr_log_quiet(0);
+    CU_ASSERT_PTR_NULL(w.fp);
+}
+
+static CU_TestInfo sizes_tests[] = {
+    {"good specs", test_sizes_good},
+    {"8:64M doubles", test_sizes_geometric},
+    {"bad specs name the value", test_sizes_bad},
+    {"format", test_size_format},
+    CU_TEST_INFO_NULL,
+};
+static CU_TestInfo stats_tests[] = {
+    {"median CI ranks", test_median_ci_ranks},
+    {"percentiles (linear interpolation)", test_percentiles},
+    {"summary with a straggler", test_summarize},
+    {"stddev, no outliers", test_stddev},
+    {"relative CI half-width", test_rel_ci},
+    CU_TEST_INFO_NULL,
+};
+static CU_TestInfo opts_tests[] = {
+    {"defaults", test_opts_defaults},
+    {"good options", test_opts_good},
+    {"bad options name the value", test_opts_bad},
+    {"--help lists every option", test_usage_lists_every_option},
+    CU_TEST_INFO_NULL,
+};
+static CU_TestInfo writer_tests[] = {
+    {"csv header is the contract", test_csv_contract_header},
+    {"csv golden", test_csv_golden},
+    {"jsonl golden and parse", test_jsonl_golden},
+    {"unwritable directory", test_writer_unwritable},
+    CU_TEST_INFO_NULL,
+};
+static CU_SuiteInfo suites[] = {
+    {"sizes", NULL, NULL, NULL, NULL, sizes_tests},
+    {"stats", NULL, NULL, NULL, NULL, stats_tests},
+    {"options", NULL, NULL, NULL, NULL, opts_tests},
+    {"writers", NULL, NULL, NULL, NULL, writer_tests},
+    CU_SUITE_INFO_NULL,
+};
+
+int main(void) { return cu_run(suites); }
