@@ -1,0 +1,66 @@
+/* allgather: every rank ends with all ranks' blocks, block r at offset r·block.
+ * S = the per-rank gathered output (p blocks of block_count elements); F(p) = (p−1)/p,
+ * 0 for p = 1. Block of rank r: v(r, −1, i). In place, the own block already sits
+ * at rank·block in rbuf. */
+#include "cr_coll.h"
+#include "pattern.h"
+
+static int cr_allgather_s_blocks(int p) { return p; }
+
+static void cr_allgather_buf_bytes(size_t block_count, int p, size_t dsize, int in_place,
+                                   size_t *sbytes, size_t *rbytes)
+{
+    *sbytes = in_place ? 0 : block_count * dsize;
+    *rbytes = (size_t)p * block_count * dsize;
+}
+
+static void cr_allgather_fill(const cr_coll_buf_t *b)
+{
+    size_t n = b->block_count;
+    cr_pattern_poison(b->dtype, b->rbuf, (size_t)b->size * n);
+    if (b->in_place)
+        cr_pattern_fill(b->dtype, cr_pattern_block(b->dtype, b->rbuf, n, (size_t)b->rank), n,
+                        b->rank, -1);
+    else
+        cr_pattern_fill(b->dtype, b->sbuf, n, b->rank, -1);
+}
+
+static int cr_allgather_run(const cr_coll_buf_t *b)
+{
+    int n = (int)b->block_count;
+    return MPI_Allgather(b->in_place ? MPI_IN_PLACE : b->sbuf, n, b->mpi_type,
+                         b->rbuf, n, b->mpi_type, b->comm);
+}
+
+static int cr_allgather_irun(const cr_coll_buf_t *b, MPI_Request *req)
+{
+    int n = (int)b->block_count;
+    return MPI_Iallgather(b->in_place ? MPI_IN_PLACE : b->sbuf, n, b->mpi_type,
+                          b->rbuf, n, b->mpi_type, b->comm, req);
+}
+
+static size_t cr_allgather_check(const cr_coll_buf_t *b)
+{
+    size_t n = b->block_count, bad = 0;
+    for (int src = 0; src < b->size; src++)
+        bad += cr_pattern_check(b->dtype, cr_pattern_block(b->dtype, b->rbuf, n, (size_t)src),
+                                n, src, -1);
+    return bad;
+}
+
+static double cr_allgather_bus_factor(int p) { return p > 0 ? (double)(p - 1) / p : 0.0; }
+
+const cr_coll_ops_t cr_coll_allgather = {
+    .name = "allgather",
+    .reduction = 0,
+    .has_in_place = 1,
+    .pairwise = 0,
+    .s_blocks = cr_allgather_s_blocks,
+    .buf_bytes = cr_allgather_buf_bytes,
+    .fill = cr_allgather_fill,
+    .run = cr_allgather_run,
+    .irun = cr_allgather_irun,
+    .check = cr_allgather_check,
+    .bus_factor = cr_allgather_bus_factor,
+    .time_divisor = 1,
+};

@@ -1,0 +1,66 @@
+/* alltoall: block d of rank s's send buffer lands as block s of rank d's receive buffer.
+ * S = the per-rank send buffer (p blocks of block_count elements, one per peer);
+ * F(p) = (p−1)/p, 0 for p = 1. Block from s to d: v(s, d, i). In place, the whole
+ * rbuf is the send data and is overwritten by the result. */
+#include "cr_coll.h"
+#include "pattern.h"
+
+static int cr_alltoall_s_blocks(int p) { return p; }
+
+static void cr_alltoall_buf_bytes(size_t block_count, int p, size_t dsize, int in_place,
+                                  size_t *sbytes, size_t *rbytes)
+{
+    *sbytes = in_place ? 0 : (size_t)p * block_count * dsize;
+    *rbytes = (size_t)p * block_count * dsize;
+}
+
+static void cr_alltoall_fill(const cr_coll_buf_t *b)
+{
+    size_t n = b->block_count;
+    void *send = b->in_place ? b->rbuf : b->sbuf;
+    for (int dst = 0; dst < b->size; dst++)
+        cr_pattern_fill(b->dtype, cr_pattern_block(b->dtype, send, n, (size_t)dst), n,
+                        b->rank, dst);
+    if (!b->in_place) cr_pattern_poison(b->dtype, b->rbuf, (size_t)b->size * n);
+}
+
+/* MPI-3.1: with MPI_IN_PLACE the send count and type are ignored. */
+static int cr_alltoall_run(const cr_coll_buf_t *b)
+{
+    int n = (int)b->block_count;
+    return MPI_Alltoall(b->in_place ? MPI_IN_PLACE : b->sbuf, n, b->mpi_type,
+                        b->rbuf, n, b->mpi_type, b->comm);
+}
+
+static int cr_alltoall_irun(const cr_coll_buf_t *b, MPI_Request *req)
+{
+    int n = (int)b->block_count;
+    return MPI_Ialltoall(b->in_place ? MPI_IN_PLACE : b->sbuf, n, b->mpi_type,
+                         b->rbuf, n, b->mpi_type, b->comm, req);
+}
+
+static size_t cr_alltoall_check(const cr_coll_buf_t *b)
+{
+    size_t n = b->block_count, bad = 0;
+    for (int src = 0; src < b->size; src++)
+        bad += cr_pattern_check(b->dtype, cr_pattern_block(b->dtype, b->rbuf, n, (size_t)src),
+                                n, src, b->rank);
+    return bad;
+}
+
+static double cr_alltoall_bus_factor(int p) { return p > 0 ? (double)(p - 1) / p : 0.0; }
+
+const cr_coll_ops_t cr_coll_alltoall = {
+    .name = "alltoall",
+    .reduction = 0,
+    .has_in_place = 1,
+    .pairwise = 0,
+    .s_blocks = cr_alltoall_s_blocks,
+    .buf_bytes = cr_alltoall_buf_bytes,
+    .fill = cr_alltoall_fill,
+    .run = cr_alltoall_run,
+    .irun = cr_alltoall_irun,
+    .check = cr_alltoall_check,
+    .bus_factor = cr_alltoall_bus_factor,
+    .time_divisor = 1,
+};

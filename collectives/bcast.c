@@ -1,0 +1,57 @@
+/* bcast from rank 0: every rank ends with the root's buffer (rbuf on every rank,
+ * the root sends from it; no sbuf, no in-place variant). S = the buffer (one block);
+ * F(p) = 1. Root data: v(0, −1, i). */
+#include "cr_coll.h"
+#include "pattern.h"
+
+#define CR_BCAST_ROOT 0
+
+static int cr_bcast_s_blocks(int p) { (void)p; return 1; }
+
+static void cr_bcast_buf_bytes(size_t block_count, int p, size_t dsize, int in_place,
+                               size_t *sbytes, size_t *rbytes)
+{
+    (void)p; (void)in_place;
+    *sbytes = 0;
+    *rbytes = block_count * dsize;
+}
+
+static void cr_bcast_fill(const cr_coll_buf_t *b)
+{
+    if (b->rank == CR_BCAST_ROOT)
+        cr_pattern_fill(b->dtype, b->rbuf, b->block_count, CR_BCAST_ROOT, -1);
+    else
+        cr_pattern_poison(b->dtype, b->rbuf, b->block_count);
+}
+
+static int cr_bcast_run(const cr_coll_buf_t *b)
+{
+    return MPI_Bcast(b->rbuf, (int)b->block_count, b->mpi_type, CR_BCAST_ROOT, b->comm);
+}
+
+static int cr_bcast_irun(const cr_coll_buf_t *b, MPI_Request *req)
+{
+    return MPI_Ibcast(b->rbuf, (int)b->block_count, b->mpi_type, CR_BCAST_ROOT, b->comm, req);
+}
+
+static size_t cr_bcast_check(const cr_coll_buf_t *b)
+{
+    return cr_pattern_check(b->dtype, b->rbuf, b->block_count, CR_BCAST_ROOT, -1);
+}
+
+static double cr_bcast_bus_factor(int p) { (void)p; return 1.0; }
+
+const cr_coll_ops_t cr_coll_bcast = {
+    .name = "bcast",
+    .reduction = 0,
+    .has_in_place = 0,
+    .pairwise = 0,
+    .s_blocks = cr_bcast_s_blocks,
+    .buf_bytes = cr_bcast_buf_bytes,
+    .fill = cr_bcast_fill,
+    .run = cr_bcast_run,
+    .irun = cr_bcast_irun,
+    .check = cr_bcast_check,
+    .bus_factor = cr_bcast_bus_factor,
+    .time_divisor = 1,
+};

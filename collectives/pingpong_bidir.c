@@ -1,0 +1,59 @@
+/* pingpong_bidir: ranks 0 and 1 of the (pairwise) communicator exchange S bytes at
+ * once (MPI_Sendrecv); other ranks take no part. One call = one exchange, t = its
+ * time; algbw = S/t is the rate per direction, and F = 2 makes busbw = 2·S/t the
+ * bidirectional bandwidth (OSU osu_bibw convention). Rank r sends v(r, peer, i).
+ * No nonblocking variant (MPI_Isendrecv is MPI-4). */
+#include "cr_coll.h"
+#include "pattern.h"
+
+#define CR_PINGPONG_BIDIR_TAG 0x6371 /* fixed tag of both messages */
+
+static int cr_pingpong_bidir_s_blocks(int p) { (void)p; return 1; }
+
+static void cr_pingpong_bidir_buf_bytes(size_t block_count, int p, size_t dsize, int in_place,
+                                        size_t *sbytes, size_t *rbytes)
+{
+    (void)p; (void)in_place;
+    *sbytes = block_count * dsize;
+    *rbytes = block_count * dsize;
+}
+
+static void cr_pingpong_bidir_fill(const cr_coll_buf_t *b)
+{
+    if (b->rank <= 1) cr_pattern_fill(b->dtype, b->sbuf, b->block_count, b->rank, 1 - b->rank);
+    else cr_pattern_poison(b->dtype, b->sbuf, b->block_count);
+    cr_pattern_poison(b->dtype, b->rbuf, b->block_count);
+}
+
+static int cr_pingpong_bidir_run(const cr_coll_buf_t *b)
+{
+    int n = (int)b->block_count;
+    if (b->size < 2) return MPI_ERR_COMM;
+    if (b->rank > 1) return MPI_SUCCESS;
+    return MPI_Sendrecv(b->sbuf, n, b->mpi_type, 1 - b->rank, CR_PINGPONG_BIDIR_TAG,
+                        b->rbuf, n, b->mpi_type, 1 - b->rank, CR_PINGPONG_BIDIR_TAG,
+                        b->comm, MPI_STATUS_IGNORE);
+}
+
+static size_t cr_pingpong_bidir_check(const cr_coll_buf_t *b)
+{
+    if (b->rank > 1) return 0;
+    return cr_pattern_check(b->dtype, b->rbuf, b->block_count, 1 - b->rank, b->rank);
+}
+
+static double cr_pingpong_bidir_bus_factor(int p) { (void)p; return 2.0; }
+
+const cr_coll_ops_t cr_coll_pingpong_bidir = {
+    .name = "pingpong_bidir",
+    .reduction = 0,
+    .has_in_place = 0,
+    .pairwise = 1,
+    .s_blocks = cr_pingpong_bidir_s_blocks,
+    .buf_bytes = cr_pingpong_bidir_buf_bytes,
+    .fill = cr_pingpong_bidir_fill,
+    .run = cr_pingpong_bidir_run,
+    .irun = NULL,
+    .check = cr_pingpong_bidir_check,
+    .bus_factor = cr_pingpong_bidir_bus_factor,
+    .time_divisor = 1,
+};

@@ -1,0 +1,453 @@
+/* Unit tests of the datatype layer, the fill pattern and the collective plug-ins,
+ * without MPI: p ranks are simulated in one process by computing what MPI would
+ * deliver, and each plug-in's check must accept that and reject a corrupted copy. */
+#include <CUnit/Basic.h>
+#include <float.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cr_coll.h"
+#include "cu_main.h"
+#include "cr_dtype.h"
+#include "pattern.h"
+
+/* ---- datatypes ---------------------------------------------------------- */
+
+static void test_dtype_table(void)
+{
+    static const struct { const char *name; size_t size; int reducible; } want[] = {
+        { "char", 1, 0 }, { "int32", 4, 1 }, { "int64", 8, 1 }, { "float", 4, 1 }, { "double", 8, 1 },
+    };
+    size_t n = 0;
+    while (cr_dtypes[n]) n++;
+    CU_ASSERT_EQUAL(n, sizeof want / sizeof want[0]);
+    for (size_t k = 0; k < sizeof want / sizeof want[0]; k++) {
+        const cr_dtype_t *dt = cr_dtype_find(want[k].name);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(dt);
+        CU_ASSERT_EQUAL(dt->size, want[k].size);
+        CU_ASSERT_EQUAL(dt->reducible, want[k].reducible);
+        CU_ASSERT_EQUAL(dt->eps == 0.0, dt->kind == CR_DT_INT);
+    }
+    CU_ASSERT_PTR_NULL(cr_dtype_find("int16"));
+    CU_ASSERT_PTR_NULL(cr_dtype_find(NULL));
+    CU_ASSERT(cr_dtype_mpi(cr_dtype_find("char")) == MPI_SIGNED_CHAR);
+    CU_ASSERT(cr_dtype_mpi(cr_dtype_find("int32")) == MPI_INT32_T);
+    CU_ASSERT(cr_dtype_mpi(cr_dtype_find("int64")) == MPI_INT64_T);
+    CU_ASSERT(cr_dtype_mpi(cr_dtype_find("float")) == MPI_FLOAT);
+    CU_ASSERT(cr_dtype_mpi(cr_dtype_find("double")) == MPI_DOUBLE);
+}
+
+static void test_dtype_store_load(void)
+{
+    double buf[4];
+    for (const cr_dtype_t *const *d = cr_dtypes; *d; d++)
+        for (long v = -127; v <= 127; v++) {
+            cr_dtype_store(*d, buf, 3, v);
+            CU_ASSERT_EQUAL(cr_dtype_load(*d, buf, 3), (double)v);
+        }
+}
+
+static void test_dtype_tolerance(void)
+{
+    const cr_dtype_t *f = cr_dtype_find("float"), *d = cr_dtype_find("double");
+    CU_ASSERT_EQUAL(cr_dtype_sum_tolerance(cr_dtype_find("int32"), 1000, 1e4), 0.0);
+    CU_ASSERT_EQUAL(cr_dtype_sum_tolerance(cr_dtype_find("int64"), 1000, 1e4), 0.0);
+    CU_ASSERT(cr_dtype_sum_tolerance(f, 1, 1.0) > 0.0);          /* one ulp */
+    CU_ASSERT_DOUBLE_EQUAL(cr_dtype_sum_tolerance(f, 1, 1.0), FLT_EPSILON, 0.0);
+    CU_ASSERT_DOUBLE_EQUAL(cr_dtype_sum_tolerance(d, 1, 1.0), DBL_EPSILON, 0.0);
+    CU_ASSERT(cr_dtype_sum_tolerance(f, 10, 100.0) < cr_dtype_sum_tolerance(f, 100, 100.0));
+    CU_ASSERT(cr_dtype_sum_tolerance(f, 100, 100.0) < cr_dtype_sum_tolerance(f, 100, 1000.0));
+    CU_ASSERT(cr_dtype_sum_tolerance(d, 100, 100.0) < cr_dtype_sum_tolerance(f, 100, 100.0));
+    CU_ASSERT_DOUBLE_EQUAL(cr_dtype_sum_tolerance(f, 3, 8.0),
+                           2 * (FLT_EPSILON / 2) * 8.0 + 8.0 * FLT_EPSILON, 1e-20);
+}
+
+/* A floating sum of the pattern over p = 1000 sources, added in a shuffled order in
+ * the type's own precision, passes; one unit off fails. */
+static void test_dtype_float_sum_shuffled(void)
+{
+    enum { P = 1000, N = 62 };
+    int order[P];
+    for (int k = 0; k < P; k++) order[k] = k;
+    srand(12345);
+    for (int k = P - 1; k > 0; k--) {
+        int j = rand() % (k + 1), t = order[k];
+        order[k] = order[j];
+        order[j] = t;
+    }
+    for (int which = 0; which < 2; which++) {
+        const cr_dtype_t *dt = cr_dtype_find(which ? "double" : "float");
+        double buf[N];
+        for (size_t i = 0; i < N; i++) {
+            float sf = 0.0f;
+            double sd = 0.0;
+            for (int k = 0; k < P; k++) {
+                sf += (float)cr_pattern_value(order[k], 5, i);
+                sd += (double)cr_pattern_value(order[k], 5, i);
+            }
+            if (which) ((double *)buf)[i] = sd;
+            else ((float *)buf)[i] = sf;
+        }
+        CU_ASSERT_EQUAL(cr_pattern_check_sum(dt, buf, N, P, 5), 0);
+        CU_ASSERT(cr_pattern_check_sum(dt, buf, N, P, 4) > 0); /* wrong destination */
+        double v = cr_dtype_load(dt, buf, 40);
+        if (which) ((double *)buf)[40] = v + 1.0;
+        else ((float *)buf)[40] = (float)(v + 1.0);
+        CU_ASSERT_EQUAL(cr_pattern_check_sum(dt, buf, N, P, 5), 1);
+    }
+}
+
+/* ---- the pattern -------------------------------------------------------- */
+
+static void test_pattern_values(void)
+{
+    size_t zeros = 0, total = 0;
+    for (int src = 0; src < 100; src++)
+        for (int dst = -1; dst < 40; dst++)
+            for (size_t i = 0; i < 70; i++) {
+                long v = cr_pattern_value(src, dst, i);
+                CU_ASSERT(v >= -15 && v <= 15);
+                CU_ASSERT(v != cr_pattern_value(src, dst, i + 1)); /* off by one */
+                zeros += v == 0;
+                total++;
+            }
+    CU_ASSERT(zeros * 20 < total);
+    for (int a = 0; a < 31; a++)
+        for (int b = 0; b < 31; b++) {
+            if (a == b) continue;
+            for (size_t i = 0; i < 31; i++) {
+                CU_ASSERT(cr_pattern_value(a, 2, i) != cr_pattern_value(b, 2, i)); /* wrong rank */
+                CU_ASSERT(cr_pattern_value(2, a, i) != cr_pattern_value(2, b, i)); /* wrong dst */
+            }
+        }
+    size_t same = 0;
+    for (size_t i = 0; i < 62; i++) same += cr_pattern_value(0, -1, i) == cr_pattern_value(31, -1, i);
+    CU_ASSERT(same <= 2);
+}
+
+static void test_pattern_detects(void)
+{
+    const cr_dtype_t *dt = cr_dtype_find("int32");
+    enum { P = 4, N = 9 };
+    int32_t buf[P * N], tmp[N];
+    for (int s = 0; s < P; s++) cr_pattern_fill(dt, buf + s * N, N, s, -1);
+    for (int s = 0; s < P; s++) CU_ASSERT_EQUAL(cr_pattern_check(dt, buf + s * N, N, s, -1), 0);
+    memcpy(tmp, buf + N, sizeof tmp); /* swap blocks 1 and 2 */
+    memcpy(buf + N, buf + 2 * N, sizeof tmp);
+    memcpy(buf + 2 * N, tmp, sizeof tmp);
+    CU_ASSERT_EQUAL(cr_pattern_check(dt, buf + N, N, 1, -1), N);
+    CU_ASSERT_EQUAL(cr_pattern_check(dt, buf + 2 * N, N, 2, -1), N);
+    /* block 3 read one element late */
+    CU_ASSERT_EQUAL(cr_pattern_check(dt, buf + 3 * N - 1, N, 3, -1), N);
+    CU_ASSERT_EQUAL(cr_pattern_check(dt, buf + 2, N - 2, 0, -1), N - 2);
+    cr_pattern_poison(dt, buf, N);
+    CU_ASSERT_EQUAL(cr_pattern_check(dt, buf, N, 0, -1), N);
+    CU_ASSERT_EQUAL(cr_pattern_check_sum(dt, buf, N, 1, -1), N);
+}
+
+/* ---- the plug-ins ------------------------------------------------------- */
+
+static double f_zero_ring2(int p) { return 2.0 * (p - 1) / p; }
+static double f_ring(int p) { return (double)(p - 1) / p; }
+static double f_one(int p) { (void)p; return 1.0; }
+static double f_two(int p) { (void)p; return 2.0; }
+static int b_one(int p) { (void)p; return 1; }
+static int b_p(int p) { return p; }
+
+/* What DESIGN.md's table says, per collective. */
+static const struct cr_coll_want {
+    const char *name;
+    double (*factor)(int p);
+    int (*blocks)(int p);
+    int reduction, in_place, pairwise;
+    double divisor;
+} want[] = {
+    { "allreduce", f_zero_ring2, b_one, 1, 1, 0, 1 },
+    { "allgather", f_ring, b_p, 0, 1, 0, 1 },
+    { "alltoall", f_ring, b_p, 0, 1, 0, 1 },
+    { "reduce_scatter", f_ring, b_p, 1, 1, 0, 1 },
+    { "bcast", f_one, b_one, 0, 0, 0, 1 },
+    { "pingpong", f_one, b_one, 0, 0, 1, 2 },
+    { "pingpong_bidir", f_two, b_one, 0, 0, 1, 1 },
+};
+#define NWANT (sizeof want / sizeof want[0])
+
+static void test_coll_registry(void)
+{
+    size_t n = 0;
+    for (; cr_coll_registry[n]; n++) {
+        const cr_coll_ops_t *o = cr_coll_registry[n];
+        CU_ASSERT_PTR_NOT_NULL(o->s_blocks && o->buf_bytes && o->fill && o->run && o->check &&
+                               o->bus_factor ? o : NULL);
+        CU_ASSERT_PTR_EQUAL(cr_coll_find(o->name), o);
+    }
+    CU_ASSERT_EQUAL(n, NWANT);
+    for (size_t k = 0; k < NWANT; k++) {
+        const cr_coll_ops_t *o = cr_coll_find(want[k].name);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+        CU_ASSERT_EQUAL(o->reduction, want[k].reduction);
+        CU_ASSERT_EQUAL(o->has_in_place, want[k].in_place);
+        CU_ASSERT_EQUAL(o->pairwise, want[k].pairwise);
+        CU_ASSERT_EQUAL(o->time_divisor, want[k].divisor);
+        CU_ASSERT_EQUAL(o->irun == NULL, want[k].pairwise);
+    }
+    CU_ASSERT_PTR_NULL(cr_coll_find("reduce"));
+    CU_ASSERT_PTR_NULL(cr_coll_find(NULL));
+}
+
+static void test_coll_bus_factor(void)
+{
+    static const int ps[] = { 1, 2, 3, 4, 8, 64 };
+    for (size_t k = 0; k < NWANT; k++)
+        for (size_t j = 0; j < sizeof ps / sizeof ps[0]; j++) {
+            const cr_coll_ops_t *o = cr_coll_find(want[k].name);
+            CU_ASSERT_DOUBLE_EQUAL(o->bus_factor(ps[j]), want[k].factor(ps[j]), 1e-15);
+            CU_ASSERT_EQUAL(o->s_blocks(ps[j]), want[k].blocks(ps[j]));
+        }
+    CU_ASSERT_EQUAL(cr_coll_find("allreduce")->bus_factor(1), 0.0);
+    CU_ASSERT_DOUBLE_EQUAL(cr_coll_find("allreduce")->bus_factor(4), 1.5, 1e-15);
+    CU_ASSERT_DOUBLE_EQUAL(cr_coll_find("alltoall")->bus_factor(64), 63.0 / 64, 1e-15);
+}
+
+static void test_coll_block_count(void)
+{
+    static const int ps[] = { 1, 3, 4 };
+    static const size_t ds[] = { 1, 4, 8 };
+    for (size_t k = 0; k < NWANT; k++)
+        for (size_t j = 0; j < sizeof ps / sizeof ps[0]; j++)
+            for (size_t d = 0; d < sizeof ds / sizeof ds[0]; d++) {
+                const cr_coll_ops_t *o = cr_coll_find(want[k].name);
+                uint64_t unit = (uint64_t)want[k].blocks(ps[j]) * ds[d], actual = 1;
+                CU_ASSERT_EQUAL(cr_coll_block_count(o, 10 * unit, ps[j], ds[d], &actual), 10);
+                CU_ASSERT_EQUAL(actual, 10 * unit);
+                for (uint64_t r = 1; r < unit; r++) { /* not divisible: round down */
+                    CU_ASSERT_EQUAL(cr_coll_block_count(o, 7 * unit + r, ps[j], ds[d], &actual), 7);
+                    CU_ASSERT_EQUAL(actual, 7 * unit);
+                    CU_ASSERT_EQUAL(cr_coll_block_count(o, r, ps[j], ds[d], &actual), 0);
+                    CU_ASSERT_EQUAL(actual, 0);
+                }
+                CU_ASSERT_EQUAL(cr_coll_block_count(o, 0, ps[j], ds[d], &actual), 0);
+                CU_ASSERT_EQUAL(cr_coll_block_count(o, unit, ps[j], ds[d], NULL), 1);
+            }
+    /* 3 ranks, int32: 100 bytes → 8 elements per block, S = 96 */
+    uint64_t actual;
+    CU_ASSERT_EQUAL(cr_coll_block_count(cr_coll_find("allgather"), 100, 3, 4, &actual), 8);
+    CU_ASSERT_EQUAL(actual, 96);
+    CU_ASSERT_EQUAL(cr_coll_block_count(cr_coll_find("bcast"), 1ULL << 40, 2, 1, &actual), INT_MAX);
+    CU_ASSERT_EQUAL(actual, (uint64_t)INT_MAX);
+}
+
+static void test_coll_buf_bytes(void)
+{
+    /* block_count 5, p 4, dsize 8: a block is 40 bytes */
+    static const struct { const char *name; size_t s, r, s_ip, r_ip; } bb[] = {
+        { "allreduce", 40, 40, 0, 40 },      { "allgather", 40, 160, 0, 160 },
+        { "alltoall", 160, 160, 0, 160 },    { "reduce_scatter", 160, 40, 0, 160 },
+        { "bcast", 0, 40, 0, 40 },           { "pingpong", 40, 40, 40, 40 },
+        { "pingpong_bidir", 40, 40, 40, 40 },
+    };
+    for (size_t k = 0; k < sizeof bb / sizeof bb[0]; k++) {
+        const cr_coll_ops_t *o = cr_coll_find(bb[k].name);
+        size_t s = 1, r = 1;
+        o->buf_bytes(5, 4, 8, 0, &s, &r);
+        CU_ASSERT_EQUAL(s, bb[k].s);
+        CU_ASSERT_EQUAL(r, bb[k].r);
+        if (!o->has_in_place) continue;
+        o->buf_bytes(5, 4, 8, 1, &s, &r);
+        CU_ASSERT_EQUAL(s, bb[k].s_ip);
+        CU_ASSERT_EQUAL(r, bb[k].r_ip);
+    }
+}
+
+/* ---- p simulated ranks -------------------------------------------------- */
+
+typedef struct sim {
+    const cr_coll_ops_t *ops;
+    int p;
+    cr_coll_buf_t b[8];
+} sim_t;
+
+static void *sim_in(const cr_coll_buf_t *b) { return b->in_place ? b->rbuf : b->sbuf; }
+
+static void sim_set(const cr_dtype_t *dt, void *buf, size_t i, double v)
+{
+    cr_dtype_store(dt, buf, i, (long)v);
+}
+
+/* Deliver what MPI would: every output computed from a copy of every input first,
+ * so that in-place buffers are read before they are written. */
+static void sim_deliver(sim_t *s)
+{
+    const char *name = s->ops->name;
+    const cr_dtype_t *dt = s->b[0].dtype;
+    size_t n = s->b[0].block_count, d = dt->size;
+    int p = s->p;
+    char *in[8];
+    for (int r = 0; r < p; r++) {
+        size_t bytes = s->b[r].in_place ? s->b[r].rbytes : s->b[r].sbytes;
+        in[r] = malloc(bytes ? bytes : 1);
+        if (bytes) memcpy(in[r], sim_in(&s->b[r]), bytes);
+    }
+    for (int r = 0; r < p; r++) {
+        char *out = s->b[r].rbuf;
+        if (!strcmp(name, "allreduce") || !strcmp(name, "reduce_scatter")) {
+            size_t off = strcmp(name, "allreduce") ? (size_t)r * n : 0;
+            for (size_t i = 0; i < n; i++) {
+                double sum = 0.0;
+                for (int src = 0; src < p; src++) sum += cr_dtype_load(dt, in[src] + off * d, i);
+                sim_set(dt, out, i, sum);
+            }
+        } else if (!strcmp(name, "allgather")) {
+            for (int src = 0; src < p; src++)
+                memcpy(out + (size_t)src * n * d,
+                       in[src] + (s->b[src].in_place ? (size_t)src * n * d : 0), n * d);
+        } else if (!strcmp(name, "alltoall")) {
+            for (int src = 0; src < p; src++)
+                memcpy(out + (size_t)src * n * d, in[src] + (size_t)r * n * d, n * d);
+        } else if (!strcmp(name, "bcast")) {
+            memcpy(out, s->b[0].rbuf, n * d);
+        } else if (!strcmp(name, "pingpong")) {
+            memcpy(out, in[0], n * d); /* rank 1 got it, rank 0 got the echo */
+        } else if (!strcmp(name, "pingpong_bidir")) {
+            memcpy(out, in[1 - r], n * d);
+        }
+    }
+    for (int r = 0; r < p; r++) free(in[r]);
+}
+
+static void sim_setup(sim_t *s, const cr_coll_ops_t *o, const cr_dtype_t *dt, int p, size_t n,
+                      int in_place)
+{
+    s->ops = o;
+    s->p = p;
+    for (int r = 0; r < p; r++) {
+        cr_coll_buf_t *b = &s->b[r];
+        *b = (cr_coll_buf_t){ .comm = MPI_COMM_NULL, .rank = r, .size = p, .dtype = dt,
+                              .mpi_type = MPI_DATATYPE_NULL, .block_count = n,
+                              .in_place = in_place };
+        o->buf_bytes(n, p, dt->size, in_place, &b->sbytes, &b->rbytes);
+        b->sbuf = b->sbytes ? calloc(1, b->sbytes) : NULL;
+        b->rbuf = calloc(1, b->rbytes);
+        o->fill(b);
+    }
+}
+
+static void sim_free(sim_t *s)
+{
+    for (int r = 0; r < s->p; r++) {
+        free(s->b[r].sbuf);
+        free(s->b[r].rbuf);
+    }
+}
+
+static size_t sim_check(const sim_t *s)
+{
+    size_t bad = 0;
+    for (int r = 0; r < s->p; r++) bad += s->ops->check(&s->b[r]);
+    return bad;
+}
+
+static void test_coll_simulated(void)
+{
+    static const int ps[] = { 1, 2, 3, 5, 8 };
+    static const size_t ns[] = { 1, 7, 33 };
+    for (const cr_coll_ops_t *const *c = cr_coll_registry; *c; c++)
+        for (const cr_dtype_t *const *d = cr_dtypes; *d; d++)
+            for (int ip = 0; ip <= (*c)->has_in_place; ip++)
+                for (size_t j = 0; j < sizeof ps / sizeof ps[0]; j++)
+                    for (size_t k = 0; k < sizeof ns / sizeof ns[0]; k++) {
+                        const cr_coll_ops_t *o = *c;
+                        int p = o->pairwise ? 2 : ps[j];
+                        sim_t s;
+                        if (o->reduction && !(*d)->reducible) continue;
+                        sim_setup(&s, o, *d, p, ns[k], ip);
+                        if (p > 1) CU_ASSERT(sim_check(&s) > 0); /* nothing delivered yet */
+                        sim_deliver(&s);
+                        size_t bad = sim_check(&s);
+                        CU_ASSERT_EQUAL(bad, 0);
+                        if (bad)
+                            fprintf(stderr, "\n%s %s p=%d n=%zu in_place=%d: %zu wrong\n",
+                                    o->name, (*d)->name, p, ns[k], ip, bad);
+                        /* last element of rank p-1's first output block, one unit off */
+                        cr_coll_buf_t *b = &s.b[p - 1];
+                        size_t i = ns[k] - 1;
+                        cr_dtype_store(*d, b->rbuf, i, (long)cr_dtype_load(*d, b->rbuf, i) + 1);
+                        CU_ASSERT_EQUAL(o->check(b), 1);
+                        sim_free(&s);
+                    }
+}
+
+/* A swapped pair of blocks in an allgather or alltoall result is noticed. */
+static void test_coll_swapped_blocks(void)
+{
+    static const char *names[] = { "allgather", "alltoall" };
+    for (size_t k = 0; k < 2; k++) {
+        const cr_dtype_t *dt = cr_dtype_find("double");
+        sim_t s;
+        double tmp[4];
+        sim_setup(&s, cr_coll_find(names[k]), dt, 3, 4, 0);
+        sim_deliver(&s);
+        double *out = s.b[1].rbuf;
+        memcpy(tmp, out, sizeof tmp);
+        memcpy(out, out + 4, sizeof tmp);
+        memcpy(out + 4, tmp, sizeof tmp);
+        CU_ASSERT_EQUAL(s.ops->check(&s.b[1]), 8);
+        CU_ASSERT_EQUAL(s.ops->check(&s.b[0]), 0);
+        sim_free(&s);
+    }
+}
+
+/* A reduction that misses one rank's contribution, or counts one twice, is noticed. */
+static void test_coll_sum_contributions(void)
+{
+    const cr_dtype_t *dt = cr_dtype_find("float");
+    enum { P = 6, N = 31 };
+    float out[N];
+    for (int drop = -1; drop < P; drop++) {
+        for (size_t i = 0; i < N; i++) {
+            double sum = 0.0;
+            for (int src = 0; src < P; src++) sum += cr_pattern_value(src, 2, i);
+            if (drop >= 0) sum -= cr_pattern_value(drop, 2, i);
+            out[i] = (float)sum;
+        }
+        size_t bad = cr_pattern_check_sum(dt, out, N, P, 2);
+        /* a missing term shows in every element but the one where it is 0 */
+        CU_ASSERT_EQUAL(bad, drop < 0 ? 0 : N - 1);
+    }
+}
+
+static CU_TestInfo dtype_tests[] = {
+    { "table and MPI mapping", test_dtype_table },
+    { "store and load", test_dtype_store_load },
+    { "sum tolerance", test_dtype_tolerance },
+    { "float sum of 1000 shuffled terms", test_dtype_float_sum_shuffled },
+    CU_TEST_INFO_NULL,
+};
+
+static CU_TestInfo pattern_tests[] = {
+    { "values tell ranks, destinations and offsets apart", test_pattern_values },
+    { "swapped and shifted blocks are detected", test_pattern_detects },
+    CU_TEST_INFO_NULL,
+};
+
+static CU_TestInfo coll_tests[] = {
+    { "registry", test_coll_registry },
+    { "bus factors", test_coll_bus_factor },
+    { "block count rounding", test_coll_block_count },
+    { "buffer bytes", test_coll_buf_bytes },
+    { "fill, simulated delivery, check", test_coll_simulated },
+    { "swapped blocks", test_coll_swapped_blocks },
+    { "missing reduction contributions", test_coll_sum_contributions },
+    CU_TEST_INFO_NULL,
+};
+
+static CU_SuiteInfo suites[] = {
+    { "dtype", NULL, NULL, NULL, NULL, dtype_tests },
+    { "pattern", NULL, NULL, NULL, NULL, pattern_tests },
+    { "coll", NULL, NULL, NULL, NULL, coll_tests },
+    CU_SUITE_INFO_NULL,
+};
+
+int main(void) { return cu_run(suites); }
