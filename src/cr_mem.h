@@ -49,6 +49,8 @@ typedef struct cr_mem_pool {
  * Placement as cr_mem_alloc. */
 cr_status_t cr_mem_pool_alloc(size_t bytes, int min_count, size_t llc_bytes,
                               const cr_opts_t *o, cr_mem_pool_t *out);
+/* Buffers such a pool holds (the count rule above), without allocating. */
+int cr_mem_pool_count(size_t bytes, int min_count, size_t llc_bytes);
 /* The next buffer of the rotation (page-aligned, `bytes` usable). */
 void *cr_mem_pool_next(cr_mem_pool_t *p);
 void cr_mem_pool_free(cr_mem_pool_t *p);

@@ -1,0 +1,109 @@
+/* Level communicators: MPI_Comm_split on the pure colours of cr_levels.c. */
+#include "cr_level_ctx.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static cr_status_t cr_split(MPI_Comm world, int color, int key, MPI_Comm *comm)
+{
+    int rc = MPI_Comm_split(world, color < 0 ? MPI_UNDEFINED : color, key, comm);
+    if (rc != MPI_SUCCESS) {
+        char msg[MPI_MAX_ERROR_STRING];
+        int len = 0;
+        MPI_Error_string(rc, msg, &len);
+        cr_error_at(__FILE__, __LINE__, "MPI_Comm_split failed: %s", msg);
+        return CR_ERR_MPI;
+    }
+    return CR_OK;
+}
+
+void cr_levels_free(cr_level_ctx_t *ctx, int n)
+{
+    for (int i = 0; ctx && i < n; i++)
+        if (ctx[i].comm != MPI_COMM_NULL)
+            MPI_Comm_free(&ctx[i].comm);
+    free(ctx);
+}
+
+cr_status_t cr_levels_setup(MPI_Comm world, const cr_place_t *pl, int n, const cr_opts_t *o,
+                            cr_level_ctx_t **out, int *nout)
+{
+    cr_level_pick_t picks[CR_LEVEL_COUNT];
+    cr_level_ctx_t *ctx;
+    int np = 0, nc = 0, rank, *colors;
+    cr_status_t st = CR_OK;
+
+    if (MPI_Comm_rank(world, &rank) != MPI_SUCCESS || rank >= n) {
+        cr_error_at(__FILE__, __LINE__, "MPI_Comm_rank failed or placement table too short");
+        return CR_ERR_MPI;
+    }
+    CR_CHECK(cr_levels_resolve(pl, n, o->levels, o->nlevels, picks, &np));
+    colors = malloc((size_t)n * sizeof *colors);
+    CR_CHECK_ALLOC(colors, (size_t)n * sizeof *colors);
+    ctx = calloc(CR_LEVEL_COUNT, sizeof *ctx);
+    if (ctx == NULL) {
+        cr_error_at(__FILE__, __LINE__, "cannot allocate %zu bytes", CR_LEVEL_COUNT * sizeof *ctx);
+        st = CR_ERR_NOMEM;
+        goto out_with_colors;
+    }
+    for (int i = 0; i < CR_LEVEL_COUNT; i++)
+        ctx[i].comm = MPI_COMM_NULL;
+    for (int i = 0; i < np; i++) {
+        int lo, hi;
+        if (!picks[i].run) {
+            if (rank == 0)
+                printf("collroof: --levels auto: skipping level %s: %s\n",
+                       cr_level_name(picks[i].level), picks[i].why);
+            continue;
+        }
+        ctx[nc].groups = cr_level_colors(pl, n, picks[i].level, colors);
+        cr_level_group_sizes(colors, n, &lo, &hi);
+        ctx[nc].ranks = hi;
+        snprintf(ctx[nc].name, sizeof ctx[nc].name, "%s", cr_level_name(picks[i].level));
+        CR_CHECK_GOTO(cr_split(world, colors[rank], rank, &ctx[nc].comm), st, out_with_ctx);
+        nc++;
+    }
+    if (rank == 0)
+        fflush(stdout);
+    free(colors);
+    *out = ctx;
+    *nout = nc;
+    return CR_OK;
+out_with_ctx:
+    cr_levels_free(ctx, nc);
+out_with_colors:
+    free(colors);
+    return st;
+}
+
+cr_status_t cr_levels_setup_pairs(MPI_Comm world, const cr_place_t *pl, int n,
+                                  cr_level_ctx_t **out, int *nout)
+{
+    cr_pair_t pairs[CR_DIST_COUNT];
+    int np = cr_probe_pairs(pl, n, pairs), rank;
+    cr_level_ctx_t *ctx;
+    cr_status_t st;
+
+    if (MPI_Comm_rank(world, &rank) != MPI_SUCCESS) {
+        cr_error_at(__FILE__, __LINE__, "MPI_Comm_rank failed");
+        return CR_ERR_MPI;
+    }
+    ctx = calloc(CR_DIST_COUNT, sizeof *ctx);
+    CR_CHECK_ALLOC(ctx, CR_DIST_COUNT * sizeof *ctx);
+    for (int i = 0; i < CR_DIST_COUNT; i++)
+        ctx[i].comm = MPI_COMM_NULL;
+    for (int i = 0; i < np; i++) {
+        int in = rank == pairs[i].a || rank == pairs[i].b;
+        snprintf(ctx[i].name, sizeof ctx[i].name, "%s", cr_dist_name(pairs[i].dist));
+        ctx[i].ranks = 2;
+        ctx[i].groups = 1;
+        CR_CHECK_GOTO(cr_split(world, in ? 0 : -1, rank, &ctx[i].comm), st, out_with_ctx);
+    }
+    *out = ctx;
+    *nout = np;
+    return CR_OK;
+out_with_ctx:
+    cr_levels_free(ctx, CR_DIST_COUNT);
+    return st;
+}
