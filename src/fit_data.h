@@ -1,0 +1,79 @@
+/* collroof-fit input model: measurements grouped by
+ * (collective, level, cadence, ranks), plus the run's link ceilings. Pure. */
+#ifndef FIT_DATA_H
+#define FIT_DATA_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "cr_error.h"
+#include "cr_result.h"
+
+/* One measured size of a group. Times in µs, bandwidths in GB/s. */
+typedef struct cr_fit_point {
+    uint64_t bytes;          /* S */
+    double t_med;            /* median time */
+    double t_lo, t_hi;       /* 95% CI of the median */
+    double algbw, busbw;     /* as measured (GB/s) */
+    double *raw;             /* sorted raw samples, or NULL */
+    size_t nraw;
+} cr_fit_point_t;
+
+typedef struct cr_fit_group {
+    char collective[CR_NAME_LEN];
+    char level[CR_NAME_LEN];
+    char cadence[CR_NAME_LEN];
+    int ranks, nodes, ppn;
+    double F;                /* bus factor busbw/algbw of its rows (1 for pingpong) */
+    cr_fit_point_t *pts;     /* sorted by bytes after cr_fit_set_finish() */
+    size_t npts, cap;
+} cr_fit_group_t;
+
+/* Ceiling sources from the metadata; GB/s, 0 when unknown. */
+typedef struct cr_fit_ceilings {
+    double nominal_GBps;     /* NIC: min over hosts of the fastest device */
+    double memcpy_GBps;      /* memory copy: min over NUMA nodes */
+} cr_fit_ceilings_t;
+
+typedef struct cr_fit_set {
+    cr_fit_group_t *groups;
+    size_t ngroups, cap;
+    cr_fit_ceilings_t ceil;
+    size_t rows;             /* measurements accepted */
+    size_t samples;          /* raw samples accepted */
+} cr_fit_set_t;
+
+/* One validated input row, as the readers hand it over. raw is moved
+ * into the set (the set frees it); times µs. */
+typedef struct cr_fit_row {
+    char collective[CR_NAME_LEN];
+    char level[CR_NAME_LEN];
+    char cadence[CR_NAME_LEN];
+    int ranks, nodes, ppn;
+    uint64_t bytes;
+    double t_med, t_lo, t_hi;
+    double algbw, busbw;
+    cr_valid_t valid;
+    double *raw;
+    size_t nraw;
+} cr_fit_row_t;
+
+void cr_fit_set_init(cr_fit_set_t *set);
+void cr_fit_set_free(cr_fit_set_t *set);
+/* Adds one row to its group (created on first sight); takes ownership of raw. */
+cr_status_t cr_fit_set_add(cr_fit_set_t *set, cr_fit_row_t *row);
+/* Sorts groups by key and points by size; computes F per group. */
+void cr_fit_set_finish(cr_fit_set_t *set);
+
+/* Lookup by key; NULL when absent. */
+const cr_fit_group_t *cr_fit_set_find(const cr_fit_set_t *set, const char *coll,
+                                      const char *level, const char *cadence, int ranks);
+
+/* Bus factor F(p) from the DESIGN table; 1 for unknown names and pingpong. */
+double cr_fit_bus_factor(const char *collective, int p);
+
+/* Sorting helpers on doubles (ascending). */
+void cr_fit_sort(double *x, size_t n);
+/* Median of x[0..n) (copies; does not modify x). n > 0. */
+double cr_fit_median(const double *x, size_t n);
+
+#endif

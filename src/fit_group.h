@@ -1,0 +1,78 @@
+/* Per-group analysis (segments, bootstrap CIs, ceilings) and the α(p) scaling
+ * across rank counts. Pure. */
+#ifndef FIT_GROUP_H
+#define FIT_GROUP_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "fit_boot.h"
+#include "fit_data.h"
+#include "fit_segment.h"
+
+typedef struct cr_fit_opts {
+    cr_fit_seg_opts_t seg;
+    size_t reps;           /* bootstrap replicates */
+    uint64_t seed;
+} cr_fit_opts_t;
+
+void cr_fit_opts_default(cr_fit_opts_t *o);
+
+/* One segment's answer; µs, GB/s, bytes. */
+typedef struct cr_fit_segres {
+    size_t first, last;                 /* point indices in the group */
+    double alpha, alpha_lo, alpha_hi;   /* µs */
+    double rinf, rinf_lo, rinf_hi;      /* GB/s */
+    double ceiling;                     /* busbw ceiling F·r∞, GB/s */
+    double n_half;                      /* α·r∞, bytes */
+    double rel_med;                     /* median |relative residual| */
+    double beta;                        /* µs per byte (exact model for curves) */
+} cr_fit_segres_t;
+
+typedef struct cr_fit_result {
+    const cr_fit_group_t *g;
+    size_t k;
+    cr_fit_segres_t seg[CR_FIT_MAXSEG];
+    double sigma;            /* relative noise scale used by the segment criterion */
+    double crit;             /* criterion value of the chosen k */
+    int boot_raw;            /* 1: raw-sample bootstrap, 0: residual bootstrap */
+    double link_GBps;        /* link ceiling for efficiency; 0 unknown */
+    const char *link_src;    /* "pingpong" | "nominal" | "memcpy" | "" */
+    double efficiency;       /* last segment's ceiling / link; NAN unknown */
+} cr_fit_result_t;
+
+/* α(p) = a + b·x with x = p-1 (ring-like) or ceil(log2 p) (tree-like). */
+typedef struct cr_fit_scaling {
+    char collective[CR_NAME_LEN], level[CR_NAME_LEN], cadence[CR_NAME_LEN];
+    size_t points;           /* distinct rank counts */
+    int pmin, pmax;
+    double lin_a, lin_b, lin_rmse;   /* µs, µs per rank, relative RMS error */
+    double log_a, log_b, log_rmse;   /* µs, µs per doubling, relative */
+    const char *shape;       /* "linear" | "log2" | "undetermined" */
+} cr_fit_scaling_t;
+
+typedef struct cr_fit_report {
+    const cr_fit_set_t *set;
+    cr_fit_result_t *res;
+    size_t nres;
+    cr_fit_scaling_t *scal;
+    size_t nscal;
+} cr_fit_report_t;
+
+cr_status_t cr_fit_group_run(const cr_fit_group_t *g, const cr_fit_opts_t *o,
+                             cr_fit_result_t *out);
+
+/* Link ceiling for a group's level: measured pingpong rows of the matching
+ * distance class first, then nominal NIC (across nodes) or memcpy (within). */
+void cr_fit_link_ceiling(const cr_fit_set_t *set, const cr_fit_group_t *g, double *GBps,
+                         const char **src);
+
+/* Fits every group (groups with < 2 distinct sizes are skipped with a
+ * warning) and the scaling across rank counts. */
+cr_status_t cr_fit_report_build(const cr_fit_set_t *set, const cr_fit_opts_t *o,
+                                cr_fit_report_t *rep);
+void cr_fit_report_free(cr_fit_report_t *rep);
+
+/* ceil(log2 p) for p >= 1. */
+int cr_fit_log2_ceil(int p);
+
+#endif

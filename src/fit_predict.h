@@ -1,0 +1,68 @@
+/* Capacity planning from a fit directory: predicted time and bandwidth for a
+ * collective, size and rank count; compute- vs communication-bound. Pure. */
+#ifndef FIT_PREDICT_H
+#define FIT_PREDICT_H
+
+#include <stdint.h>
+#include "fit_group.h"
+
+/* One fit.csv row as read back; µs, GB/s, bytes. */
+typedef struct cr_fit_model_row {
+    char collective[CR_NAME_LEN], level[CR_NAME_LEN], cadence[CR_NAME_LEN];
+    int ranks, segment;
+    double bytes_lo, bytes_hi;
+    double alpha, alpha_lo, alpha_hi;
+    double rinf, rinf_lo, rinf_hi;
+    double ceiling, F, link_GBps;
+} cr_fit_model_row_t;
+
+typedef struct cr_fit_model {
+    cr_fit_model_row_t *rows;
+    size_t n;
+    cr_fit_scaling_t *scal;
+    size_t nscal;
+} cr_fit_model_t;
+
+/* Reads DIR/fit.csv (required) and DIR/scaling.csv (optional). */
+cr_status_t cr_fit_model_load(const char *dir, cr_fit_model_t *m);
+void cr_fit_model_free(cr_fit_model_t *m);
+
+typedef struct cr_fit_query {
+    const char *collective;
+    const char *level;        /* NULL: "world" when fitted, else the first level */
+    const char *cadence;      /* NULL: "isolated" when fitted, else the first */
+    uint64_t bytes;           /* S */
+    int ranks;                /* p */
+    double link_GBps;         /* what-if link rate (0: as measured) */
+    double latency_us;        /* what-if latency (0: as measured) */
+} cr_fit_query_t;
+
+typedef struct cr_fit_prediction {
+    double t, t_lo, t_hi;                    /* µs */
+    double algbw, algbw_lo, algbw_hi;        /* GB/s */
+    double busbw, busbw_lo, busbw_hi;        /* GB/s */
+    double F;
+    double rinf;                             /* GB/s, algbw asymptote used */
+    int extrapolated;
+    char level[CR_NAME_LEN], cadence[CR_NAME_LEN];
+    char basis[256];                         /* what the answer rests on, in words */
+} cr_fit_prediction_t;
+
+cr_status_t cr_fit_predict(const cr_fit_model_t *m, const cr_fit_query_t *q,
+                           cr_fit_prediction_t *out);
+
+/* Roofline of a workload step (JAX scaling book). flops; bytes moved; peak in
+ * FLOP/s; bw in bytes/s. */
+typedef struct cr_fit_intensity {
+    double intensity;        /* FLOPs per byte */
+    double critical;         /* peak / bw, FLOPs per byte */
+    double t_math_us, t_comm_us;
+    double t_overlap_us;     /* max(T_math, T_comm) */
+    double t_serial_us;      /* T_math + T_comm */
+    int compute_bound;       /* intensity > critical */
+} cr_fit_intensity_t;
+
+void cr_fit_intensity_eval(double flops, double bytes, double peak_flops, double bw_Bps,
+                           cr_fit_intensity_t *out);
+
+#endif

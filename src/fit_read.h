@@ -1,0 +1,30 @@
+/* Readers for collroof runs: results.jsonl (with raw samples) and results.csv. */
+#ifndef FIT_READ_H
+#define FIT_READ_H
+
+#include <stdio.h>
+#include "fit_data.h"
+
+typedef struct cr_fit_read_opts {
+    int lenient;   /* skip malformed rows with a warning instead of failing */
+} cr_fit_read_opts_t;
+
+/* A run directory (results.jsonl preferred, else results.csv) or a file
+ * (format from its first character: '{' is JSONL). Rows go into set. */
+cr_status_t cr_fit_read_path(const char *path, const cr_fit_read_opts_t *o, cr_fit_set_t *set);
+
+cr_status_t cr_fit_read_csv(FILE *f, const char *name, const cr_fit_read_opts_t *o,
+                            cr_fit_set_t *set);
+cr_status_t cr_fit_read_jsonl(FILE *f, const char *name, const cr_fit_read_opts_t *o,
+                              cr_fit_set_t *set);
+
+/* Shared by both readers: range checks of one parsed row. Returns NULL when
+ * the row is acceptable, else a static message naming the bad field. */
+const char *cr_fit_row_check(const cr_fit_row_t *row);
+
+/* Reports a bad row: error (returns CR_ERR_INVAL) or, lenient, a warning
+ * (returns CR_OK, the caller skips the row). */
+cr_status_t cr_fit_read_bad(const cr_fit_read_opts_t *o, const char *name, size_t line,
+                            const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+#endif

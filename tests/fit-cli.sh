@@ -1,0 +1,56 @@
+#!/bin/sh
+# collroof-fit command line: options, bad values, bad files, predict, intensity.
+set -u
+: "${top_builddir:=.}" "${top_srcdir:=.}"
+FIT="$top_builddir/collroof-fit"
+FIX="$top_srcdir/tests/fixtures/fit"
+T=$(mktemp -d "${TMPDIR:-/tmp}/fit-cli.XXXXXX")
+trap 'rm -rf "$T"' EXIT INT TERM
+fail=0
+
+# expect RC PATTERN CMD...: exit status RC and PATTERN in stdout+stderr.
+expect() {
+  rc=$1; pat=$2; shift 2
+  "$@" > "$T/out" 2>&1
+  got=$?
+  if [ "$got" -ne "$rc" ] || ! grep -q -- "$pat" "$T/out"; then
+    echo "FAIL: $* -> rc $got (want $rc), output:"; cat "$T/out"; fail=1
+  fi
+}
+
+expect 0 "--max-segments K" "$FIT" --help
+expect 0 "collroof-fit " "$FIT" --version
+expect 2 "no run given" "$FIT"
+expect 2 "invalid --bootstrap 'x'" "$FIT" --bootstrap x "$FIX/run-csv"
+expect 2 "invalid --max-segments '9'" "$FIT" --max-segments 9 "$FIX/run-csv"
+expect 2 "invalid --format 'pdf'" "$FIT" --format pdf "$FIX/run-csv"
+expect 1 "cannot read $T/nope" "$FIT" "$T/nope"
+: > "$T/empty.csv"
+expect 1 "empty.csv:1: empty file" "$FIT" -o "$T/o" "$T/empty.csv"
+head -c 3000 "$FIX/run-jsonl/results.jsonl" > "$T/trunc.jsonl"
+expect 1 "trunc.jsonl:[0-9]*: not a JSON object" "$FIT" -o "$T/o" "$T/trunc.jsonl"
+head -c 300000 /dev/urandom 2>/dev/null | tr -d '\000' | head -c 20000 > "$T/garbage.csv"
+expect 1 "garbage.csv:1: header lacks" "$FIT" -o "$T/o" "$T/garbage.csv"
+{ head -5 "$FIX/run-csv/results.csv"; echo "bench,allreduce,numa,isolated,8,2,4,1,128,128,float,31,iters,1,nan,1,1,1,1,1,1,1,1,pass";
+  sed -n '6,30p' "$FIX/run-csv/results.csv"; } > "$T/nan.csv"
+expect 1 "nan.csv:6: column t_median_us" "$FIT" -o "$T/o" "$T/nan.csv"
+expect 0 "row skipped (--lenient)" "$FIT" --lenient --no-plots -o "$T/o" "$T/nan.csv"
+
+# Fit, then predict and intensity from the fit directory.
+expect 0 "allreduce" "$FIT" --no-plots --bootstrap 100 -o "$T/fit" "$FIX/run-jsonl"
+expect 0 "interpolates in size within segment 2" "$FIT" predict --fit "$T/fit" \
+  --collective allreduce --level node --bytes 1M --ranks 8 --csv "$T/pred.csv"
+expect 0 "extrapolates in ranks" "$FIT" predict --fit "$T/fit" --collective allreduce \
+  --level node --bytes 1M --nodes 4 --ppn 8 --csv "$T/pred.csv"
+[ "$(wc -l < "$T/pred.csv")" -eq 3 ] || { echo "FAIL: predict --csv rows"; fail=1; }
+expect 0 "extrapolates in size beyond" "$FIT" predict --fit "$T/fit" --collective allgather \
+  --level world --bytes 4G --ranks 8
+expect 1 "no fit for collective 'bcast'" "$FIT" predict --fit "$T/fit" --collective bcast \
+  --bytes 1M --ranks 8
+expect 2 "invalid --bytes '1Q'" "$FIT" predict --fit "$T/fit" --collective allreduce \
+  --bytes 1Q --ranks 8
+expect 0 "communication-bound" "$FIT" intensity --flops 1e9 --bytes 1G --peak-tflops 100 \
+  --bw-GBps 50
+expect 0 "compute-bound" "$FIT" intensity --flops 1e15 --bytes 64M --peak-tflops 100 \
+  --fit "$T/fit" --collective allreduce --level node --ranks 8
+exit $fail

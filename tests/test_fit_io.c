@@ -1,0 +1,253 @@
+/* collroof-fit reader, writer and predict tests. */
+#include <CUnit/Basic.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "fit_group.h"
+#include "fit_predict.h"
+#include "fit_read.h"
+#include "fit_special.h"
+#include "fit_write.h"
+
+#define HDR "run_id,collective,level,cadence,ranks,nodes,ppn,groups,bytes,block_bytes,dtype," \
+            "samples,stop,t_min_us,t_median_us,t_ci_lo_us,t_ci_hi_us,t_mean_us,t_p90_us,"     \
+            "t_p99_us,t_max_us,algbw_GBps,busbw_GBps,valid\n"
+#define ROW(bytes, t) "r1,allreduce,node,isolated,2,1,2,1," bytes "," bytes ",float,10,precision," \
+                      "1," t "," t "," t ",1,1,1,1,0.5,0.5,pass\n"
+#define META "{\"type\":\"metadata\",\"ceilings\":{\"nominal\":[{\"host\":\"a\",\"GBps\":12.5}," \
+             "{\"host\":\"b\",\"GBps\":3}],\"memcpy\":[{\"host\":\"a\",\"numa\":0,\"GBps\":9.5}]}}\n"
+#define JROW(bytes, t, extra) "{\"type\":\"measurement\",\"collective\":\"allreduce\"," \
+    "\"level\":\"node\",\"cadence\":\"isolated\",\"ranks\":2,\"nodes\":1,\"ppn\":2,"   \
+    "\"bytes\":" bytes ",\"t_median_us\":" t ",\"t_ci_lo_us\":" t ",\"t_ci_hi_us\":" t   \
+    ",\"algbw_GBps\":1,\"busbw_GBps\":1,\"valid\":\"pass\"" extra "}\n"
+
+static char tmpdir[256];
+
+static double rel(double a, double b) { return fabs(a - b) / fabs(b); }
+
+static const char *write_tmp(const char *name, const char *content)
+{
+    static char path[512];
+    FILE *f;
+    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+    f = fopen(path, "w");
+    fputs(content, f);
+    fclose(f);
+    return path;
+}
+
+/* Each bad input: strict read fails with CR_ERR_INVAL; lenient read keeps
+ * `lenient_rows` rows (-1: fails even when lenient). */
+static const struct bad_case {
+    const char *name, *content;
+    int lenient_rows;
+} bad_cases[] = {
+    { "empty.csv", "", -1 },
+    { "blank.jsonl", "\n\n", -1 },
+    { "nohdr.csv", "run_id,collective\n" ROW("8", "1.5"), -1 },
+    { "trunc.csv", HDR ROW("8", "1.5") "r1,allreduce,node,iso", 1 },
+    { "type.csv", HDR ROW("8", "abc") ROW("16", "2"), 1 },
+    { "nan.csv", HDR ROW("8", "nan") ROW("16", "2"), 1 },
+    { "neg.csv", HDR ROW("8", "-3") ROW("16", "2"), 1 },
+    { "zero.csv", HDR ROW("0", "3") ROW("16", "2"), 1 },
+    { "bytes.csv", HDR ROW("8.5", "3") ROW("16", "2"), 1 },
+    { "valid.csv", HDR "r1,allreduce,node,isolated,2,1,2,1,8,8,float,10,precision,1,1,1,1,1,1,1,1,"
+                   "0.5,0.5,maybe\n" ROW("16", "2"), 1 },
+    { "onlyhdr.csv", HDR, -1 },
+    { "garbage.jsonl", META "{not json\n" JROW("8", "1.5", ""), 1 },
+    { "trunc.jsonl", META JROW("8", "1.5", "") "{\"type\":\"measurement\",\"collec", 1 },
+    { "wrongtype.jsonl", META JROW("8", "\"1.5\"", "") JROW("16", "2", ""), 1 },
+    { "missing.jsonl", META "{\"type\":\"measurement\",\"collective\":\"allreduce\"}\n"
+                       JROW("16", "2", ""), 1 },
+    { "nan.jsonl", META JROW("8", "NaN", "") JROW("16", "2", ""), 1 },
+    { "negraw.jsonl", META JROW("8", "1.5", ",\"raw_us\":[1.5,-2]") JROW("16", "2", ""), 1 },
+    { "strraw.jsonl", META JROW("8", "1.5", ",\"raw_us\":[1.5,\"x\"]") JROW("16", "2", ""), 1 },
+    { "rawobj.jsonl", META JROW("8", "1.5", ",\"raw_us\":{}") JROW("16", "2", ""), 1 },
+    { "badtype.jsonl", META "{\"type\":\"other\"}\n" JROW("16", "2", ""), 1 },
+    { "array.jsonl", META "[1,2]\n" JROW("16", "2", ""), 1 },
+    { "negbytes.jsonl", META JROW("-8", "1.5", "") JROW("16", "2", ""), 1 },
+    { "ci.csv", HDR "r1,allreduce,node,isolated,2,1,2,1,8,8,float,10,precision,1,5,6,7,1,1,1,1,"
+                "0.5,0.5,pass\n" ROW("16", "2"), 1 },
+};
+
+static void test_reader_errors(void)
+{
+    cr_log_quiet(1);
+    for (size_t i = 0; i < sizeof bad_cases / sizeof *bad_cases; i++) {
+        const struct bad_case *c = &bad_cases[i];
+        const char *p = write_tmp(c->name, c->content);
+        cr_fit_read_opts_t strict = { 0 }, len = { 1 };
+        cr_fit_set_t set;
+        cr_status_t st;
+        cr_fit_set_init(&set);
+        st = cr_fit_read_path(p, &strict, &set);
+        if (st != CR_ERR_INVAL) printf("\n  case %s: strict status %d\n", c->name, st);
+        CU_ASSERT_EQUAL(st, CR_ERR_INVAL);
+        cr_fit_set_free(&set);
+        cr_fit_set_init(&set);
+        st = cr_fit_read_path(p, &len, &set);
+        if (c->lenient_rows < 0) {
+            CU_ASSERT_NOT_EQUAL(st, CR_OK);
+        } else {
+            CU_ASSERT_EQUAL(st, CR_OK);
+            CU_ASSERT_EQUAL(set.rows, (size_t)c->lenient_rows);
+            if (st != CR_OK || set.rows != (size_t)c->lenient_rows)
+                printf("\n  case %s: lenient status %d rows %zu\n", c->name, st, set.rows);
+        }
+        cr_fit_set_free(&set);
+    }
+    {
+        cr_fit_read_opts_t o = { 0 };
+        cr_fit_set_t set;
+        char p[512];
+        snprintf(p, sizeof p, "%s/does-not-exist", tmpdir);
+        cr_fit_set_init(&set);
+        CU_ASSERT_EQUAL(cr_fit_read_path(p, &o, &set), CR_ERR_IO);
+        CU_ASSERT_EQUAL(cr_fit_read_path(tmpdir, &o, &set), CR_ERR_IO);   /* no results.* */
+        cr_fit_set_free(&set);
+    }
+    cr_log_quiet(0);
+}
+
+static void test_reader_ok(void)
+{
+    const char *csv = write_tmp("ok.csv", HDR ROW("16", "2") ROW("8", "1.5"));
+    cr_fit_read_opts_t o = { 0 };
+    cr_fit_set_t set;
+    const char *js;
+    cr_fit_set_init(&set);
+    CU_ASSERT_EQUAL_FATAL(cr_fit_read_path(csv, &o, &set), CR_OK);
+    cr_fit_set_finish(&set);
+    CU_ASSERT_EQUAL(set.ngroups, 1);
+    CU_ASSERT_EQUAL(set.groups[0].npts, 2);
+    CU_ASSERT_EQUAL(set.groups[0].pts[0].bytes, 8);                /* sorted by size */
+    CU_ASSERT_DOUBLE_EQUAL(set.groups[0].F, 1.0, 1e-12);           /* 2(p-1)/p at p=2 */
+    cr_fit_set_free(&set);
+    js = write_tmp("ok.jsonl", META JROW("8", "1.5", ",\"raw_us\":[1.6,1.4,1.5]")
+                   "{\"type\":\"measurement\",\"collective\":\"pingpong\",\"level\":\"internode\","
+                   "\"cadence\":\"isolated\",\"ranks\":2,\"nodes\":2,\"ppn\":1,\"bytes\":1048576,"
+                   "\"t_median_us\":100,\"t_ci_lo_us\":99,\"t_ci_hi_us\":101,\"algbw_GBps\":10.48,"
+                   "\"busbw_GBps\":10.48,\"valid\":\"pass\"}\n");
+    cr_fit_set_init(&set);
+    CU_ASSERT_EQUAL_FATAL(cr_fit_read_path(js, &o, &set), CR_OK);
+    cr_fit_set_finish(&set);
+    CU_ASSERT_EQUAL(set.ngroups, 2);
+    CU_ASSERT_EQUAL(set.samples, 3);
+    CU_ASSERT_DOUBLE_EQUAL(set.ceil.nominal_GBps, 3.0, 1e-12);     /* slowest host's best NIC */
+    CU_ASSERT_DOUBLE_EQUAL(set.ceil.memcpy_GBps, 9.5, 1e-12);
+    {
+        cr_fit_group_t g = { .level = "world", .collective = "allreduce", .nodes = 2 };
+        double v;
+        const char *src;
+        cr_fit_link_ceiling(&set, &g, &v, &src);
+        CU_ASSERT_DOUBLE_EQUAL(v, 10.48, 1e-12);
+        CU_ASSERT_STRING_EQUAL(src, "pingpong");
+        strcpy(g.level, "node");
+        g.nodes = 1;
+        cr_fit_link_ceiling(&set, &g, &v, &src);
+        CU_ASSERT_STRING_EQUAL(src, "memcpy");
+    }
+    cr_fit_set_free(&set);
+}
+
+/* A set of allreduce groups at p = 2..32 with α(p) = 1 + 2·log2 p, busbw
+ * ceiling 10 GB/s; noise-free, so predictions can be checked exactly. */
+static void make_scaling_set(cr_fit_set_t *set, const int *ps, size_t np)
+{
+    cr_fit_set_init(set);
+    for (size_t k = 0; k < np; k++)
+        for (int i = 0; i < 20; i++) {
+            int p = ps[k];
+            double F = 2.0 * (p - 1) / p, S = 8.0 * (1 << i);
+            double T = 1 + 2 * cr_fit_log2_ceil(p) + S * F / 10000.0;
+            cr_fit_row_t r = { .collective = "allreduce", .level = "world",
+                               .cadence = "isolated", .ranks = p, .nodes = 1, .ppn = p,
+                               .bytes = (uint64_t)S, .t_med = T, .t_lo = T, .t_hi = T,
+                               .algbw = S / T * 1e-3, .busbw = F * S / T * 1e-3 };
+            cr_fit_set_add(set, &r);
+        }
+    cr_fit_set_finish(set);
+}
+
+static void test_predict_roundtrip(void)
+{
+    static const int ps[] = { 2, 4, 8, 16 };
+    cr_fit_set_t set;
+    cr_fit_report_t rep;
+    cr_fit_opts_t o;
+    cr_fit_model_t m;
+    cr_fit_prediction_t pr;
+    cr_fit_query_t q = { .collective = "allreduce", .bytes = 1 << 20, .ranks = 8 };
+    double F8 = 2.0 * 7 / 8, F64 = 2.0 * 63 / 64;
+    make_scaling_set(&set, ps, 4);
+    cr_fit_opts_default(&o);
+    o.reps = 50;
+    CU_ASSERT_EQUAL_FATAL(cr_fit_report_build(&set, &o, &rep), CR_OK);
+    CU_ASSERT_EQUAL(rep.nres, 4);
+    CU_ASSERT_EQUAL(rep.res[2].k, 1);
+    CU_ASSERT(rel(rep.res[2].seg[0].ceiling, 10) < 1e-6);
+    CU_ASSERT_EQUAL_FATAL(rep.nscal, 1);
+    CU_ASSERT_STRING_EQUAL(rep.scal[0].shape, "log2");
+    CU_ASSERT_EQUAL(cr_fit_write_all(tmpdir, &rep), CR_OK);
+    CU_ASSERT_EQUAL_FATAL(cr_fit_model_load(tmpdir, &m), CR_OK);
+    CU_ASSERT_EQUAL(cr_fit_predict(&m, &q, &pr), CR_OK);              /* measured: interpolate */
+    CU_ASSERT(rel(pr.t, 1 + 2 * 3 + (1 << 20) * F8 / 10000.0) < 1e-4);
+    CU_ASSERT(!pr.extrapolated);
+    CU_ASSERT(pr.t_lo <= pr.t && pr.t <= pr.t_hi);
+    q.ranks = 64;                                                      /* unmeasured p */
+    CU_ASSERT_EQUAL(cr_fit_predict(&m, &q, &pr), CR_OK);
+    CU_ASSERT(rel(pr.t, 1 + 2 * 6 + (1 << 20) * F64 / 10000.0) < 1e-3);
+    CU_ASSERT(rel(pr.busbw, F64 * (1 << 20) / pr.t * 1e-3) < 1e-9);
+    CU_ASSERT(pr.extrapolated);
+    q.ranks = 8;
+    q.latency_us = 3;                                                  /* what-if */
+    q.link_GBps = 20;
+    CU_ASSERT_EQUAL(cr_fit_predict(&m, &q, &pr), CR_OK);
+    CU_ASSERT(rel(pr.t, 3 + (1 << 20) * F8 / 20000.0) < 1e-4);
+    q.collective = "bcast";
+    cr_log_quiet(1);
+    CU_ASSERT_EQUAL(cr_fit_predict(&m, &q, &pr), CR_ERR_INVAL);
+    cr_log_quiet(0);
+    cr_fit_model_free(&m);
+    cr_fit_report_free(&rep);
+    cr_fit_set_free(&set);
+}
+
+static void test_intensity(void)
+{
+    cr_fit_intensity_t it;
+    /* 1e12 FLOPs, 1e9 bytes, 100 TFLOP/s, 50 GB/s: I = 1000, I* = 2000: comm-bound. */
+    cr_fit_intensity_eval(1e12, 1e9, 100e12, 50e9, &it);
+    CU_ASSERT_DOUBLE_EQUAL(it.intensity, 1000, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(it.critical, 2000, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(it.t_math_us, 10000, 1e-6);
+    CU_ASSERT_DOUBLE_EQUAL(it.t_comm_us, 20000, 1e-6);
+    CU_ASSERT_DOUBLE_EQUAL(it.t_overlap_us, 20000, 1e-6);
+    CU_ASSERT_DOUBLE_EQUAL(it.t_serial_us, 30000, 1e-6);
+    CU_ASSERT(!it.compute_bound);
+    cr_fit_intensity_eval(1e13, 1e9, 100e12, 50e9, &it);
+    CU_ASSERT(it.compute_bound);
+}
+
+int test_fit_io_init(void)
+{
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/test_fit.XXXXXX");
+    return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+int test_fit_io_clean(void)
+{
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+CU_TestInfo test_fit_io_tests[] = {
+    { "reader errors (strict and --lenient)", test_reader_errors },
+    { "reader csv/jsonl, ceilings", test_reader_ok },
+    { "fit -> fit.csv -> predict", test_predict_roundtrip },
+    { "intensity", test_intensity },
+    CU_TEST_INFO_NULL,
+};
