@@ -15,12 +15,12 @@
 
 #define CR_FIRST_BATCH 8
 #define CR_MAX_BATCH 4096
-#define CR_COLD_POOL_MAX 64
 
-/* Buffers of one measurement: one set, or a rotating pool with --cold-cache. */
+/* Buffers of one measurement: one send and one receive buffer, or with
+ * --cold-cache rotating pools twice the last-level cache (cr_mem_pool). */
 typedef struct cr_bufset {
-    cr_buf_t s[CR_COLD_POOL_MAX], r[CR_COLD_POOL_MAX];
-    int n;
+    cr_mem_pool_t s, r;
+    int n;              /* rotations before a buffer pair comes back (1 = warm) */
 } cr_bufset_t;
 
 static int cr_mpi_failed(int rc, const char *what, const char *coll)
@@ -33,14 +33,17 @@ static int cr_mpi_failed(int rc, const char *what, const char *coll)
     return 1;
 }
 
-static int cr_pool_size(const cr_run_t *run, size_t set_bytes)
+/* Cache size the pools must exceed: 0 = no pool (warm buffers). */
+static size_t cr_pool_llc(const cr_run_t *run)
 {
-    size_t want;
-    if (!run->o->cold_cache || set_bytes == 0) return 1;
-    /* Twice the last-level cache (8 MiB if unknown), so a set is evicted before reuse. */
-    want = 2 * (run->llc_bytes ? run->llc_bytes : (size_t)8 << 20);
-    want = (want + set_bytes - 1) / set_bytes + 1;
-    return want > CR_COLD_POOL_MAX ? CR_COLD_POOL_MAX : want < 2 ? 2 : (int)want;
+    if (!run->o->cold_cache) return 0;
+    return run->llc_bytes ? run->llc_bytes : (size_t)32 << 20; /* unknown: assume a large L3 */
+}
+
+static size_t cr_pool_bytes(size_t bytes, size_t llc)
+{
+    size_t page = 4096, stride = ((bytes ? bytes : 1) + page - 1) / page * page;
+    return stride * (size_t)cr_mem_pool_count(bytes, 1, llc);
 }
 
 size_t cr_harness_bytes_needed(const cr_run_t *run, const cr_coll_ops_t *ops, const cr_dtype_t *dt,
@@ -50,34 +53,33 @@ size_t cr_harness_bytes_needed(const cr_run_t *run, const cr_coll_ops_t *ops, co
     size_t sb, rb, cnt = cr_coll_block_count(ops, req_bytes, p, dt->size, &actual);
     if (cnt == 0) return 0;
     ops->buf_bytes(cnt, p, dt->size, run->o->in_place && ops->has_in_place, &sb, &rb);
-    return (sb + rb) * (size_t)cr_pool_size(run, sb + rb);
+    return cr_pool_bytes(sb, cr_pool_llc(run)) + cr_pool_bytes(rb, cr_pool_llc(run));
 }
 
 static void cr_bufset_free(cr_bufset_t *bs)
 {
-    for (int i = 0; i < bs->n; i++) {
-        cr_mem_free(&bs->s[i]);
-        cr_mem_free(&bs->r[i]);
-    }
+    if (!bs->n) return;
+    cr_mem_pool_free(&bs->s);
+    cr_mem_pool_free(&bs->r);
     bs->n = 0;
 }
 
 static cr_status_t cr_bufset_alloc(const cr_run_t *run, size_t sb, size_t rb, cr_bufset_t *bs)
 {
-    int n = cr_pool_size(run, sb + rb);
     memset(bs, 0, sizeof *bs);
-    for (int i = 0; i < n; i++) {
-        if (cr_mem_alloc(sb, run->o, &bs->s[i]) != CR_OK) goto out_with_sets;
-        if (cr_mem_alloc(rb, run->o, &bs->r[i]) != CR_OK) {
-            cr_mem_free(&bs->s[i]);
-            goto out_with_sets;
-        }
-        bs->n = i + 1;
+    CR_CHECK(cr_mem_pool_alloc(sb, 1, cr_pool_llc(run), run->o, &bs->s));
+    if (cr_mem_pool_alloc(rb, 1, cr_pool_llc(run), run->o, &bs->r) != CR_OK) {
+        cr_mem_pool_free(&bs->s);
+        return CR_ERR_NOMEM;
     }
+    bs->n = bs->s.count > bs->r.count ? bs->s.count : bs->r.count;
     return CR_OK;
-out_with_sets:
-    cr_bufset_free(bs);
-    return CR_ERR_NOMEM;
+}
+
+static void cr_bufset_next(cr_bufset_t *bs, cr_coll_buf_t *b)
+{
+    b->sbuf = cr_mem_pool_next(&bs->s);
+    b->rbuf = cr_mem_pool_next(&bs->r);
 }
 
 /* Every rank learns whether any rank failed (a collective decision). */
@@ -177,7 +179,7 @@ static void cr_progress(cr_run_t *run, const cr_coll_ops_t *ops, const cr_level_
 
 /* The timed loop; fills *stop, the samples, and adds wrong elements (--validate every). */
 static cr_status_t cr_sample(cr_run_t *run, const cr_coll_ops_t *ops, cr_coll_buf_t *b,
-                             const cr_bufset_t *bs, int active, int calls, cr_sampler_t *s,
+                             cr_bufset_t *bs, int active, int calls, cr_sampler_t *s,
                              cr_stop_t *stop, long *wrong)
 {
     const cr_opts_t *o = run->o;
@@ -185,7 +187,6 @@ static cr_status_t cr_sample(cr_run_t *run, const cr_coll_ops_t *ops, cr_coll_bu
     double divisor = ops->time_divisor > 0 ? ops->time_divisor : 1.0;
     double t_start = tm->now(), elapsed = 0, med = 0;
     int every = o->validate == CR_VALIDATE_EVERY && !(calls > 1 && b->in_place);
-    int pool = 0;
 
     for (;;) {
         size_t nb = cr_next_batch(run, s, elapsed, med, calls);
@@ -193,11 +194,7 @@ static cr_status_t cr_sample(cr_run_t *run, const cr_coll_ops_t *ops, cr_coll_bu
         for (size_t j = 0; j < nb; j++) {
             double t0, t1;
             int rc = MPI_SUCCESS;
-            if (active && bs->n > 1) {
-                b->sbuf = bs->s[pool].ptr;
-                b->rbuf = bs->r[pool].ptr;
-                pool = (pool + 1) % bs->n;
-            }
+            if (active && bs->n > 1) cr_bufset_next(bs, b);
             if (active && every) ops->fill(b);
             MPI_Barrier(run->world);
             t0 = tm->now();
@@ -289,10 +286,7 @@ cr_status_t cr_harness_measure(cr_run_t *run, const cr_level_ctx_t *lv, const cr
         cr_bufset_free(&bs);
         return CR_ERR_NOMEM;
     }
-    if (active) {
-        b.sbuf = bs.s[0].ptr;
-        b.rbuf = bs.r[0].ptr;
-    }
+    if (active) cr_bufset_next(&bs, &b);
 
     /* Validation, outside the timed loop. */
     if (o->validate != CR_VALIDATE_OFF && active) {
@@ -300,13 +294,8 @@ cr_status_t cr_harness_measure(cr_run_t *run, const cr_level_ctx_t *lv, const cr
         if (wrong < 0) { st = CR_ERR_MPI; goto out_with_bufs; }
     }
     for (int i = 0; active && i < bs.n; i++) {
-        b.sbuf = bs.s[i].ptr;
-        b.rbuf = bs.r[i].ptr;
+        cr_bufset_next(&bs, &b);
         cr_prepare_timed(ops, &b);
-    }
-    if (active) {
-        b.sbuf = bs.s[0].ptr;
-        b.rbuf = bs.r[0].ptr;
     }
 
     /* Warm-up: the timed pattern, discarded. */
@@ -334,7 +323,9 @@ cr_status_t cr_harness_measure(cr_run_t *run, const cr_level_ctx_t *lv, const cr
         r.algbw_GBps = r.t.median > 0 ? (double)bytes / r.t.median * 1e-3 : 0.0;
         r.busbw_GBps = r.algbw_GBps * F;
         r.low_resolution = r.t.median < 10.0 * run->timer.resolution_us;
-        snprintf(r.mem, sizeof r.mem, "%s", bs.n ? bs.r[0].placed : "none");
+        snprintf(r.mem, sizeof r.mem, "%s", bs.n ? bs.r.region.placed : "none");
+        snprintf(r.pages, sizeof r.pages, "%s", bs.n ? bs.r.region.pages : "none");
+        r.cold = o->cold_cache && bs.n && bs.r.cold;
         if (run->progress) fputs("\r\033[K", stderr);
         if (wrong_all)
             cr_error("%s %s %s at %" PRIu64 " bytes: %ld wrong elements (validation failed)",

@@ -47,7 +47,9 @@ typedef struct cr_result {
     int low_resolution;          /* median < 10 × timer resolution */
     int warmup;                  /* warm-up iterations discarded */
     int calls_per_sample;        /* 1 isolated, K streaming */
-    char mem[CR_NAME_LEN];       /* buffer placement actually obtained */
+    char mem[CR_NAME_LEN];       /* where the receive buffer's pages are: numa:N, interleave, ... */
+    char pages[CR_NAME_LEN];     /* base, hugetlb or thp */
+    int cold;                    /* --cold-cache pool larger than twice the last-level cache */
 } cr_result_t;
 
 #endif

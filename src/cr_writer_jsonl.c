@@ -11,7 +11,7 @@ json_t *cr_result_to_json(const cr_result_t *r)
     return json_pack(
         "{s:s,s:s,s:s,s:s,s:s,s:i,s:i,s:i,s:i,s:I,s:I,s:s,s:I,s:s,"
         "s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:s,"
-        "s:I,s:f,s:i,s:i,s:i,s:i,s:s}",
+        "s:I,s:f,s:i,s:i,s:i,s:i,s:s,s:s,s:i}",
         "type", "measurement", "run_id", r->run_id, "collective", r->collective, "level",
         r->level, "cadence", r->cadence, "ranks", r->ranks, "nodes", r->nodes, "ppn", r->ppn,
         "groups", r->groups, "bytes", (json_int_t)r->bytes, "block_bytes",
@@ -21,7 +21,8 @@ json_t *cr_result_to_json(const cr_result_t *r)
         t->p99, "t_max_us", t->max, "algbw_GBps", r->algbw_GBps, "busbw_GBps", r->busbw_GBps,
         "valid", cr_valid_str(r->valid), "outliers", (json_int_t)t->outliers, "t_stddev_us",
         t->stddev, "in_place", r->in_place, "low_resolution", r->low_resolution, "warmup",
-        r->warmup, "calls_per_sample", r->calls_per_sample, "mem", r->mem);
+        r->warmup, "calls_per_sample", r->calls_per_sample, "mem", r->mem, "pages", r->pages,
+        "cold_cache", r->cold);
 }
 
 static cr_status_t cr_jsonl_dump(cr_writer_t *w, json_t *obj)

@@ -41,7 +41,7 @@ for dt in char int32 int64 float double; do
     colls=allgather,alltoall,bcast
     n=3
     [ "$dt" != char ] && colls=allreduce,reduce_scatter,allgather,alltoall,bcast && n=5
-    crun 2 -c $colls -d $dt -m 8,13,1000,64K $QUICK -o "$T/np2-$dt"
+    crun 2 -c $colls -d $dt -m 24,100,1001,64K $QUICK -o "$T/np2-$dt"
     check "np 2 $dt exits 0" test $? -eq 0
     check_csv "$T/np2-$dt/results.csv" 2 $((n * 4))
     check "np 2 $dt JSONL parses" "$top_builddir/tests/jsonl_check" "$T/np2-$dt/results.jsonl" 2 $((n * 4))

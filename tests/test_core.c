@@ -271,6 +271,7 @@ static void sample_result(cr_result_t *r)
     strcpy(r->cadence, "isolated");
     strcpy(r->dtype, "float");
     strcpy(r->mem, "numa:0");
+    strcpy(r->pages, "base");
     r->ranks = 4, r->nodes = 2, r->ppn = 2, r->groups = 1;
     r->bytes = 1048576, r->block_bytes = 1048576;
     r->stop = CR_STOP_PRECISION;
