@@ -269,8 +269,12 @@ int cr_app_run(MPI_Comm world, int argc, char **argv)
     cr_timer_init(&run.timer, o.timer);
 
     /* Memory, then the output directory: refused before anything is allocated. */
-    st = cr_check_memory(&run, &plan, run.ppn, err, sizeof err);
-    if (cr_report_first(world, st, err) != CR_OK) goto out_with_place;
+    st = cr_mem_policy_check(&o, err, sizeof err);
+    if (st == CR_OK) st = cr_check_memory(&run, &plan, run.ppn, err, sizeof err);
+    if (cr_report_first(world, st, err) != CR_OK) {
+        ret = CR_EXIT_USAGE; /* the options asked for what this machine cannot give */
+        goto out_with_place;
+    }
     CR_CHECK_GOTO(cr_agree(world, cr_topo_gather(world, pl, npl, topo, &topo_json)), st,
                   out_with_place);
     CR_CHECK_GOTO(cr_agree(world, cr_ceil_gather(world, pl, npl, topo, o.probe_memory, &ceil)), st,

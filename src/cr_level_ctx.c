@@ -53,8 +53,8 @@ cr_status_t cr_levels_setup(MPI_Comm world, const cr_place_t *pl, int n, const c
         int lo, hi;
         if (!picks[i].run) {
             if (rank == 0)
-                printf("collroof: --levels auto: skipping level %s: %s\n",
-                       cr_level_name(picks[i].level), picks[i].why);
+                fprintf(stderr, "collroof: --levels auto: skipping level %s: %s\n",
+                        cr_level_name(picks[i].level), picks[i].why);
             continue;
         }
         ctx[nc].groups = cr_level_colors(pl, n, picks[i].level, colors);

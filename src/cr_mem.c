@@ -88,24 +88,37 @@ static cr_status_t cr_mem_map(size_t bytes, int huge, cr_buf_t *b)
     return CR_OK;
 }
 
+cr_status_t cr_mem_policy_check(const cr_opts_t *o, char *err, size_t len)
+{
+    struct bitmask *allowed;
+    int ok, maxnode;
+    if (o->mem != CR_MEM_NODE) return CR_OK;
+    maxnode = numa_available() < 0 ? 0 : numa_max_node();
+    allowed = numa_available() < 0 ? NULL : numa_get_mems_allowed();
+    ok = numa_available() < 0 ? o->mem_node == 0
+                              : allowed && o->mem_node <= maxnode &&
+                                    numa_bitmask_isbitset(allowed, (unsigned)o->mem_node);
+    if (allowed) numa_bitmask_free(allowed);
+    if (ok) return CR_OK;
+    snprintf(err, len, "--mem node:%d: this host has no NUMA node %d that this rank may use "
+             "(nodes 0-%d; see numactl -H)", o->mem_node, o->mem_node, maxnode);
+    return CR_ERR_INVAL;
+}
+
 /* Apply the --mem policy to the mapping before first touch; *want = node asked (-1 none). */
 static cr_status_t cr_mem_policy(const cr_opts_t *o, cr_buf_t *b, int *want)
 {
     struct bitmask *mask;
-    int mode, maxnode = numa_max_node();
+    int mode;
     long rc;
 
     *want = -1;
     if (o->mem == CR_MEM_DEFAULT)
         return CR_OK;
     if (o->mem == CR_MEM_NODE) {
-        struct bitmask *allowed = numa_get_mems_allowed();
-        int ok = allowed && o->mem_node <= maxnode && numa_bitmask_isbitset(allowed, (unsigned)o->mem_node);
-        if (allowed)
-            numa_bitmask_free(allowed);
-        if (!ok) {
-            cr_error("--mem node:%d: this host has no NUMA node %d that this rank may use "
-                     "(nodes 0-%d; see numactl -H)", o->mem_node, o->mem_node, maxnode);
+        char err[256];
+        if (cr_mem_policy_check(o, err, sizeof err) != CR_OK) {
+            cr_error("%s", err);
             return CR_ERR_INVAL;
         }
     }

@@ -27,6 +27,10 @@ typedef struct cr_buf {
 cr_status_t cr_mem_alloc(size_t bytes, const cr_opts_t *o, cr_buf_t *out);
 void cr_mem_free(cr_buf_t *b);
 
+/* Is --mem possible on this host (node:N exists and may be used)? No output: the
+ * message goes to err. */
+cr_status_t cr_mem_policy_check(const cr_opts_t *o, char *err, size_t len);
+
 /* Bytes of memory available to new allocations on this host (MemAvailable), 0 if unknown. */
 size_t cr_mem_available(void);
 
