@@ -259,7 +259,8 @@ int cr_app_run(MPI_Comm world, int argc, char **argv)
     }
     run.o = &o;
     run.world = world;
-    run.progress = run.wrank == 0 && isatty(STDERR_FILENO) && !o.quiet;
+    run.progress = run.wrank == 0 && (o.progress || isatty(STDERR_FILENO));
+    run.inject_fault = getenv("COLLROOF_INJECT_FAULT") ? atoi(getenv("COLLROOF_INJECT_FAULT")) : -1;
 
     /* Topology and placement (collective: every rank loads its host's topology). */
     if (cr_agree(world, cr_topo_load(&topo)) != CR_OK) goto out_with_topo;

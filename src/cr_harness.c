@@ -99,11 +99,15 @@ static int cr_call(const cr_run_t *run, const cr_coll_ops_t *ops, const cr_coll_
     return rc != MPI_SUCCESS ? rc : MPI_Wait(&req, MPI_STATUS_IGNORE);
 }
 
-/* Fill, call, check; returns this rank's wrong elements, or -1 on an MPI error. */
+/* Fill, call, check; returns this rank's wrong elements, or -1 on an MPI error.
+ * COLLROOF_INJECT_FAULT=RANK (tests) flips the top byte of that rank's first
+ * output element before the check, as a broken MPI would. */
 static long cr_validate_once(const cr_run_t *run, const cr_coll_ops_t *ops, const cr_coll_buf_t *b)
 {
     ops->fill(b);
     if (cr_mpi_failed(cr_call(run, ops, b), "validation call", ops->name)) return -1;
+    if (run->inject_fault == run->wrank && b->rbytes >= b->dtype->size)
+        ((unsigned char *)b->rbuf)[b->dtype->size - 1] ^= 0x5a;
     return (long)ops->check(b);
 }
 

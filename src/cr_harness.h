@@ -34,6 +34,7 @@ typedef struct cr_run {
     int done, total;           /* measurements, for the progress line */
     int rows;                  /* rows written */
     int failures;              /* validation failures so far (same on every rank) */
+    int inject_fault;          /* testing: this rank corrupts its validated output (-1 none) */
 } cr_run_t;
 
 /* Measure one collective at one level, cadence and requested size; write the row

@@ -17,6 +17,7 @@ enum {
     OPT_CADENCE = 256, OPT_STREAM_CALLS, OPT_PRECISION, OPT_MIN_ITERS, OPT_MAX_ITERS,
     OPT_TIME_LIMIT, OPT_WARMUP, OPT_VALIDATE, OPT_IN_PLACE, OPT_NONBLOCKING, OPT_TIMER,
     OPT_NO_RAW, OPT_MEM, OPT_COLD_CACHE, OPT_HUGE_PAGES, OPT_PROBE_MEMORY, OPT_RUN_ID,
+    OPT_PROGRESS,
 };
 
 static const struct option cr_long_opts[] = {
@@ -43,6 +44,7 @@ static const struct option cr_long_opts[] = {
     {"huge-pages", no_argument, NULL, OPT_HUGE_PAGES},
     {"probe-memory", no_argument, NULL, OPT_PROBE_MEMORY},
     {"quiet", no_argument, NULL, 'q'},
+    {"progress", no_argument, NULL, OPT_PROGRESS},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -95,6 +97,8 @@ void cr_opts_usage(FILE *fp)
 "      --run-id ID         run_id column [default: YYYYmmdd-HHMMSS of the start]\n"
 "      --no-raw            leave raw samples out of results.jsonl\n"
 "  -q, --quiet             no per-measurement table on stdout\n"
+"      --progress          progress line on stderr [default: only when rank 0's\n"
+"                          stderr is a terminal, which mpirun's forwarding is not]\n"
 "  -h, --help              this text\n"
 "  -V, --version           version\n",
         fp);
@@ -267,6 +271,7 @@ static cr_status_t cr_opts_one(cr_opts_t *o, int c, const char *arg, char *err, 
     case OPT_HUGE_PAGES: o->huge_pages = 1; return CR_OK;
     case OPT_PROBE_MEMORY: o->probe_memory = 1; return CR_OK;
     case 'q': o->quiet = 1; return CR_OK;
+    case OPT_PROGRESS: o->progress = 1; return CR_OK;
     case 'h': o->help = 1; return CR_OK;
     case 'V': o->version = 1; return CR_OK;
     }

@@ -39,6 +39,7 @@ typedef struct cr_opts {
     int mem_node;                     /* for --mem node:N */
     int cold_cache, huge_pages, probe_memory;
     int quiet;                        /* no per-measurement table */
+    int progress;                     /* progress line on stderr even when it is not a tty */
     int help, version;
 } cr_opts_t;
 

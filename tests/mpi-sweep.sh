@@ -75,4 +75,11 @@ check "samples = cap" test "$(csv_col "$T/iters/results.csv" samples)" = 6
 crun 2 -c allreduce -m 8M --min-iters 6 --max-iters 100000 --precision 0.00001 --time-limit 0.3 -q -o "$T/time"
 check "stop = time at the time limit" test "$(csv_col "$T/time/results.csv" stop)" = time
 
+# A broken result (a fault injected on rank 1 after the validated call) is caught:
+# the row says fail, the error names it, and the exit status is 3.
+COLLROOF_INJECT_FAULT=1 crun 2 -c allreduce,allgather -d float -m 4K $QUICK -o "$T/fault" 2>"$T/fault.err"
+check "injected fault: exit status 3" test $? -eq 3
+check "injected fault: rows say fail" test "$(csv_col "$T/fault/results.csv" valid | sort -u)" = fail
+check "injected fault: the error names the collective" grep -q 'allreduce world float at 4096 bytes: 1 wrong elements' "$T/fault.err"
+
 finish

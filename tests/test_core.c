@@ -253,7 +253,8 @@ static void test_usage_lists_every_option(void)
         "--collectives", "--sizes", "--dtype", "--levels", "--cadence", "--stream-calls",
         "--precision", "--min-iters", "--max-iters", "--time-limit", "--warmup", "--validate",
         "--in-place", "--nonblocking", "--timer", "--output", "--run-id", "--no-raw", "--mem",
-        "--cold-cache", "--huge-pages", "--probe-memory", "--quiet", "--help", "--version", NULL};
+        "--cold-cache", "--huge-pages", "--probe-memory", "--quiet", "--progress", "--help",
+        "--version", NULL};
     cr_opts_usage(fp);
     fclose(fp);
     for (int i = 0; names[i]; i++) CU_ASSERT_PTR_NOT_NULL(strstr(buf, names[i]));
