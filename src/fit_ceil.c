@@ -1,6 +1,8 @@
-/* Link ceilings a group's fitted ceiling is compared against. */
+/* Ceilings: the link ceilings a group's fitted ceiling is compared against, and
+ * the group's roofline (latency floor and busbw ceiling). */
 #include "fit_group.h"
 
+#include <math.h>
 #include <string.h>
 
 static int cr_fit_is_pingpong(const char *c) { return !strncmp(c, "pingpong", 8); }
@@ -52,4 +54,46 @@ void cr_fit_link_ceiling(const cr_fit_set_t *set, const cr_fit_group_t *g, doubl
         *GBps = set->ceil.memcpy_GBps;
         *src = "memcpy";
     }
+}
+
+/* Measured busbw of point i, GB/s (F·S/t_median). */
+static double cr_fit_busbw_at(const cr_fit_group_t *g, size_t i)
+{
+    return g->F * (double)g->pts[i].bytes / g->pts[i].t_med * 1e-3;
+}
+
+void cr_fit_roof(const cr_fit_group_t *g, cr_fit_result_t *r)
+{
+    double best = -1, top = -1;
+    size_t best_s = r->k, top_i = 0;
+    for (size_t s = 0; s < r->k; s++) {
+        const cr_fit_segres_t *z = &r->seg[s];
+        int reached = z->alpha <= 0 || z->n_half <= (double)g->pts[z->last].bytes;
+        if (isfinite(z->ceiling) && z->ceiling > 0 && reached && z->ceiling > best) {
+            best = z->ceiling;
+            best_s = s;
+        }
+    }
+    for (size_t i = 0; i < g->npts; i++)
+        if (cr_fit_busbw_at(g, i) > top) {
+            top = cr_fit_busbw_at(g, i);
+            top_i = i;
+        }
+    r->roof_extrapolated = 0;
+    if (best_s == r->k) {
+        size_t s = 0;
+        while (s + 1 < r->k && top_i > r->seg[s].last) s++;
+        r->roof_extrapolated = 1;
+        if (isfinite(r->seg[s].ceiling) && r->seg[s].ceiling > 0) {
+            best = r->seg[s].ceiling;
+            best_s = s;
+        } else {
+            best = top;
+        }
+    }
+    r->roof_ceiling = best;
+    r->roof_seg = best_s;
+    r->roof_alpha = r->seg[0].alpha > 0 ? r->seg[0].alpha : NAN;
+    r->roof_knee = isfinite(r->roof_alpha) && g->F > 0
+                       ? r->roof_alpha * r->roof_ceiling * 1e3 / g->F : NAN;
 }

@@ -85,6 +85,7 @@ cr_status_t cr_fit_group_run(const cr_fit_group_t *g, const cr_fit_opts_t *o,
         r->rel_med = l->rel_med;
     }
     out->efficiency = NAN;
+    cr_fit_roof(g, out);
 out_with_xy:
     free(x);
     free(y);
@@ -171,7 +172,7 @@ cr_status_t cr_fit_report_build(const cr_fit_set_t *set, const cr_fit_opts_t *o,
             return st;
         }
         cr_fit_link_ceiling(set, g, &r->link_GBps, &r->link_src);
-        if (r->link_GBps > 0) r->efficiency = r->seg[r->k - 1].ceiling / r->link_GBps;
+        if (r->link_GBps > 0) r->efficiency = r->roof_ceiling / r->link_GBps;
         rep->nres++;
     }
     for (size_t i = 0; i < rep->nres;) {

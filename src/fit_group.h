@@ -37,7 +37,13 @@ typedef struct cr_fit_result {
     int boot_raw;            /* 1: raw-sample bootstrap, 0: residual bootstrap */
     double link_GBps;        /* link ceiling for efficiency; 0 unknown */
     const char *link_src;    /* "pingpong" | "nominal" | "memcpy" | "" */
-    double efficiency;       /* last segment's ceiling / link; NAN unknown */
+    double efficiency;       /* roof_ceiling / link; NAN unknown */
+    /* The group's roofline min(roof_ceiling, F·S/roof_alpha), see cr_fit_roof(). */
+    double roof_alpha;       /* latency floor: α of segment 1, µs; NAN when α <= 0 */
+    double roof_ceiling;     /* busbw ceiling, GB/s */
+    size_t roof_seg;         /* segment giving roof_ceiling (0-based); k: measured max */
+    int roof_extrapolated;   /* 1: no segment reaches its n½, ceiling is extrapolated */
+    double roof_knee;        /* S* = roof_alpha·roof_ceiling/F, bytes; NAN without floor */
 } cr_fit_result_t;
 
 /* α(p) = a + b·x with x = p-1 (ring-like) or ceil(log2 p) (tree-like). */
@@ -65,6 +71,17 @@ cr_status_t cr_fit_group_run(const cr_fit_group_t *g, const cr_fit_opts_t *o,
  * distance class first, then nominal NIC (across nodes) or memcpy (within). */
 void cr_fit_link_ceiling(const cr_fit_set_t *set, const cr_fit_group_t *g, double *GBps,
                          const char **src);
+
+/* Fills r's roof_* fields from its segments and g's medians. Latency floor =
+ * α of segment 1 (smallest sizes). Ceiling = the highest F·r∞ among segments
+ * whose measurements approach it: the segment's last size reaches its n½ = α·r∞
+ * (measured busbw there >= half of F·r∞), or α <= 0 (bandwidth term dominates
+ * throughout). Beyond n½ the slope is fixed by the data; below it F·r∞ is the
+ * extrapolation of a small slope and can lie far above every measurement.
+ * Slower later segments (out of cache) do not lower the ceiling. When no
+ * segment qualifies: F·r∞ of the segment holding the highest measured busbw
+ * (roof_extrapolated = 1), or that busbw itself if r∞ is infinite. Pure. */
+void cr_fit_roof(const cr_fit_group_t *g, cr_fit_result_t *r);
 
 /* Fits every group (groups with < 2 distinct sizes are skipped with a
  * warning) and the scaling across rank counts. */

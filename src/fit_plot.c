@@ -76,7 +76,7 @@ static void cr_fit_plot_one(FILE *f, const char *lv, const cr_fit_result_t *res,
     const char *sep = "plot ";
     for (size_t q = 0; q < n; q++) {
         const cr_fit_result_t *r = &res[q];
-        const cr_fit_segres_t *z0 = &r->seg[0], *zl = &r->seg[r->k - 1];
+        double c = r->roof_ceiling, a = r->roof_alpha;
         int lt = (int)q + 1;
         fprintf(f, "%s'plot-%s-%zu.dat' using 1:%s with yerrorbars lt %d pt 7 ps 0.6 "
                 "title '%s %s p=%d'", sep, lv, idx[q], busbw ? "2:3:4" : "5:6:7", lt,
@@ -86,12 +86,11 @@ static void cr_fit_plot_one(FILE *f, const char *lv, const cr_fit_result_t *res,
             fprintf(f, "%s%c%zu_%zu(x) with lines lt %d lw 2 notitle", sep, busbw ? 'b' : 't',
                     idx[q], s, lt);
         if (busbw) {
-            fprintf(f, "%s%.6g with lines lt %d dt 2 title 'ceiling %.4g GB/s'", sep,
-                    zl->ceiling, lt, zl->ceiling);
-            if (z0->alpha > 0)
+            fprintf(f, "%s%.6g with lines lt %d dt 2 title 'roof ceiling %.4g GB/s%s'", sep, c,
+                    lt, c, r->roof_extrapolated ? " (extrapolated)" : "");
+            if (a > 0)
                 fprintf(f, "%s(%.17g * x * 1e-3 / %.17g < %.6g ? %.17g * x * 1e-3 / %.17g : 1/0) "
-                        "with lines lt %d dt 3 notitle", sep, r->g->F, z0->alpha,
-                        zl->ceiling, r->g->F, z0->alpha, lt);
+                        "with lines lt %d dt 3 notitle", sep, r->g->F, a, c, r->g->F, a, lt);
             if (r->link_GBps > 0 && q == 0)
                 fprintf(f, "%s%.6g with lines lt %d dt 4 lc rgb 'black' title '%s link %.4g GB/s'",
                         sep, r->link_GBps, lt, r->link_src, r->link_GBps);
@@ -106,9 +105,10 @@ static cr_status_t cr_fit_plot_level(const char *dir, const cr_fit_report_t *rep
     char path[4096];
     size_t *idx = malloc(rep->nres * sizeof *idx), n = 0;
     cr_fit_result_t *sel = malloc(rep->nres * sizeof *sel);
+    /* noenhanced: labels are literal ("reduce_scatter" is no subscript). */
     static const struct { int bit; const char *ext, *term; } fmts[] = {
-        { CR_FIT_PLOT_SVG, "svg", "svg size 1000,700 dynamic enhanced font 'sans,12'" },
-        { CR_FIT_PLOT_PNG, "png", "pngcairo size 1000,700 enhanced font 'sans,11'" },
+        { CR_FIT_PLOT_SVG, "svg", "svg size 1000,700 dynamic noenhanced font 'sans,12'" },
+        { CR_FIT_PLOT_PNG, "png", "pngcairo size 1000,700 noenhanced font 'sans,11'" },
     };
     FILE *f;
     cr_status_t st = CR_OK;

@@ -324,6 +324,100 @@ static CU_TestInfo test_fit_boot_tests[] = {
     CU_TEST_INFO_NULL,
 };
 
+/* --- roofline ------------------------------------------------------------ */
+
+/* Noise-free 3 regimes: 8..2K, 4K..1M (r∞ 6 GB/s), 2M..128M slower (r∞ 0.5 GB/s,
+ * intercept -3000 µs); fitted with cr_fit_group_run (no bootstrap). */
+static void roof_three(double b1, double F, cr_fit_group_t *g, cr_fit_result_t *r)
+{
+    syn_t s = { .n = 25, .brk = 9, .a1 = 1, .b1 = b1, .a2 = 5, .b2 = 1 / 6000.0 };
+    cr_fit_opts_t o;
+    cr_fit_opts_default(&o);
+    o.reps = 0;
+    syn_group(&s, 1, g);
+    g->F = F;
+    for (size_t i = 18; i < 25; i++) {
+        cr_fit_point_t *p = &g->pts[i];
+        p->t_med = p->t_lo = p->t_hi = -3000 + (double)p->bytes / 500.0;
+    }
+    CU_ASSERT_EQUAL_FATAL(cr_fit_group_run(g, &o, r), CR_OK);
+    CU_ASSERT_EQUAL_FATAL(r->k, 3);
+}
+
+static void test_roof_three_last_slower(void)
+{
+    /* Segment 1 reaches its n½ (2000 B <= 2K) but is slower; segment 3 slower. */
+    cr_fit_group_t g;
+    cr_fit_result_t r;
+    roof_three(1 / 2000.0, 2, &g, &r);
+    CU_ASSERT(r.seg[2].alpha < 0 && r.seg[2].n_half < 0);
+    CU_ASSERT_EQUAL(r.roof_seg, 1);
+    CU_ASSERT_EQUAL(r.roof_extrapolated, 0);
+    CU_ASSERT(rel(r.roof_ceiling, r.seg[1].ceiling) < 1e-12);
+    CU_ASSERT(rel(r.roof_ceiling, 2 * 6.0) < 1e-9);
+    CU_ASSERT(rel(r.roof_alpha, 1) < 1e-9);
+    CU_ASSERT(rel(r.roof_knee, 1 * 12.0 * 1e3 / 2) < 1e-9);   /* S* = α·ceiling/F */
+    syn_free(&g);
+}
+
+static void test_roof_three_unreached_first(void)
+{
+    /* Segment 1 is latency-bound (r∞ 200 GB/s, n½ 200 KB >> 2K): its F·r∞ lies
+     * far above every measurement and must not become the ceiling. */
+    cr_fit_group_t g;
+    cr_fit_result_t r;
+    roof_three(1 / 200000.0, 1, &g, &r);
+    CU_ASSERT(r.seg[0].ceiling > 100);
+    CU_ASSERT_EQUAL(r.roof_seg, 1);
+    CU_ASSERT(rel(r.roof_ceiling, 6.0) < 1e-9);
+    syn_free(&g);
+}
+
+static void test_roof_one_segment(void)
+{
+    syn_t s = { .n = 28, .a1 = 3.5, .b1 = 1 / 12500.0 };
+    cr_fit_group_t g;
+    cr_fit_result_t r;
+    cr_fit_opts_t o;
+    cr_fit_opts_default(&o);
+    o.reps = 0;
+    syn_group(&s, 1, &g);
+    g.F = 0.5;
+    CU_ASSERT_EQUAL_FATAL(cr_fit_group_run(&g, &o, &r), CR_OK);
+    CU_ASSERT_EQUAL_FATAL(r.k, 1);
+    CU_ASSERT_EQUAL(r.roof_seg, 0);
+    CU_ASSERT(rel(r.roof_ceiling, 0.5 * 12.5) < 1e-9);
+    CU_ASSERT(rel(r.roof_alpha, 3.5) < 1e-9);
+    CU_ASSERT(rel(r.roof_knee, r.seg[0].n_half) < 1e-9);   /* one segment: S* = n½ */
+    syn_free(&g);
+}
+
+static void test_roof_unreached_extrapolates(void)
+{
+    /* Only sizes far below n½ = 1.25 MB: the ceiling is an extrapolation, said so. */
+    syn_t s = { .n = 8, .a1 = 100, .b1 = 1 / 12500.0 };
+    cr_fit_group_t g;
+    cr_fit_result_t r;
+    cr_fit_opts_t o;
+    cr_fit_opts_default(&o);
+    o.reps = 0;
+    syn_group(&s, 1, &g);
+    CU_ASSERT_EQUAL_FATAL(cr_fit_group_run(&g, &o, &r), CR_OK);
+    CU_ASSERT_EQUAL_FATAL(r.k, 1);
+    CU_ASSERT_EQUAL(r.roof_extrapolated, 1);
+    CU_ASSERT_EQUAL(r.roof_seg, 0);
+    CU_ASSERT(rel(r.roof_ceiling, 12.5) < 1e-6);
+    syn_free(&g);
+}
+
+static CU_TestInfo test_fit_roof_tests[] = {
+    { "3 segments, last slower: middle ceiling", test_roof_three_last_slower },
+    { "unreached segment ceiling ignored", test_roof_three_unreached_first },
+    { "1 segment: ceiling F r_inf, knee n_half", test_roof_one_segment },
+    { "no segment reaches n_half: extrapolated", test_roof_unreached_extrapolates },
+    CU_TEST_INFO_NULL,
+};
+
 extern CU_TestInfo test_fit_io_tests[];
 int test_fit_io_init(void);
 int test_fit_io_clean(void);
@@ -334,6 +428,7 @@ int main(void)
         { "fit-model", NULL, NULL, NULL, NULL, test_fit_model_tests },
         { "fit-segment", NULL, NULL, NULL, NULL, test_fit_segment_tests },
         { "fit-boot", NULL, NULL, NULL, NULL, test_fit_boot_tests },
+        { "fit-roof", NULL, NULL, NULL, NULL, test_fit_roof_tests },
         { "fit-io", test_fit_io_init, test_fit_io_clean, NULL, NULL, test_fit_io_tests },
         CU_SUITE_INFO_NULL,
     };
