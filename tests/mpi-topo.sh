@@ -78,4 +78,12 @@ check "synthetic L3 seen in the topology summary" grep -q '"bytes":1000000' "$T/
 timeout 120 "$MPIEXEC" -np 2 "$COLLROOF" -c allreduce -m 64K $QUICK -o "$T/warm"
 check "without --cold-cache: cold_cache = 0" test "$(csv_col "$T/warm/results.csv" cold_cache)" = 0
 
+# --probe-memory: a memcpy ceiling per NUMA node of each host, in the metadata.
+timeout 120 "$MPIEXEC" -np 2 "$COLLROOF" --probe-memory -c bcast -m 1K $QUICK -o "$T/probe"
+check "--probe-memory: exits 0" test $? -eq 0
+check "--probe-memory: memcpy GB/s recorded for numa 0" \
+    sh -c "head -1 '$T/probe/results.jsonl' | grep -qE '\"memcpy\":\\[\\{\"host\":\"[^\"]+\",\"numa\":0,\"GBps\":[0-9.]+'"
+check "without --probe-memory: no memcpy probe" \
+    sh -c "head -1 '$T/warm/results.jsonl' | grep -q '\"memcpy\":\\[\\]'"
+
 finish
