@@ -1,7 +1,9 @@
 #include "cr_writer.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 cr_status_t cr_writer_open(cr_writer_t *w, const cr_writer_ops_t *ops, const char *dir,
                            FILE *fp, const json_t *meta)
@@ -42,6 +44,32 @@ cr_status_t cr_writer_row(cr_writer_t *w, const cr_result_t *r, const double *ra
         return CR_ERR_IO;
     }
     return CR_OK;
+}
+
+cr_status_t cr_writer_line(cr_writer_t *w, const char *text)
+{
+    size_t len = strlen(text), off = 0;
+    char *line = malloc(len + 1);
+    CR_CHECK_ALLOC(line, len + 1);
+    memcpy(line, text, len);
+    line[len++] = '\n';
+    if (fflush(w->fp) != 0) goto out_with_error;
+    if (fileno(w->fp) < 0) { /* a memory stream (tests): no descriptor to write to */
+        if (fwrite(line, 1, len, w->fp) != len) goto out_with_error;
+        off = len;
+    }
+    while (off < len) {
+        ssize_t n = write(fileno(w->fp), line + off, len - off);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) goto out_with_error;
+        off += (size_t)n;
+    }
+    free(line);
+    return CR_OK;
+out_with_error:
+    cr_error("cannot write %s: %s", w->path, strerror(errno));
+    free(line);
+    return CR_ERR_IO;
 }
 
 void cr_writer_close(cr_writer_t *w)

@@ -38,6 +38,10 @@ cr_status_t cr_writer_open(cr_writer_t *w, const cr_writer_ops_t *ops, const cha
 cr_status_t cr_writer_row(cr_writer_t *w, const cr_result_t *r, const double *raw, size_t nraw);
 void cr_writer_close(cr_writer_t *w);
 
+/* Write text plus a newline to the file in one write(2) after flushing what is
+ * buffered, so that a run killed at any moment leaves whole lines only. */
+cr_status_t cr_writer_line(cr_writer_t *w, const char *text);
+
 /* The contract columns of results.csv, in order, then the appended ones. */
 extern const char *const cr_csv_columns[];
 /* One result as a JSON object with the CSV column names as keys (new reference). */

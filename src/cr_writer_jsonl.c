@@ -1,4 +1,5 @@
 /* results.jsonl: line 1 the run's metadata, then one whole line per measurement. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "cr_writer.h"
@@ -25,17 +26,22 @@ json_t *cr_result_to_json(const cr_result_t *r)
         "cold_cache", r->cold);
 }
 
+/* A line with raw samples is longer than stdio's buffer and would reach the file
+ * in pieces; it is built whole and handed over at once (cr_writer_line). */
 static cr_status_t cr_jsonl_dump(cr_writer_t *w, json_t *obj)
 {
-    int rc;
+    char *text;
+    cr_status_t st;
     if (!obj) {
         cr_error("cannot build a JSON line for %s", w->path);
         return CR_ERR_NOMEM;
     }
-    rc = json_dumpf(obj, w->fp, CR_JSON_FLAGS);
+    text = json_dumps(obj, CR_JSON_FLAGS);
     json_decref(obj);
-    if (rc != 0 || fputc('\n', w->fp) == EOF) return CR_ERR_IO;
-    return CR_OK;
+    CR_CHECK_ALLOC(text, 0);
+    st = cr_writer_line(w, text);
+    free(text);
+    return st;
 }
 
 static cr_status_t cr_jsonl_begin(cr_writer_t *w, const json_t *meta)

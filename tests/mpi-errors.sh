@@ -40,6 +40,19 @@ expect_error "$RO" -c bcast -m 1K -o "$RO"
 expect_error "bytes" -c allreduce -d double -m 15G -o "$T/huge"
 check "nothing written for a refused size" test ! -e "$T/huge/results.csv"
 
+# A run killed mid-sweep keeps every finished measurement, whole: CSV rows with
+# all their fields, JSONL lines that parse (the JSONL may be one row behind).
+timeout -s TERM 6 "$MPIEXEC" -np 2 "$COLLROOF" -c allreduce,allgather -m 1K:64M --min-iters 50 \
+    --time-limit 0.3 -q -o "$T/killed" >/dev/null 2>&1
+check "killed run: stopped by the signal" test $? -eq 124
+rows=$(csv_rows "$T/killed/results.csv")
+jrows=$(($(wc -l <"$T/killed/results.jsonl") - 1))
+check "killed run: $rows finished rows kept" test "$rows" -ge 3
+check "killed run: every CSV row whole" \
+    awk -F, 'NR == 1 { n = NF } NR > 1 && (NF != n || !/,(pass|fail|skipped),/) { exit 1 }' "$T/killed/results.csv"
+check "killed run: JSONL has $jrows lines for $rows rows" test "$jrows" -eq "$rows" -o "$jrows" -eq $((rows - 1))
+check "killed run: every JSONL line parses" "$top_builddir/tests/jsonl_check" "$T/killed/results.jsonl" 2 "$jrows"
+
 # A good run still exits 0, and --help / --version print once.
 timeout 60 "$MPIEXEC" -np 2 "$COLLROOF" --help >"$T/help" 2>&1
 check "--help exits 0" test $? -eq 0
