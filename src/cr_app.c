@@ -140,6 +140,14 @@ static cr_status_t cr_open_outputs(cr_run_t *run, json_t *meta, const cr_place_t
     const cr_writer_ops_t *files[] = {&cr_writer_csv, &cr_writer_jsonl};
 
     CR_CHECK(cr_mkdir_p(run->o->outdir, err, len));
+    for (int i = 0; i < 2 && !run->o->overwrite; i++) {
+        snprintf(path, sizeof path, "%s/%s", run->o->outdir, files[i]->file);
+        if (access(path, F_OK) == 0) {
+            snprintf(err, len, "'%s' already holds %s from an earlier run: choose another -o, "
+                     "or --overwrite to replace it", run->o->outdir, files[i]->file);
+            return CR_ERR_IO;
+        }
+    }
     snprintf(path, sizeof path, "%s/placement.csv", run->o->outdir);
     fp = fopen(path, "w");
     if (!fp || cr_place_write_csv(fp, pl, run->wsize) != CR_OK || fclose(fp) != 0) {

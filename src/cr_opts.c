@@ -17,7 +17,7 @@ enum {
     OPT_CADENCE = 256, OPT_STREAM_CALLS, OPT_PRECISION, OPT_MIN_ITERS, OPT_MAX_ITERS,
     OPT_TIME_LIMIT, OPT_WARMUP, OPT_VALIDATE, OPT_IN_PLACE, OPT_NONBLOCKING, OPT_TIMER,
     OPT_NO_RAW, OPT_MEM, OPT_COLD_CACHE, OPT_HUGE_PAGES, OPT_PROBE_MEMORY, OPT_RUN_ID,
-    OPT_PROGRESS,
+    OPT_PROGRESS, OPT_OVERWRITE,
 };
 
 static const struct option cr_long_opts[] = {
@@ -39,6 +39,7 @@ static const struct option cr_long_opts[] = {
     {"output", required_argument, NULL, 'o'},
     {"run-id", required_argument, NULL, OPT_RUN_ID},
     {"no-raw", no_argument, NULL, OPT_NO_RAW},
+    {"overwrite", no_argument, NULL, OPT_OVERWRITE},
     {"mem", required_argument, NULL, OPT_MEM},
     {"cold-cache", no_argument, NULL, OPT_COLD_CACHE},
     {"huge-pages", no_argument, NULL, OPT_HUGE_PAGES},
@@ -96,6 +97,8 @@ void cr_opts_usage(FILE *fp)
 "  -o, --output DIR        run directory, created [default: collroof-YYYYmmdd-HHMMSS]\n"
 "      --run-id ID         run_id column [default: YYYYmmdd-HHMMSS of the start]\n"
 "      --no-raw            leave raw samples out of results.jsonl\n"
+"      --overwrite         replace results already in the run directory [default:\n"
+"                          refuse, so that no finished measurement is lost]\n"
 "  -q, --quiet             no per-measurement table on stdout\n"
 "      --progress          progress line on stderr [default: only when rank 0's\n"
 "                          stderr is a terminal, which mpirun's forwarding is not]\n"
@@ -267,6 +270,7 @@ static cr_status_t cr_opts_one(cr_opts_t *o, int c, const char *arg, char *err, 
     case OPT_IN_PLACE: o->in_place = 1; return CR_OK;
     case OPT_NONBLOCKING: o->nonblocking = 1; return CR_OK;
     case OPT_NO_RAW: o->raw = 0; return CR_OK;
+    case OPT_OVERWRITE: o->overwrite = 1; return CR_OK;
     case OPT_COLD_CACHE: o->cold_cache = 1; return CR_OK;
     case OPT_HUGE_PAGES: o->huge_pages = 1; return CR_OK;
     case OPT_PROBE_MEMORY: o->probe_memory = 1; return CR_OK;

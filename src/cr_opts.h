@@ -35,6 +35,7 @@ typedef struct cr_opts {
     char outdir[1024];                /* default collroof-YYYYmmdd-HHMMSS */
     char run_id[32];                  /* default YYYYmmdd-HHMMSS */
     int raw;                          /* raw samples in JSONL (default on) */
+    int overwrite;                    /* replace results already in outdir */
     cr_mem_policy_t mem;
     int mem_node;                     /* for --mem node:N */
     int cold_cache, huge_pages, probe_memory;

@@ -40,6 +40,14 @@ expect_error "$RO" -c bcast -m 1K -o "$RO"
 expect_error "bytes" -c allreduce -d double -m 15G -o "$T/huge"
 check "nothing written for a refused size" test ! -e "$T/huge/results.csv"
 
+# An earlier run's results are never overwritten by accident.
+crun 2 -c bcast -m 1K --max-iters 10 -q -o "$T/again" >/dev/null 2>&1
+cp "$T/again/results.csv" "$T/again.before"
+expect_error "already holds results.csv" -c bcast -m 1K --max-iters 10 -q -o "$T/again"
+check "the earlier results are untouched" cmp -s "$T/again/results.csv" "$T/again.before"
+crun 2 -c bcast -m 1K --max-iters 10 -q --overwrite -o "$T/again" >/dev/null 2>&1
+check "--overwrite replaces them" test $? -eq 0
+
 # A run killed mid-sweep keeps every finished measurement, whole: CSV rows with
 # all their fields, JSONL lines that parse (the JSONL may be one row behind).
 timeout -s TERM 6 "$MPIEXEC" -np 2 "$COLLROOF" -c allreduce,allgather -m 1K:64M --min-iters 50 \

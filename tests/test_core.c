@@ -252,7 +252,7 @@ static void test_usage_lists_every_option(void)
     static const char *const names[] = {
         "--collectives", "--sizes", "--dtype", "--levels", "--cadence", "--stream-calls",
         "--precision", "--min-iters", "--max-iters", "--time-limit", "--warmup", "--validate",
-        "--in-place", "--nonblocking", "--timer", "--output", "--run-id", "--no-raw", "--mem",
+        "--in-place", "--nonblocking", "--timer", "--output", "--run-id", "--no-raw", "--overwrite", "--mem",
         "--cold-cache", "--huge-pages", "--probe-memory", "--quiet", "--progress", "--help",
         "--version", NULL};
     cr_opts_usage(fp);
