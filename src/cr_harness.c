@@ -194,7 +194,7 @@ static cr_status_t cr_sample(cr_run_t *run, const cr_coll_ops_t *ops, cr_coll_bu
 
     for (;;) {
         size_t nb = cr_next_batch(run, s, elapsed, med, calls);
-        CR_CHECK(cr_sampler_grow(s, s->n + nb));
+        CR_CHECK(cr_sampler_grow(s, s->n + nb + 1)); /* + the elapsed time slot */
         for (size_t j = 0; j < nb; j++) {
             double t0, t1;
             int rc = MPI_SUCCESS;
