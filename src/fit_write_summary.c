@@ -69,8 +69,13 @@ static void cr_fit_summary_roof(FILE *f, const cr_fit_result_t *r)
     else
         snprintf(eff, sizeof eff, "n/a");
     fprintf(f, "roofline: %s %s %s p=%d: latency floor %s, ceiling %.4g GB/s (%s), "
-            "knee S* %s bytes, efficiency %s\n", g->collective, g->level, g->cadence, g->ranks,
+            "knee S* %s bytes, efficiency %s", g->collective, g->level, g->cadence, g->ranks,
             floor_s, r->roof_ceiling, from, knee, eff);
+    /* What the largest messages get (the last segment's slope), when that is not the ceiling:
+     * beyond a cache, or past a token bucket's burst, it is the sustained rate. */
+    if (r->k > 1 && r->roof_seg != r->k - 1)
+        fprintf(f, "; largest sizes %.4g GB/s (segment %zu)", r->seg[r->k - 1].ceiling, r->k);
+    fputc('\n', f);
 }
 
 static cr_status_t cr_fit_summary_write(FILE *f, const cr_fit_report_t *rep)
