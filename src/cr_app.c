@@ -34,7 +34,10 @@ typedef struct cr_plan {
 static cr_status_t cr_agree(MPI_Comm world, cr_status_t st)
 {
     int mine = (int)st, worst = 0;
-    MPI_Allreduce(&mine, &worst, 1, MPI_INT, MPI_MAX, world);
+    if (MPI_Allreduce(&mine, &worst, 1, MPI_INT, MPI_MAX, world) != MPI_SUCCESS) {
+        cr_error("MPI_Allreduce failed while the ranks agreed on a status; aborting");
+        MPI_Abort(world, CR_EXIT_RUNTIME);
+    }
     return (cr_status_t)worst;
 }
 
@@ -44,7 +47,10 @@ static cr_status_t cr_report_first(MPI_Comm world, cr_status_t st, const char *e
     int me, first = 0, mine;
     MPI_Comm_rank(world, &me);
     mine = st != CR_OK ? me : INT_MAX;
-    MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, world);
+    if (MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, world) != MPI_SUCCESS) {
+        cr_error("MPI_Allreduce failed while the ranks agreed on a status; aborting");
+        MPI_Abort(world, CR_EXIT_RUNTIME);
+    }
     if (first == INT_MAX) return CR_OK;
     if (first == me) fprintf(stderr, "collroof: error: %s\n", err);
     return cr_agree(world, st == CR_OK ? CR_ERR_INVAL : st);

@@ -86,7 +86,8 @@ static void cr_bufset_next(cr_bufset_t *bs, cr_coll_buf_t *b)
 static int cr_any(MPI_Comm world, int flag)
 {
     int any = 0;
-    MPI_Allreduce(&flag, &any, 1, MPI_INT, MPI_MAX, world);
+    if (cr_mpi_failed(MPI_Allreduce(&flag, &any, 1, MPI_INT, MPI_MAX, world), "agreement", "harness"))
+        MPI_Abort(world, 1); /* the ranks can no longer agree: nothing sensible is left */
     return any;
 }
 
@@ -200,7 +201,7 @@ static cr_status_t cr_sample(cr_run_t *run, const cr_coll_ops_t *ops, cr_coll_bu
             int rc = MPI_SUCCESS;
             if (active && bs->n > 1) cr_bufset_next(bs, b);
             if (active && every) ops->fill(b);
-            MPI_Barrier(run->world);
+            if (cr_mpi_failed(MPI_Barrier(run->world), "barrier", ops->name)) return CR_ERR_MPI;
             t0 = tm->now();
             for (int k = 0; active && k < calls && rc == MPI_SUCCESS; k++) rc = cr_call(run, ops, b);
             t1 = tm->now();
@@ -304,7 +305,10 @@ cr_status_t cr_harness_measure(cr_run_t *run, const cr_level_ctx_t *lv, const cr
 
     /* Warm-up: the timed pattern, discarded. */
     for (int i = 0; i < o->warmup; i++) {
-        MPI_Barrier(run->world);
+        if (cr_mpi_failed(MPI_Barrier(run->world), "warm-up barrier", ops->name)) {
+            st = CR_ERR_MPI;
+            goto out_with_bufs;
+        }
         for (int k = 0; active && k < calls; k++)
             if (cr_mpi_failed(cr_call(run, ops, &b), "warm-up call", ops->name)) {
                 st = CR_ERR_MPI;
@@ -316,7 +320,11 @@ cr_status_t cr_harness_measure(cr_run_t *run, const cr_level_ctx_t *lv, const cr
     CR_CHECK_GOTO(cr_sample(run, ops, &b, &bs, active, calls, &s, &r.stop, &wrong), st,
                   out_with_samples);
 
-    MPI_Allreduce(&wrong, &wrong_all, 1, MPI_LONG, MPI_SUM, run->world);
+    if (cr_mpi_failed(MPI_Allreduce(&wrong, &wrong_all, 1, MPI_LONG, MPI_SUM, run->world),
+                      "validation count", ops->name)) {
+        st = CR_ERR_MPI;
+        goto out_with_samples;
+    }
     r.valid = o->validate == CR_VALIDATE_OFF ? CR_VALID_SKIPPED
               : wrong_all ? CR_VALID_FAIL : CR_VALID_PASS;
     if (wrong_all) run->failures++;
