@@ -17,6 +17,7 @@
 #include "cr_levels.h"
 #include "cr_mem.h"
 #include "cr_meta.h"
+#include "cr_fs.h"
 #include "cr_place.h"
 #include "cr_sizes.h"
 #include "cr_topo.h"
@@ -110,29 +111,6 @@ static cr_status_t cr_check_memory(const cr_run_t *run, const cr_plan_t *plan, i
                  cr_size_format(worst_size, sz, sizeof sz), worst, need, (double)need * local_ranks,
                  local_ranks, avail);
         return CR_ERR_NOMEM;
-    }
-    return CR_OK;
-}
-
-static cr_status_t cr_mkdir_p(const char *dir, char *err, size_t len)
-{
-    char path[1024];
-    snprintf(path, sizeof path, "%s", dir);
-    for (char *p = path + 1; ; p++) {
-        if (*p == '/' || *p == '\0') {
-            char c = *p;
-            *p = '\0';
-            if (mkdir(path, 0755) != 0 && errno != EEXIST) {
-                snprintf(err, len, "cannot create output directory '%s': %s", path, strerror(errno));
-                return CR_ERR_IO;
-            }
-            *p = c;
-            if (!c) break;
-        }
-    }
-    if (access(dir, W_OK | X_OK) != 0) {
-        snprintf(err, len, "output directory '%s' is not writable: %s", dir, strerror(errno));
-        return CR_ERR_IO;
     }
     return CR_OK;
 }

@@ -3,6 +3,7 @@
 #define _GNU_SOURCE  /* sched_getaffinity */
 #endif
 #include "cr_ceil.h"
+#include "cr_timer.h"
 #include "cr_mem.h"
 #include "cr_place.h"
 #include "cr_topo.h"
@@ -127,13 +128,6 @@ cr_status_t cr_ceil_nominal(const char *sysroot, hwloc_topology_t t, const char 
     return CR_OK;
 }
 
-static double cr_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 /* Best-of-reps memcpy GB/s with both buffers allocated under policy o. */
 static cr_status_t cr_memcpy_once(size_t bytes, int reps, const cr_opts_t *o, double *gbps)
 {
@@ -146,9 +140,9 @@ static cr_status_t cr_memcpy_once(size_t bytes, int reps, const cr_opts_t *o, do
     }
     memset(src.ptr, 1, bytes);
     for (int r = 0; r < reps; r++) {
-        double t0 = cr_now(), dt;
+        double t0 = cr_clock_seconds(), dt;
         memcpy(dst.ptr, src.ptr, bytes);
-        dt = cr_now() - t0;
+        dt = cr_clock_seconds() - t0;
         if (dt > 0 && (double)bytes / dt / 1e9 > best)
             best = (double)bytes / dt / 1e9;
     }

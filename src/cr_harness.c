@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cr_mem.h"
+#include "cr_mpi.h"
 #include "cr_sizes.h"
 #include "cr_stats.h"
 
@@ -23,14 +24,12 @@ typedef struct cr_bufset {
     int n;              /* rotations before a buffer pair comes back (1 = warm) */
 } cr_bufset_t;
 
+/* An MPI call of the measurement failed: say which, for which collective. */
 static int cr_mpi_failed(int rc, const char *what, const char *coll)
 {
-    if (rc == MPI_SUCCESS) return 0;
-    char msg[MPI_MAX_ERROR_STRING];
-    int len = 0;
-    MPI_Error_string(rc, msg, &len);
-    cr_error("%s failed in %s: %s", what, coll, msg);
-    return 1;
+    char where[96];
+    snprintf(where, sizeof where, "%s (%s)", what, coll);
+    return cr_mpi_check(rc, where, __FILE__, __LINE__) != CR_OK;
 }
 
 /* Cache size the pools must exceed: 0 = no pool (warm buffers). */

@@ -1,21 +1,10 @@
 /* This rank's placement (hwloc) and the placement table on all ranks (MPI). */
 #include "cr_place.h"
+#include "cr_mpi.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-static cr_status_t cr_mpi_check(int rc, const char *what, const char *file, int line)
-{
-    char msg[MPI_MAX_ERROR_STRING];
-    int len = 0;
-    if (rc == MPI_SUCCESS)
-        return CR_OK;
-    if (MPI_Error_string(rc, msg, &len) != MPI_SUCCESS)
-        snprintf(msg, sizeof msg, "error code %d", rc);
-    cr_error_at(file, line, "%s failed: %s", what, msg);
-    return CR_ERR_MPI;
-}
-#define CR_MPI(call) cr_mpi_check((call), #call, __FILE__, __LINE__)
 
 /* Logical index of the object of `type` whose cpuset contains set; -1 if none. */
 static int cr_obj_containing(hwloc_topology_t t, hwloc_obj_type_t type, hwloc_const_cpuset_t set)

@@ -14,6 +14,9 @@ typedef struct cr_timer {
     double overhead_us;     /* mean cost of one reading, µs */
 } cr_timer_t;
 
+/* clock_gettime(CLOCK_MONOTONIC) in seconds. */
+double cr_clock_seconds(void);
+
 /* Choose the source and measure resolution and overhead (a few ms). */
 void cr_timer_init(cr_timer_t *t, cr_timer_src_t src);
 

@@ -1,4 +1,5 @@
 #include "fit_write.h"
+#include "cr_fs.h"
 
 #include <errno.h>
 #include <math.h>
@@ -25,9 +26,9 @@ size_t cr_fit_result_seg_of(const cr_fit_result_t *r, size_t i)
 
 cr_status_t cr_fit_write_all(const char *dir, const cr_fit_report_t *rep)
 {
-    char path[4096];
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-        cr_error("cannot create output directory %s: %s", dir, strerror(errno));
+    char path[4096], err[4200];
+    if (cr_mkdir_p(dir, err, sizeof err) != CR_OK) {
+        cr_error("%s", err);
         return CR_ERR_IO;
     }
     for (const cr_fit_writer_ops_t *const *w = cr_fit_writers; *w; w++) {
