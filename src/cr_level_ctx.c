@@ -1,5 +1,6 @@
 /* Level communicators: MPI_Comm_split on the pure colours of cr_levels.c. */
 #include "cr_level_ctx.h"
+#include "cr_mpi.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,15 +8,7 @@
 
 static cr_status_t cr_split(MPI_Comm world, int color, int key, MPI_Comm *comm)
 {
-    int rc = MPI_Comm_split(world, color < 0 ? MPI_UNDEFINED : color, key, comm);
-    if (rc != MPI_SUCCESS) {
-        char msg[MPI_MAX_ERROR_STRING];
-        int len = 0;
-        MPI_Error_string(rc, msg, &len);
-        cr_error_at(__FILE__, __LINE__, "MPI_Comm_split failed: %s", msg);
-        return CR_ERR_MPI;
-    }
-    return CR_OK;
+    return CR_MPI(MPI_Comm_split(world, color < 0 ? MPI_UNDEFINED : color, key, comm));
 }
 
 void cr_levels_free(cr_level_ctx_t *ctx, int n)
