@@ -268,6 +268,13 @@ int cr_app_run(MPI_Comm world, int argc, char **argv)
         ret = CR_EXIT_USAGE; /* the options asked for what this machine cannot give */
         goto out_with_place;
     }
+    if (run.wrank == 0 && !cr_mem_have_numa() && o.mem != CR_MEM_LOCAL && o.mem != CR_MEM_DEFAULT) {
+        char what[32] = "interleave";
+        if (o.mem == CR_MEM_NODE) snprintf(what, sizeof what, "node:%d", o.mem_node);
+        cr_warn("--mem %s: NUMA is not available on this host (libnuma's numa_available() "
+                "fails: a kernel without NUMA, or a container that hides it); buffers get the "
+                "plain allocation, recorded as mem=default", what);
+    }
     CR_CHECK_GOTO(cr_agree(world, cr_topo_gather(world, pl, npl, topo, &topo_json)), st,
                   out_with_place);
     CR_CHECK_GOTO(cr_agree(world, cr_ceil_gather(world, pl, npl, topo, o.probe_memory, &ceil)), st,

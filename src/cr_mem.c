@@ -37,6 +37,8 @@ static size_t cr_meminfo(const char *key)
 
 size_t cr_mem_available(void) { return cr_meminfo("MemAvailable"); }
 
+int cr_mem_have_numa(void) { return numa_available() >= 0; }
+
 static int cr_thp_never(void)
 {
     char s[128] = "";
@@ -93,9 +95,9 @@ cr_status_t cr_mem_policy_check(const cr_opts_t *o, char *err, size_t len)
     struct bitmask *allowed;
     int ok, maxnode;
     if (o->mem != CR_MEM_NODE) return CR_OK;
-    maxnode = numa_available() < 0 ? 0 : numa_max_node();
-    allowed = numa_available() < 0 ? NULL : numa_get_mems_allowed();
-    ok = numa_available() < 0 ? o->mem_node == 0
+    maxnode = cr_mem_have_numa() ? numa_max_node() : 0;
+    allowed = cr_mem_have_numa() ? numa_get_mems_allowed() : NULL;
+    ok = !cr_mem_have_numa() ? o->mem_node == 0
                               : allowed && o->mem_node <= maxnode &&
                                     numa_bitmask_isbitset(allowed, (unsigned)o->mem_node);
     if (allowed) numa_bitmask_free(allowed);
@@ -189,7 +191,7 @@ static void cr_mem_verify(const cr_opts_t *o, int want, cr_buf_t *b)
 cr_status_t cr_mem_alloc(size_t bytes, const cr_opts_t *o, cr_buf_t *out)
 {
     cr_buf_t b = { .bytes = bytes };
-    int want = -1, numa = numa_available() >= 0;
+    int want = -1, numa = cr_mem_have_numa();
     cr_status_t st;
 
     CR_CHECK(cr_mem_map(bytes, o->huge_pages, &b));

@@ -31,6 +31,10 @@ void cr_mem_free(cr_buf_t *b);
  * message goes to err. */
 cr_status_t cr_mem_policy_check(const cr_opts_t *o, char *err, size_t len);
 
+/* 1 when libnuma works on this host; 0 (kernel without NUMA, a container that hides
+ * it) means every buffer gets the plain allocation, recorded as mem=default. */
+int cr_mem_have_numa(void);
+
 /* Bytes of memory available to new allocations on this host (MemAvailable), 0 if unknown. */
 size_t cr_mem_available(void);
 

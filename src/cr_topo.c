@@ -1,5 +1,6 @@
 /* The host's hardware topology via hwloc: load, summary JSON, LLC size, NICs. */
 #include "cr_topo.h"
+#include "cr_mem.h"
 #include "cr_place.h"
 
 #include <stdio.h>
@@ -175,11 +176,12 @@ static json_t *cr_nics_json(hwloc_topology_t t)
 json_t *cr_topo_summary(hwloc_topology_t t, const char *host)
 {
     json_t *caches = json_array();
-    json_t *o = json_pack("{s:s,s:i,s:i,s:i,s:i}", "host", host ? host : "",
+    json_t *o = json_pack("{s:s,s:i,s:i,s:i,s:i,s:b}", "host", host ? host : "",
                           "packages", hwloc_get_nbobjs_by_type(t, HWLOC_OBJ_PACKAGE),
                           "numa_nodes", hwloc_get_nbobjs_by_type(t, HWLOC_OBJ_NUMANODE),
                           "cores", hwloc_get_nbobjs_by_type(t, HWLOC_OBJ_CORE),
-                          "pus", hwloc_get_nbobjs_by_type(t, HWLOC_OBJ_PU));
+                          "pus", hwloc_get_nbobjs_by_type(t, HWLOC_OBJ_PU),
+                          "libnuma", cr_mem_have_numa());
     if (o == NULL || caches == NULL || cr_caches_json(t, caches) != 0 ||
         json_object_set_new(o, "caches", caches) != 0)
         goto out_nomem;

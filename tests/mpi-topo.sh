@@ -86,4 +86,34 @@ check "--probe-memory: memcpy GB/s recorded for numa 0" \
 check "without --probe-memory: no memcpy probe" \
     sh -c "head -1 '$T/warm/results.jsonl' | grep -q '\"memcpy\":\\[\\]'"
 
+# Where libnuma finds no NUMA (tests/nonuma.so makes numa_available() fail), buffers
+# get the plain allocation: the run validates, records mem=default and libnuma false,
+# node:0 is still accepted, node:1 still refused, and an explicit policy is warned once.
+NONUMA=$top_builddir/tests/nonuma.so
+if [ -f "$NONUMA" ]; then
+    timeout 120 "$MPIEXEC" -np 2 -x LD_PRELOAD="$NONUMA" "$COLLROOF" --mem interleave --probe-memory \
+        -c allreduce,pingpong -m 4K,1M $QUICK -o "$T/nonuma" 2>"$T/nonuma.err"
+    check "no NUMA: exits 0" test $? -eq 0
+    check "no NUMA: every row passes validation" \
+        test "$(csv_col "$T/nonuma/results.csv" valid | sort -u)" = pass
+    check "no NUMA: mem = default on every row" \
+        test "$(csv_col "$T/nonuma/results.csv" mem | sort -u)" = default
+    check "no NUMA: topology records libnuma false" \
+        grep -q '"libnuma":false' "$T/nonuma/results.jsonl"
+    check "no NUMA: one warning naming --mem interleave" \
+        test "$(grep -c 'warning: --mem interleave: NUMA is not available' "$T/nonuma.err")" -eq 1
+    check "no NUMA: --probe-memory still measures memcpy (numa null)" \
+        grep -q '"memcpy":\[{"host":"[^"]*","numa":null,"GBps":[0-9.]' "$T/nonuma/results.jsonl"
+    check "with NUMA: topology records libnuma true" grep -q '"libnuma":true' "$T/warm/results.jsonl"
+    timeout 60 "$MPIEXEC" -np 2 -x LD_PRELOAD="$NONUMA" "$COLLROOF" --mem node:0 -c bcast -m 1K \
+        $QUICK -o "$T/nonuma0" 2>/dev/null
+    check "no NUMA: --mem node:0 accepted" test "$(csv_col "$T/nonuma0/results.csv" mem)" = default
+    timeout 60 "$MPIEXEC" -np 2 -x LD_PRELOAD="$NONUMA" "$COLLROOF" --mem node:1 -c bcast -m 1K \
+        $QUICK -o "$T/nonuma1" 2>"$T/nonuma1.err"
+    check "no NUMA: --mem node:1 refused with status 2" test $? -eq 2
+    check "no NUMA: --mem node:1 named once" test "$(grep -c 'node:1' "$T/nonuma1.err")" -eq 1
+else
+    fail "tests/nonuma.so not built (make check builds it)"
+fi
+
 finish
