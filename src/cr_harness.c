@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "cr_mem.h"
@@ -268,6 +269,8 @@ cr_status_t cr_harness_measure(cr_run_t *run, const cr_level_ctx_t *lv, const cr
     uint64_t bytes;
     size_t cnt;
     long wrong = 0, wrong_all = 0;
+    struct rusage ru0, ru1;
+    double faults;
     int bad = 0;
     cr_status_t st = CR_OK;
 
@@ -316,8 +319,18 @@ cr_status_t cr_harness_measure(cr_run_t *run, const cr_level_ctx_t *lv, const cr
     }
 
     cr_fill_result(run, lv, ops, dt, bytes, cnt * dt->size, calls, &r);
+    getrusage(RUSAGE_SELF, &ru0);
     CR_CHECK_GOTO(cr_sample(run, ops, &b, &bs, active, calls, &s, &r.stop, &wrong), st,
                   out_with_samples);
+    getrusage(RUSAGE_SELF, &ru1);
+    /* Page faults in the loop: an MPI library that maps fresh memory every call (a
+     * temporary that malloc hands out with mmap) pays for it in every sample. */
+    faults = active && s.n ? (double)(ru1.ru_minflt - ru0.ru_minflt) / ((double)s.n * calls) : 0;
+    if (cr_mpi_failed(MPI_Reduce(&faults, &r.faults_per_call, 1, MPI_DOUBLE, MPI_MAX, 0,
+                                 run->world), "page-fault count", ops->name)) {
+        st = CR_ERR_MPI;
+        goto out_with_samples;
+    }
 
     if (cr_mpi_failed(MPI_Allreduce(&wrong, &wrong_all, 1, MPI_LONG, MPI_SUM, run->world),
                       "validation count", ops->name)) {

@@ -50,6 +50,8 @@ typedef struct cr_result {
     char mem[CR_NAME_LEN];       /* where the receive buffer's pages are: numa:N, interleave, ... */
     char pages[CR_NAME_LEN];     /* base, hugetlb or thp */
     int cold;                    /* --cold-cache pool larger than twice the last-level cache */
+    double faults_per_call;      /* minor page faults per call during the timed loop (getrusage
+                                    ru_minflt / calls), on the rank with the most */
 } cr_result_t;
 
 #endif

@@ -10,7 +10,7 @@ const char *const cr_csv_columns[] = {
     "valid",
     /* appended after the contract */
     "outliers", "t_stddev_us", "in_place", "low_resolution", "warmup", "calls_per_sample", "mem",
-    "pages", "cold_cache",
+    "pages", "cold_cache", "faults_per_call",
     NULL,
 };
 
@@ -31,8 +31,9 @@ static cr_status_t cr_csv_row(cr_writer_t *w, const cr_result_t *r, const double
     fprintf(w->fp, "%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.6g,%.6g,%s,", t->min, t->median,
             t->ci_lo, t->ci_hi, t->mean, t->p90, t->p99, t->max, r->algbw_GBps, r->busbw_GBps,
             cr_valid_str(r->valid));
-    fprintf(w->fp, "%zu,%.4f,%d,%d,%d,%d,%s,%s,%d\n", t->outliers, t->stddev, r->in_place,
-            r->low_resolution, r->warmup, r->calls_per_sample, r->mem, r->pages, r->cold);
+    fprintf(w->fp, "%zu,%.4f,%d,%d,%d,%d,%s,%s,%d,%.4g\n", t->outliers, t->stddev, r->in_place,
+            r->low_resolution, r->warmup, r->calls_per_sample, r->mem, r->pages, r->cold,
+            r->faults_per_call);
     return CR_OK;
 }
 

@@ -12,7 +12,7 @@ json_t *cr_result_to_json(const cr_result_t *r)
     return json_pack(
         "{s:s,s:s,s:s,s:s,s:s,s:i,s:i,s:i,s:i,s:I,s:I,s:s,s:I,s:s,"
         "s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:s,"
-        "s:I,s:f,s:i,s:i,s:i,s:i,s:s,s:s,s:i}",
+        "s:I,s:f,s:i,s:i,s:i,s:i,s:s,s:s,s:i,s:f}",
         "type", "measurement", "run_id", r->run_id, "collective", r->collective, "level",
         r->level, "cadence", r->cadence, "ranks", r->ranks, "nodes", r->nodes, "ppn", r->ppn,
         "groups", r->groups, "bytes", (json_int_t)r->bytes, "block_bytes",
@@ -23,7 +23,7 @@ json_t *cr_result_to_json(const cr_result_t *r)
         "valid", cr_valid_str(r->valid), "outliers", (json_int_t)t->outliers, "t_stddev_us",
         t->stddev, "in_place", r->in_place, "low_resolution", r->low_resolution, "warmup",
         r->warmup, "calls_per_sample", r->calls_per_sample, "mem", r->mem, "pages", r->pages,
-        "cold_cache", r->cold);
+        "cold_cache", r->cold, "faults_per_call", r->faults_per_call);
 }
 
 /* A line with raw samples is longer than stdio's buffer and would reach the file

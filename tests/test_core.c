@@ -284,6 +284,7 @@ static void sample_result(cr_result_t *r)
     r->valid = CR_VALID_PASS;
     r->warmup = 5;
     r->calls_per_sample = 1;
+    r->faults_per_call = 0.25;
 }
 
 static void check_golden(const char *name, const char *got)
