@@ -135,6 +135,7 @@ cr_status_t cr_fit_set_add(cr_fit_set_t *set, cr_fit_row_t *row)
     p->busbw = row->busbw;
     p->raw = row->raw;
     p->nraw = row->nraw;
+    p->faults = row->faults;
     if (p->raw) cr_fit_sort(p->raw, p->nraw);
     set->rows++;
     set->samples += row->nraw;

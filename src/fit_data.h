@@ -16,6 +16,7 @@ typedef struct cr_fit_point {
     double algbw, busbw;     /* as measured (GB/s) */
     double *raw;             /* sorted raw samples, or NULL */
     size_t nraw;
+    double faults;           /* page faults per call (faults_per_call); NAN when not recorded */
 } cr_fit_point_t;
 
 typedef struct cr_fit_group {
@@ -55,6 +56,7 @@ typedef struct cr_fit_row {
     cr_valid_t valid;
     double *raw;
     size_t nraw;
+    double faults;           /* faults_per_call, optional: NAN when absent */
 } cr_fit_row_t;
 
 void cr_fit_set_init(cr_fit_set_t *set);

@@ -19,6 +19,20 @@ int cr_fit_log2_ceil(int p)
     return k;
 }
 
+size_t cr_fit_fault_bound(const cr_fit_group_t *g, size_t *from)
+{
+    size_t n = 0;
+    for (size_t i = g->npts; i-- > 0;) {
+        const cr_fit_point_t *p = &g->pts[i];
+        if (!(p->faults >= CR_FIT_FAULT_MIN) ||
+            p->faults * 4096.0 < CR_FIT_FAULT_FRAC * (double)p->bytes)
+            break;
+        n++;
+        *from = i;
+    }
+    return n;
+}
+
 /* Median relative half-width of the per-size CIs, as a noise sd (z = 1.96). */
 static double cr_fit_sigma_ci(const cr_fit_group_t *g)
 {

@@ -60,7 +60,8 @@ static int cr_fit_copy_name(char *dst, const char *s)
     return 1;
 }
 
-/* Parses one data row into r; on failure *why names the column. */
+/* Parses one data row into r; on failure *why names the column. col[CR_FIT_NCONTRACT]
+ * is the optional faults_per_call column (-1 when the file has none). */
 static int cr_fit_csv_row(char **f, const int *col, cr_fit_row_t *r, char *why, size_t wl)
 {
     static const int dcols[] = { C_TMED, C_TLO, C_THI, C_ALG, C_BUS };
@@ -99,6 +100,14 @@ static int cr_fit_csv_row(char **f, const int *col, cr_fit_row_t *r, char *why, 
         snprintf(why, wl, "column valid: '%s' is not pass, fail or skipped", f[col[C_VALID]]);
         return 0;
     }
+    r->faults = NAN;
+    if (col[CR_FIT_NCONTRACT] >= 0 &&
+        (!cr_fit_parse_double(f[col[CR_FIT_NCONTRACT]], &r->faults) || !(r->faults >= 0) ||
+         !isfinite(r->faults))) {
+        snprintf(why, wl, "column faults_per_call: '%s' is not a number >= 0",
+                 f[col[CR_FIT_NCONTRACT]]);
+        return 0;
+    }
     return 1;
 }
 
@@ -120,6 +129,9 @@ static cr_status_t cr_fit_csv_header(char *line, const char *name, int *col, siz
             return CR_ERR_INVAL;
         }
     }
+    col[CR_FIT_NCONTRACT] = -1;
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(fld[i], "faults_per_call")) col[CR_FIT_NCONTRACT] = (int)i;
     *ncols = n;
     return CR_OK;
 }
@@ -129,7 +141,7 @@ cr_status_t cr_fit_read_csv(FILE *f, const char *name, const cr_fit_read_opts_t 
 {
     char *line = NULL, *fld[CR_FIT_MAXCOLS], why[256];
     size_t cap = 0, lineno = 1, ncols = 0, rows = 0;
-    int col[CR_FIT_NCONTRACT];
+    int col[CR_FIT_NCONTRACT + 1];
     cr_status_t st = CR_OK;
     cr_fit_row_t r;
     if (getline(&line, &cap, f) < 0) {

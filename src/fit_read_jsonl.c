@@ -90,6 +90,14 @@ static int cr_fit_j_row(json_t *o, cr_fit_row_t *r, char *why, size_t wl)
     r->nodes = (int)iv[1];
     r->ppn = (int)iv[2];
     r->bytes = (uint64_t)iv[3];
+    r->faults = NAN;  /* optional: older runs have no such key */
+    if ((v = json_object_get(o, "faults_per_call")) != NULL) {
+        if (!json_is_number(v) || !(json_number_value(v) >= 0)) {
+            snprintf(why, wl, "key 'faults_per_call' must be a number >= 0");
+            return 0;
+        }
+        r->faults = json_number_value(v);
+    }
     v = json_object_get(o, "valid");
     if (!v || !json_is_string(v) || cr_valid_parse(json_string_value(v), &r->valid) != 0) {
         snprintf(why, wl, "key 'valid' must be \"pass\", \"fail\" or \"skipped\"");

@@ -78,6 +78,26 @@ static void cr_fit_summary_roof(FILE *f, const cr_fit_result_t *r)
     fputc('\n', f);
 }
 
+/* A note where the largest sizes fault in fresh memory every call (cr_fit_fault_bound). */
+static void cr_fit_summary_faults(FILE *f, const cr_fit_group_t *g)
+{
+    size_t from = 0, n = cr_fit_fault_bound(g, &from);
+    const cr_fit_point_t *last = &g->pts[g->npts - 1];
+    char lo[24], hi[24], range[56];
+    if (n == 0) return;
+    cr_size_format(g->pts[from].bytes, lo, sizeof lo);
+    cr_size_format(last->bytes, hi, sizeof hi);
+    if (n == 1) snprintf(range, sizeof range, "at %s", hi);
+    else snprintf(range, sizeof range, "from %s to %s", lo, hi);
+    fprintf(f, "note: %s %s %s p=%d: %s every call page-faults in fresh memory (%.0f faults "
+            "per call at %s = %.0f%% of the message in 4 KiB pages), most likely a temporary "
+            "buffer the MPI library allocates per call and the C library maps anew: those "
+            "times include the kernel's page-fault cost; README 'Page faults in the timed "
+            "loop' says how to measure without it\n",
+            g->collective, g->level, g->cadence, g->ranks, range, last->faults, hi,
+            100.0 * last->faults * 4096.0 / (double)last->bytes);
+}
+
 static cr_status_t cr_fit_summary_write(FILE *f, const cr_fit_report_t *rep)
 {
     int intercepts = 0;
@@ -89,6 +109,7 @@ static cr_status_t cr_fit_summary_write(FILE *f, const cr_fit_report_t *rep)
         fputs("'-': the segment's line has intercept alpha <= 0 (time grows faster than "
               "through the origin), or n_half where alpha's CI reaches 0; values in fit.csv\n", f);
     for (size_t i = 0; i < rep->nres; i++) cr_fit_summary_roof(f, &rep->res[i]);
+    for (size_t i = 0; i < rep->nres; i++) cr_fit_summary_faults(f, rep->res[i].g);
     for (size_t i = 0; i < rep->nscal; i++) {
         const cr_fit_scaling_t *s = &rep->scal[i];
         fprintf(f, "latency vs ranks: %s %s %s p=%d..%d (%zu counts): %s "

@@ -23,6 +23,13 @@
     "\"bytes\":" bytes ",\"t_median_us\":" t ",\"t_ci_lo_us\":" t ",\"t_ci_hi_us\":" t   \
     ",\"algbw_GBps\":1,\"busbw_GBps\":1,\"valid\":\"pass\"" extra "}\n"
 
+/* results.csv with the appended faults_per_call column (and one before it). */
+#define FHDR "run_id,collective,level,cadence,ranks,nodes,ppn,groups,bytes,block_bytes,dtype," \
+             "samples,stop,t_min_us,t_median_us,t_ci_lo_us,t_ci_hi_us,t_mean_us,t_p90_us,"    \
+             "t_p99_us,t_max_us,algbw_GBps,busbw_GBps,valid,cold_cache,faults_per_call\n"
+#define FROW(bytes, f) "r1,allreduce,node,isolated,2,1,2,1," bytes "," bytes ",float,10," \
+                       "precision,1,2,2,2,1,1,1,1,0.5,0.5,pass,0," f "\n"
+
 static char tmpdir[256];
 
 static double rel(double a, double b) { return fabs(a - b) / fabs(b); }
@@ -70,6 +77,10 @@ static const struct bad_case {
     { "negbytes.jsonl", META JROW("-8", "1.5", "") JROW("16", "2", ""), 1 },
     { "ci.csv", HDR "r1,allreduce,node,isolated,2,1,2,1,8,8,float,10,precision,1,5,6,7,1,1,1,1,"
                 "0.5,0.5,pass\n" ROW("16", "2"), 1 },
+    { "faults.csv", FHDR FROW("8", "-1") FROW("16", "2"), 1 },
+    { "faults2.csv", FHDR FROW("8", "x") FROW("16", "2"), 1 },
+    { "faults.jsonl", META JROW("8", "1.5", ",\"faults_per_call\":\"many\"") JROW("16", "2", ""), 1 },
+    { "faults2.jsonl", META JROW("8", "1.5", ",\"faults_per_call\":-3") JROW("16", "2", ""), 1 },
 };
 
 static void test_reader_errors(void)
@@ -109,6 +120,53 @@ static void test_reader_errors(void)
         cr_fit_set_free(&set);
     }
     cr_log_quiet(0);
+}
+
+/* faults_per_call: read from either format when present (NAN when absent), and the
+ * fault-bound test on the largest sizes: >= 16 faults and >= 10% of S in 4 KiB pages. */
+static void test_faults(void)
+{
+    cr_fit_read_opts_t o = { 0 };
+    cr_fit_set_t set;
+    size_t from = 99;
+    const char *csv = write_tmp("faults-ok.csv", FHDR FROW("1048576", "300") FROW("4096", "0.01")
+                                FROW("4194304", "1100") FROW("65536", "0"));
+    cr_fit_set_init(&set);
+    CU_ASSERT_EQUAL_FATAL(cr_fit_read_path(csv, &o, &set), CR_OK);
+    cr_fit_set_finish(&set);
+    CU_ASSERT_EQUAL_FATAL(set.groups[0].npts, 4);
+    CU_ASSERT_DOUBLE_EQUAL(set.groups[0].pts[0].faults, 0.01, 1e-12);   /* 4K, sorted */
+    CU_ASSERT_DOUBLE_EQUAL(set.groups[0].pts[3].faults, 1100, 1e-12);   /* 4M */
+    /* 1M: 300 pages = 1.17 MiB >= 10%; 4M: 1100 pages = 4.3 MiB; 64K: 0 -> stops there. */
+    CU_ASSERT_EQUAL(cr_fit_fault_bound(&set.groups[0], &from), 2);
+    CU_ASSERT_EQUAL(from, 2);
+    /* 4M with 100 faults = 400 KiB < 10% of 4 MiB: no note at all. */
+    set.groups[0].pts[3].faults = 100;
+    CU_ASSERT_EQUAL(cr_fit_fault_bound(&set.groups[0], &from), 0);
+    /* 15 faults at 4K (60 KiB >> S) is under the 16-fault floor. */
+    set.groups[0].pts[3].faults = 15;
+    set.groups[0].pts[3].bytes = 4096;
+    CU_ASSERT_EQUAL(cr_fit_fault_bound(&set.groups[0], &from), 0);
+    cr_fit_set_free(&set);
+
+    /* Absent (the contract columns only, or a JSONL line without the key): NAN, no note. */
+    cr_fit_set_init(&set);
+    CU_ASSERT_EQUAL_FATAL(cr_fit_read_path(write_tmp("nofaults.csv", HDR ROW("8", "1.5")
+                                                     ROW("16", "2")), &o, &set), CR_OK);
+    cr_fit_set_finish(&set);
+    CU_ASSERT(isnan(set.groups[0].pts[1].faults));
+    CU_ASSERT_EQUAL(cr_fit_fault_bound(&set.groups[0], &from), 0);
+    cr_fit_set_free(&set);
+    cr_fit_set_init(&set);
+    CU_ASSERT_EQUAL_FATAL(cr_fit_read_path(write_tmp("faults-ok.jsonl", META
+                          JROW("8", "1.5", "") JROW("1048576", "900", ",\"faults_per_call\":256")),
+                          &o, &set), CR_OK);
+    cr_fit_set_finish(&set);
+    CU_ASSERT(isnan(set.groups[0].pts[0].faults));
+    CU_ASSERT_DOUBLE_EQUAL(set.groups[0].pts[1].faults, 256, 1e-12);
+    CU_ASSERT_EQUAL(cr_fit_fault_bound(&set.groups[0], &from), 1);     /* 1 MiB = 100% */
+    CU_ASSERT_EQUAL(from, 1);
+    cr_fit_set_free(&set);
 }
 
 static void test_reader_ok(void)
@@ -247,6 +305,7 @@ int test_fit_io_clean(void)
 CU_TestInfo test_fit_io_tests[] = {
     { "reader errors (strict and --lenient)", test_reader_errors },
     { "reader csv/jsonl, ceilings", test_reader_ok },
+    { "faults_per_call: read, fault-bound sizes", test_faults },
     { "fit -> fit.csv -> predict", test_predict_roundtrip },
     { "intensity", test_intensity },
     CU_TEST_INFO_NULL,
