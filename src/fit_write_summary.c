@@ -6,6 +6,7 @@
 
 #include <inttypes.h>
 #include <math.h>
+#include <string.h>
 #include "cr_sizes.h"
 
 /* Bytes as "4K" when exact, else rounded to an integer; "-" when not positive. */
@@ -54,7 +55,7 @@ static void cr_fit_summary_segs(FILE *f, const cr_fit_result_t *r, int *intercep
 static void cr_fit_summary_roof(FILE *f, const cr_fit_result_t *r)
 {
     const cr_fit_group_t *g = r->g;
-    char floor_s[32], knee[24], eff[64], from[48];
+    char floor_s[32], knee[24], eff[128], from[48];
     if (r->roof_alpha > 0) snprintf(floor_s, sizeof floor_s, "%.3f us", r->roof_alpha);
     else snprintf(floor_s, sizeof floor_s, "- (segment 1 alpha <= 0)");
     cr_fit_bytes_str(r->roof_knee, knee, sizeof knee);
@@ -64,8 +65,10 @@ static void cr_fit_summary_roof(FILE *f, const cr_fit_result_t *r)
     else
         snprintf(from, sizeof from, "highest measured");
     if (r->link_GBps > 0)
-        snprintf(eff, sizeof eff, "%.0f%% of %s link %.4g GB/s", 100 * r->efficiency,
-                 r->link_src, r->link_GBps);
+        snprintf(eff, sizeof eff, "%.0f%% of %s link %.4g GB/s%s", 100 * r->efficiency,
+                 r->link_src, r->link_GBps,
+                 r->efficiency > 1 && !strcmp(r->link_src, "memcpy")
+                     ? " (over 100%: in-cache sizes outrun the DRAM-sized memcpy probe)" : "");
     else
         snprintf(eff, sizeof eff, "n/a");
     fprintf(f, "roofline: %s %s %s p=%d: latency floor %s, ceiling %.4g GB/s (%s), "
