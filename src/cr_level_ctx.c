@@ -53,6 +53,11 @@ cr_status_t cr_levels_setup(MPI_Comm world, const cr_place_t *pl, int n, const c
         ctx[nc].groups = cr_level_colors(pl, n, picks[i].level, colors);
         cr_level_group_sizes(colors, n, &lo, &hi);
         ctx[nc].ranks = hi;
+        if (rank == 0 && lo != hi)
+            cr_warn("level %s: groups of unequal size (%d to %d ranks, %d groups); its rows "
+                    "report ranks=%d and busbw with F(%d), and each sample is the slowest "
+                    "group's time", cr_level_name(picks[i].level), lo, hi, ctx[nc].groups,
+                    hi, hi);
         snprintf(ctx[nc].name, sizeof ctx[nc].name, "%s", cr_level_name(picks[i].level));
         CR_CHECK_GOTO(cr_split(world, colors[rank], rank, &ctx[nc].comm), st, out_with_ctx);
         nc++;

@@ -181,6 +181,19 @@ if [ -x "$FIT" ]; then
     in_band "$frac" || fail "fitted internode r_inf is not within 10% of $RATE_GBPS GB/s"
 fi
 
+# Uneven ppn: 3 ranks on 2 hosts, so level node has groups of 2 and 1: one warning
+# (rank 0) saying so, and its rows report the largest group (ranks=2, groups=2).
+timeout 60 "$CLUSTER" mpirun -np 3 --map-by ppr:2:node "$COLLROOF" -q -c allreduce -l node \
+    -m 4K --time-limit 0.2 --min-iters 3 --max-iters 20 --warmup 1 -o "$WORK/uneven" \
+    2>"$WORK/uneven.err"
+rc=$?
+cat "$WORK/uneven.err"
+[ $rc = 0 ] || fail "collroof on 3 ranks over 2 hosts exited $rc"
+[ "$(grep -c 'level node: groups of unequal size (1 to 2 ranks, 2 groups)' "$WORK/uneven.err")" = 1 ] ||
+    fail "uneven groups: not warned exactly once"
+[ "$(csv_rows "$WORK/uneven/results.csv" 1 "$(F ranks) \":\" $(F groups) \":\" $(F ppn)")" = 2:2:2 ] ||
+    fail "uneven groups: rows are not ranks=2 groups=2 ppn=2"
+
 # 4 hosts x 2 ranks, unshaped, one small size: placement and level shapes.
 if [ "${MULTIHOST_FOUR:-1}" = 1 ]; then
     "$CLUSTER" down
