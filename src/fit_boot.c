@@ -40,6 +40,17 @@ cr_status_t cr_fit_medsamp_init(cr_fit_medsamp_t *ms, const double *sorted, size
     ms->cdf[jhi - jlo] = 1.0;
     ms->jlo = jlo;
     ms->len = jhi - jlo + 1;
+    if (n % 2 == 0) {
+        double lc = lgamma((double)n + 1) - lgamma((double)m + 1) - lgamma((double)(n - m) + 1);
+        ms->split = malloc(ms->len * sizeof *ms->split);
+        CR_CHECK_ALLOC(ms->split, ms->len * sizeof *ms->split);
+        for (size_t j = jlo; j <= jhi; j++) {
+            double p = (double)j / (double)n, pj = CR_FIT_CDF(j) - (j > 1 ? CR_FIT_CDF(j - 1) : 0);
+            double pmf = j < n ? exp(lc + (double)m * log(p) + (double)(n - m) * log1p(-p)) : 0;
+            double s = pj > 0 ? pmf * -expm1((double)m * log1p(-1.0 / (double)j)) / pj : 0;
+            ms->split[j - jlo] = s < 0 ? 0 : s > 1 ? 1 : s;
+        }
+    }
 #undef CR_FIT_CDF
     return CR_OK;
 }
@@ -57,14 +68,22 @@ double cr_fit_medsamp_draw(const cr_fit_medsamp_t *ms, cr_fit_rng_t *r)
         else lo = mid + 1;
     }
     j = ms->jlo + lo;          /* 1-based order statistic */
-    if (ms->n % 2 == 0 && j < ms->n) return 0.5 * (ms->x[j - 1] + ms->x[j]);
+    if (ms->n % 2 == 0 && j < ms->n && cr_fit_rng_u01(r) < ms->split[lo]) {
+        /* the (m+1)-th: smallest of n - m uniform draws on j+1..n */
+        double len = (double)(ms->n - j), c = (double)(ms->n - (ms->n + 1) / 2);
+        double t = ceil(len * -expm1(log1p(-cr_fit_rng_u01(r)) / c));
+        size_t k = j + (size_t)(t < 1 ? 1 : t > len ? len : t);
+        return 0.5 * (ms->x[j - 1] + ms->x[k - 1]);
+    }
     return ms->x[j - 1];
 }
 
 void cr_fit_medsamp_free(cr_fit_medsamp_t *ms)
 {
     free(ms->cdf);
+    free(ms->split);
     ms->cdf = NULL;
+    ms->split = NULL;
 }
 
 /* Relative residuals of each segment, centred and inflated by sqrt(m/(m-2)). */

@@ -9,15 +9,21 @@
 #include "fit_segment.h"
 #include "fit_special.h"
 
-/* Exact sampler of the bootstrap median of n sorted samples: the median of a
- * resample is the order statistic x(j) with P(j' <= j) = P(Bin(n, j/n) >= m),
- * m = ceil(n/2), tabulated once so that a replicate costs one binary search. */
+/* Exact sampler of the bootstrap median of n sorted samples: the (lower) middle
+ * order statistic of a resample is x(j) with P(j' <= j) = P(Bin(n, j/n) >= m),
+ * m = ceil(n/2), tabulated once so that a replicate costs one binary search.
+ * For even n the median is the mean of the m-th and (m+1)-th order statistics:
+ * given the m-th is x(j), the (m+1)-th is x(j) too unless exactly m draws fell at
+ * or below j, with probability split[j] = P(Bin(n, j/n) = m)·(1 − ((j−1)/j)^m) /
+ * P(m-th is x(j)); then the other n − m draws are uniform on j+1..n and the
+ * (m+1)-th is their smallest index, drawn by inversion. */
 typedef struct cr_fit_medsamp {
     const double *x;   /* sorted samples */
     size_t n;
     size_t jlo;        /* 1-based first index in the table */
     size_t len;
     double *cdf;
+    double *split;     /* even n: P(the (m+1)-th order statistic lies above x(j)) */
 } cr_fit_medsamp_t;
 
 cr_status_t cr_fit_medsamp_init(cr_fit_medsamp_t *ms, const double *sorted, size_t n);

@@ -224,6 +224,54 @@ static void test_medsamp_matches_bruteforce(void)
     cr_fit_medsamp_free(&ms);
 }
 
+/* Even n: the median of a resample is the mean of two order statistics, whose joint
+ * law the sampler must reproduce. Against the exact distribution, by enumerating all
+ * n^n resamples of x_i = 2^i - 1 (every pair of middle values has its own mean). */
+static void medsamp_even_exact(size_t n)
+{
+    enum { MAXV = 64 };
+    double x[8], val[MAXV], p[MAXV] = { 0 }, s[8];
+    size_t nv = 0, total = 1, idx[8] = { 0 }, N = 400000, cnt[MAXV] = { 0 };
+    cr_fit_medsamp_t ms;
+    cr_fit_rng_t r;
+    for (size_t i = 0; i < n; i++) x[i] = (double)((1u << i) - 1);
+    for (size_t i = 0; i < n; i++) total *= n;
+    for (size_t t = 0; t < total; t++) {         /* every resample, once */
+        size_t k, v;
+        double med;
+        for (size_t i = 0; i < n; i++) s[i] = x[idx[i]];
+        cr_fit_sort(s, n);
+        med = 0.5 * (s[n / 2 - 1] + s[n / 2]);
+        for (v = 0; v < nv && val[v] != med; v++) {}
+        if (v == nv) val[nv++] = med;
+        p[v] += 1.0 / (double)total;
+        for (k = 0; k < n && ++idx[k] == n; k++) idx[k] = 0;
+    }
+    CU_ASSERT_EQUAL_FATAL(cr_fit_medsamp_init(&ms, x, n), CR_OK);
+    cr_fit_rng_seed(&r, 11);
+    for (size_t k = 0; k < N; k++) {
+        double d = cr_fit_medsamp_draw(&ms, &r);
+        size_t v;
+        for (v = 0; v < nv && val[v] != d; v++) {}
+        CU_ASSERT_FATAL(v < nv);                  /* only values a resample can give */
+        cnt[v]++;
+    }
+    for (size_t v = 0; v < nv; v++) {
+        double f = (double)cnt[v] / (double)N, se = sqrt(p[v] * (1 - p[v]) / (double)N);
+        if (fabs(f - p[v]) > 5 * se + 1e-4)
+            printf("\n  n=%zu median %g: sampled %.5f, exact %.5f", n, val[v], f, p[v]);
+        CU_ASSERT(fabs(f - p[v]) <= 5 * se + 1e-4);
+    }
+    cr_fit_medsamp_free(&ms);
+}
+
+static void test_medsamp_even_exact(void)
+{
+    medsamp_even_exact(4);
+    medsamp_even_exact(6);
+    medsamp_even_exact(8);
+}
+
 static void boot_once(const syn_t *s, uint64_t seed, size_t reps, cr_fit_ci_t *ci,
                       cr_fit_segs_t *sg, int *raw)
 {
@@ -313,6 +361,7 @@ static CU_TestInfo test_fit_segment_tests[] = {
 
 static CU_TestInfo test_fit_boot_tests[] = {
     { "median sampler = brute force", test_medsamp_matches_bruteforce },
+    { "median sampler, even n = exact law", test_medsamp_even_exact },
     { "raw bootstrap coverage", test_boot_coverage_raw },
     { "residual bootstrap coverage", test_boot_coverage_residual },
     { "deterministic for a seed", test_boot_deterministic },
