@@ -7,7 +7,9 @@
 
 static int cr_fit_is_pingpong(const char *c) { return !strncmp(c, "pingpong", 8); }
 
-/* Highest measured busbw among pingpong rows of one distance class. */
+/* Highest one-way rate among the pingpong and pingpong_bidir rows of one distance
+ * class: their algbw (bytes / t per direction; pingpong_bidir's busbw counts both
+ * directions and would double the link). */
 static double cr_fit_pingpong_max(const cr_fit_set_t *set, const char *cls)
 {
     double best = 0;
@@ -15,7 +17,7 @@ static double cr_fit_pingpong_max(const cr_fit_set_t *set, const char *cls)
         const cr_fit_group_t *gr = &set->groups[g];
         if (!cr_fit_is_pingpong(gr->collective) || strcmp(gr->level, cls)) continue;
         for (size_t i = 0; i < gr->npts; i++)
-            if (gr->pts[i].busbw > best) best = gr->pts[i].busbw;
+            if (gr->pts[i].algbw > best) best = gr->pts[i].algbw;
     }
     return best;
 }

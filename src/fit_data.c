@@ -63,6 +63,7 @@ double cr_fit_bus_factor(const char *c, int p)
     if (!strcmp(c, "allreduce")) return 2.0 * (dp - 1) / dp;
     if (!strcmp(c, "reduce_scatter") || !strcmp(c, "allgather") || !strcmp(c, "alltoall"))
         return (dp - 1) / dp;
+    if (!strcmp(c, "pingpong_bidir")) return 2.0;  /* both directions at once */
     return 1.0;
 }
 
@@ -163,7 +164,7 @@ static double cr_fit_group_factor(const cr_fit_group_t *g)
 {
     double r[64];
     size_t n = 0;
-    if (!strcmp(g->collective, "pingpong") || !strncmp(g->collective, "pingpong_", 9))
+    if (!strcmp(g->collective, "pingpong"))
         return 1.0;
     for (size_t i = 0; i < g->npts && n < 64; i++)
         if (g->pts[i].algbw > 0 && g->pts[i].busbw > 0)

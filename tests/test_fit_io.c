@@ -197,6 +197,26 @@ static void test_reader_ok(void)
     CU_ASSERT_DOUBLE_EQUAL(set.ceil.memcpy_GBps, 9.5, 1e-12);
     {
         cr_fit_group_t g = { .level = "world", .collective = "allreduce", .nodes = 2 };
+        /* A pingpong_bidir at 12 GB/s each way (busbw 24) does not double the link. */
+        cr_fit_set_t s2;
+        const char *src;
+        double v;
+        cr_fit_row_t bi = { .collective = "pingpong_bidir", .level = "internode",
+                            .cadence = "isolated", .ranks = 2, .nodes = 2, .ppn = 1,
+                            .bytes = 1048576, .t_med = 87.381, .t_lo = 87, .t_hi = 88,
+                            .algbw = 12.0, .busbw = 24.0, .faults = NAN };
+        cr_fit_set_init(&s2);
+        CU_ASSERT_EQUAL_FATAL(cr_fit_set_add(&s2, &bi), CR_OK);
+        cr_fit_set_finish(&s2);
+        CU_ASSERT_DOUBLE_EQUAL(s2.groups[0].F, 2.0, 1e-12);          /* busbw = 2 algbw */
+        CU_ASSERT_DOUBLE_EQUAL(cr_fit_bus_factor("pingpong_bidir", 2), 2.0, 1e-12);
+        cr_fit_link_ceiling(&s2, &g, &v, &src);
+        CU_ASSERT_DOUBLE_EQUAL(v, 12.0, 1e-12);
+        CU_ASSERT_STRING_EQUAL(src, "pingpong");
+        cr_fit_set_free(&s2);
+    }
+    {
+        cr_fit_group_t g = { .level = "world", .collective = "allreduce", .nodes = 2 };
         double v;
         const char *src;
         cr_fit_link_ceiling(&set, &g, &v, &src);
