@@ -221,7 +221,8 @@ void cr_mem_free(cr_buf_t *b)
 
 int cr_mem_pool_count(size_t bytes, int min_count, size_t llc_bytes)
 {
-    size_t b = bytes ? bytes : 1, want = llc_bytes ? (2 * llc_bytes + b - 1) / b + 1 : 0;
+    /* No data (bcast's send side, in-place runs): nothing to rotate through. */
+    size_t b = bytes ? bytes : 1, want = llc_bytes && bytes ? (2 * llc_bytes + b - 1) / b + 1 : 0;
     if (want < (size_t)(min_count > 1 ? min_count : 1)) want = (size_t)(min_count > 1 ? min_count : 1);
     return want > CR_MEM_POOL_MAX ? CR_MEM_POOL_MAX : (int)want;
 }

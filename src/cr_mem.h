@@ -53,7 +53,8 @@ typedef struct cr_mem_pool {
 #define CR_MEM_POOL_MAX 4096   /* most buffers in a pool (small sizes cannot be cold) */
 
 /* count = max(min_count, ceil(2*llc_bytes/bytes) + 1), at most CR_MEM_POOL_MAX;
- * llc_bytes from cr_topo_llc_bytes (0 = unknown: min_count buffers, not cold).
+ * llc_bytes from cr_topo_llc_bytes (0 = unknown: min_count buffers, not cold);
+ * bytes = 0 (no data): min_count.
  * Placement as cr_mem_alloc. */
 cr_status_t cr_mem_pool_alloc(size_t bytes, int min_count, size_t llc_bytes,
                               const cr_opts_t *o, cr_mem_pool_t *out);

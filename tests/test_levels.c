@@ -600,6 +600,7 @@ static const struct { size_t bytes, llc; int min, count, cold; } pools[] = {
     { 64u << 20, 4u << 20, 2, 2, 1 },      /* one buffer already exceeds 2 LLC */
     { 8, 32u << 20, 2, CR_MEM_POOL_MAX, 0 },   /* small: capped, cannot be cold */
     { 4096, 0, 3, 3, 0 },                  /* LLC unknown */
+    { 0, 32u << 20, 1, 1, 0 },             /* no data (bcast's send side, in place): one */
 };
 
 static void test_mem_pool(void)
