@@ -38,7 +38,9 @@ static double cr_fit_num(const char *s)
     return *end ? NAN : v;
 }
 
-/* Calls row(fields, cols, ctx) for each data line of path; cols[] maps names. */
+/* Calls row(fields, cols, ctx) for each data line of path; cols[] maps names. row
+ * returns 0 (taken), -1 (malformed: the file is refused) or 1 (well-formed but of
+ * no use for predictions: skipped with a warning). */
 typedef int (*cr_fit_row_fn)(char **f, const int *col, void *ctx);
 
 static cr_status_t cr_fit_csv_each(const char *path, const char *const *names, size_t nn,
@@ -68,10 +70,17 @@ static cr_status_t cr_fit_csv_each(const char *path, const char *const *names, s
             goto out_with_file;
         }
     while (getline(&line, &cap, f) >= 0) {
+        int rc = -1;
         lineno++;
-        if (cr_fit_split(line, fd) != nh || fn(fd, col, ctx) != 0) {
-            cr_error("%s:%zu: malformed row (expected %zu fields as in the header)", path,
-                     lineno, nh);
+        if (cr_fit_split(line, fd) == nh) rc = fn(fd, col, ctx);
+        if (rc > 0) {
+            cr_warn("%s:%zu: skipped: a group with F = 0 (one rank per group: nothing is "
+                    "communicated) cannot scale to other rank counts", path, lineno);
+            continue;
+        }
+        if (rc != 0) {
+            cr_error("%s:%zu: malformed row (expected %zu fields as in the header, with "
+                     "names, sizes > 0, a finite alpha and r_inf > 0)", path, lineno, nh);
             st = CR_ERR_INVAL;
             break;
         }
@@ -117,8 +126,9 @@ static int cr_fit_fit_row(char **f, const int *c, void *ctx)
     for (int i = 5; i < 16; i++) *d[i] = cr_fit_num(f[c[i]]);
     if (isnan(r->link_GBps)) r->link_GBps = 0;
     if (r->ranks < 1 || !(r->bytes_lo > 0) || !(r->bytes_hi >= r->bytes_lo) ||
-        !isfinite(r->alpha) || !(r->rinf > 0) || !(r->F > 0))
+        !isfinite(r->alpha) || !(r->rinf > 0) || !(r->F >= 0))
         return -1;
+    if (r->F == 0) return 1;  /* a reduction on one rank: F(1) = 0 */
     if (isnan(r->alpha_lo)) r->alpha_lo = r->alpha;
     if (isnan(r->alpha_hi)) r->alpha_hi = r->alpha;
     if (isnan(r->rinf_lo)) r->rinf_lo = r->rinf;

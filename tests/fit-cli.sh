@@ -45,6 +45,16 @@ expect 0 "extrapolates in ranks" "$FIT" predict --fit "$T/fit" --collective allr
 [ "$(wc -l < "$T/pred.csv")" -eq 3 ] || { echo "FAIL: predict --csv rows"; fail=1; }
 expect 0 "extrapolates in size beyond" "$FIT" predict --fit "$T/fit" --collective allgather \
   --level world --bytes 4G --ranks 8
+# A group of one rank (a named level with one rank per host) has F = 0: its fit.csv
+# row is skipped with a warning, and predictions from the other groups still work.
+mkdir -p "$T/fit1" && cp "$T/fit"/*.csv "$T/fit1/"
+awk -F, -v OFS=, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; print; next }
+    NR == 2 { print; $c["level"] = "numa"; $c["ranks"] = 1; $c["F"] = 0; print; next } { print }' \
+    "$T/fit/fit.csv" > "$T/fit1/fit.csv"
+expect 0 "fit.csv:3: skipped: a group with F = 0" "$FIT" predict --fit "$T/fit1" \
+  --collective allreduce --level node --bytes 1M --ranks 8
+expect 0 "interpolates in size" "$FIT" predict --fit "$T/fit1" \
+  --collective allreduce --level node --bytes 1M --ranks 8
 expect 1 "no fit for collective 'bcast'" "$FIT" predict --fit "$T/fit" --collective bcast \
   --bytes 1M --ranks 8
 expect 2 "invalid --bytes '1Q'" "$FIT" predict --fit "$T/fit" --collective allreduce \
