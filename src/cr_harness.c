@@ -194,7 +194,9 @@ static cr_status_t cr_sample(cr_run_t *run, const cr_coll_ops_t *ops, cr_coll_bu
     int every = o->validate == CR_VALIDATE_EVERY && !(calls > 1 && b->in_place);
 
     for (;;) {
-        size_t nb = cr_next_batch(run, s, elapsed, med, calls);
+        /* the time left is spent at the call's own cost: the median times the
+         * divisor (a ping-pong sample is half its round trip) */
+        size_t nb = cr_next_batch(run, s, elapsed, med * divisor, calls);
         CR_CHECK(cr_sampler_grow(s, s->n + nb + 1)); /* + the elapsed time slot */
         for (size_t j = 0; j < nb; j++) {
             double t0, t1;
