@@ -17,6 +17,7 @@
 #include "cr_levels.h"
 #include "cr_mem.h"
 #include "cr_meta.h"
+#include "cr_mpi.h"
 #include "cr_fs.h"
 #include "cr_place.h"
 #include "cr_sizes.h"
@@ -32,15 +33,7 @@ typedef struct cr_plan {
 } cr_plan_t;
 
 /* Every rank agrees on a status: the worst one wins. */
-static cr_status_t cr_agree(MPI_Comm world, cr_status_t st)
-{
-    int mine = (int)st, worst = 0;
-    if (MPI_Allreduce(&mine, &worst, 1, MPI_INT, MPI_MAX, world) != MPI_SUCCESS) {
-        cr_error("MPI_Allreduce failed while the ranks agreed on a status; aborting");
-        MPI_Abort(world, CR_EXIT_RUNTIME);
-    }
-    return (cr_status_t)worst;
-}
+static cr_status_t cr_agree(MPI_Comm world, cr_status_t st) { return cr_mpi_agree(world, st); }
 
 /* Agree on a status; the lowest failing rank prints its message (once in all). */
 static cr_status_t cr_report_first(MPI_Comm world, cr_status_t st, const char *err)
@@ -57,6 +50,15 @@ static cr_status_t cr_report_first(MPI_Comm world, cr_status_t st, const char *e
     return cr_agree(world, st == CR_OK ? CR_ERR_INVAL : st);
 }
 
+/* Adds ops once: `-c all,allreduce` or a name given twice measures it once. */
+static void cr_plan_add(cr_plan_t *plan, const cr_coll_ops_t *ops)
+{
+    for (int i = 0; i < plan->ncolls; i++)
+        if (plan->colls[i] == ops) return;
+    if (plan->ncolls < (int)(sizeof plan->colls / sizeof *plan->colls))
+        plan->colls[plan->ncolls++] = ops;
+}
+
 static cr_status_t cr_plan_resolve(const cr_opts_t *o, cr_plan_t *plan, char *err, size_t len)
 {
     memset(plan, 0, sizeof *plan);
@@ -64,7 +66,7 @@ static cr_status_t cr_plan_resolve(const cr_opts_t *o, cr_plan_t *plan, char *er
     for (int i = 0; i < o->ncolls; i++) {
         if (strcmp(o->colls[i], "all") == 0) {
             for (int k = 0; cr_coll_registry[k]; k++)
-                if (!cr_coll_registry[k]->pairwise) plan->colls[plan->ncolls++] = cr_coll_registry[k];
+                if (!cr_coll_registry[k]->pairwise) cr_plan_add(plan, cr_coll_registry[k]);
             continue;
         }
         const cr_coll_ops_t *ops = cr_coll_find(o->colls[i]);
@@ -74,7 +76,7 @@ static cr_status_t cr_plan_resolve(const cr_opts_t *o, cr_plan_t *plan, char *er
                 n += snprintf(err + n, len - (size_t)n, ", %s", cr_coll_registry[k]->name);
             return CR_ERR_INVAL;
         }
-        plan->colls[plan->ncolls++] = ops;
+        cr_plan_add(plan, ops);
     }
     for (int i = 0; i < plan->ncolls; i++)
         if (plan->colls[i]->reduction && !plan->dt->reducible) {

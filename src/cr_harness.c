@@ -197,7 +197,13 @@ static cr_status_t cr_sample(cr_run_t *run, const cr_coll_ops_t *ops, cr_coll_bu
         /* the time left is spent at the call's own cost: the median times the
          * divisor (a ping-pong sample is half its round trip) */
         size_t nb = cr_next_batch(run, s, elapsed, med * divisor, calls);
-        CR_CHECK(cr_sampler_grow(s, s->n + nb + 1)); /* + the elapsed time slot */
+        if (s->n + nb + 1 > s->cap &&  /* + the elapsed time slot; same decision everywhere */
+            cr_mpi_agree(run->world, cr_sampler_grow(s, s->n + nb + 1)) != CR_OK) {
+            if (run->wrank == 0)
+                cr_error("%s: cannot grow the sample arrays to %zu samples on every rank",
+                         ops->name, s->n + nb + 1);
+            return CR_ERR_NOMEM;
+        }
         for (size_t j = 0; j < nb; j++) {
             double t0, t1;
             int rc = MPI_SUCCESS;

@@ -31,14 +31,18 @@ cr_status_t cr_levels_setup(MPI_Comm world, const cr_place_t *pl, int n, const c
         cr_error_at(__FILE__, __LINE__, "MPI_Comm_rank failed or placement table too short");
         return CR_ERR_MPI;
     }
-    CR_CHECK(cr_levels_resolve(pl, n, o->levels, o->nlevels, picks, &np));
+    CR_CHECK(cr_levels_resolve(pl, n, o->levels, o->nlevels, picks, &np));  /* same on every rank */
     colors = malloc((size_t)n * sizeof *colors);
-    CR_CHECK_ALLOC(colors, (size_t)n * sizeof *colors);
     ctx = calloc(CR_LEVEL_COUNT, sizeof *ctx);
-    if (ctx == NULL) {
-        cr_error_at(__FILE__, __LINE__, "cannot allocate %zu bytes", CR_LEVEL_COUNT * sizeof *ctx);
+    if (colors == NULL || ctx == NULL) {
+        cr_error_at(__FILE__, __LINE__, "cannot allocate the level tables (%d ranks)", n);
         st = CR_ERR_NOMEM;
-        goto out_with_colors;
+    }
+    /* A rank short of memory still agrees with the others before the splits. */
+    if (cr_mpi_agree(world, st) != CR_OK) {
+        free(ctx);
+        free(colors);
+        return st != CR_OK ? st : CR_ERR_NOMEM;
     }
     for (int i = 0; i < CR_LEVEL_COUNT; i++)
         ctx[i].comm = MPI_COMM_NULL;
@@ -51,6 +55,13 @@ cr_status_t cr_levels_setup(MPI_Comm world, const cr_place_t *pl, int n, const c
             continue;
         }
         ctx[nc].groups = cr_level_colors(pl, n, picks[i].level, colors);
+        if (ctx[nc].groups == 0) {  /* e.g. no rank's package is known: nobody to measure */
+            if (rank == 0)
+                cr_warn("level %s: no rank belongs to a group (their %s is unknown: unbound "
+                        "ranks?); skipped", cr_level_name(picks[i].level),
+                        cr_level_name(picks[i].level));
+            continue;
+        }
         cr_level_group_sizes(colors, n, &lo, &hi);
         ctx[nc].ranks = hi;
         if (rank == 0 && lo != hi)
@@ -70,7 +81,6 @@ cr_status_t cr_levels_setup(MPI_Comm world, const cr_place_t *pl, int n, const c
     return CR_OK;
 out_with_ctx:
     cr_levels_free(ctx, nc);
-out_with_colors:
     free(colors);
     return st;
 }
@@ -88,7 +98,12 @@ cr_status_t cr_levels_setup_pairs(MPI_Comm world, const cr_place_t *pl, int n,
         return CR_ERR_MPI;
     }
     ctx = calloc(CR_DIST_COUNT, sizeof *ctx);
-    CR_CHECK_ALLOC(ctx, CR_DIST_COUNT * sizeof *ctx);
+    st = ctx ? CR_OK : CR_ERR_NOMEM;
+    if (!ctx) cr_error_at(__FILE__, __LINE__, "cannot allocate the probe-pair table");
+    if (cr_mpi_agree(world, st) != CR_OK) {  /* before the splits, on every rank */
+        free(ctx);
+        return CR_ERR_NOMEM;
+    }
     for (int i = 0; i < CR_DIST_COUNT; i++)
         ctx[i].comm = MPI_COMM_NULL;
     for (int i = 0; i < np; i++) {

@@ -11,3 +11,13 @@ cr_status_t cr_mpi_check(int rc, const char *what, const char *file, int line)
     cr_error_at(file, line, "%s failed: %s", what, msg);
     return CR_ERR_MPI;
 }
+
+cr_status_t cr_mpi_agree(MPI_Comm comm, cr_status_t st)
+{
+    int mine = (int)st, worst = 0;
+    if (MPI_Allreduce(&mine, &worst, 1, MPI_INT, MPI_MAX, comm) != MPI_SUCCESS) {
+        cr_error("MPI_Allreduce failed while the ranks agreed on a status; aborting");
+        MPI_Abort(comm, 1);
+    }
+    return (cr_status_t)worst;
+}

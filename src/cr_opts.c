@@ -179,6 +179,14 @@ static cr_status_t cr_opts_defaults(cr_opts_t *o, long now, char *err, size_t er
     return cr_sizes_parse(CR_DEFAULT_SIZES, &o->sizes, &o->nsizes, err, errlen);
 }
 
+/* Letters, digits and punctuation only: what any spreadsheet and JSON take as is. */
+static int cr_printable_ascii(const char *s)
+{
+    for (; *s; s++)
+        if (*s <= ' ' || *s >= 127) return 0;
+    return 1;
+}
+
 static cr_status_t cr_opts_one(cr_opts_t *o, int c, const char *arg, char *err, size_t errlen)
 {
     char *end;
@@ -263,8 +271,10 @@ static cr_status_t cr_opts_one(cr_opts_t *o, int c, const char *arg, char *err, 
         snprintf(o->outdir, sizeof o->outdir, "%s", arg);
         return CR_OK;
     case OPT_RUN_ID:
-        if (!*arg || strlen(arg) >= sizeof o->run_id || strpbrk(arg, ",\"\n\r"))
-            return cr_bad(err, errlen, "--run-id", arg, "1 to 31 characters without commas or quotes");
+        if (!*arg || strlen(arg) >= sizeof o->run_id || strpbrk(arg, ",\"'\\") ||
+            !cr_printable_ascii(arg))
+            return cr_bad(err, errlen, "--run-id", arg,
+                          "1 to 31 printable ASCII characters, no spaces, commas, quotes or backslashes");
         snprintf(o->run_id, sizeof o->run_id, "%s", arg);
         return CR_OK;
     case OPT_IN_PLACE: o->in_place = 1; return CR_OK;
@@ -292,7 +302,11 @@ cr_status_t cr_opts_parse(int argc, char **argv, long now, cr_opts_t *o, char *e
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":c:m:d:l:o:qhV", cr_long_opts, &idx)) != -1) {
         if (c == '?' || c == ':') {
-            const char *what = argv[optind - 1];
+            /* A long option is the last word read; a short one is optopt (within a
+             * group like -Zq, getopt has not moved past the word yet). */
+            const char *what = optind > 1 ? argv[optind - 1] : "";
+            char shortopt[3] = { '-', (char)optopt, '\0' };
+            if (strncmp(what, "--", 2) != 0 && optopt > ' ' && optopt < 127) what = shortopt;
             snprintf(err, errlen, "%s option '%s' (see collroof --help)",
                      c == '?' ? "unknown" : "missing value for", what);
             cr_opts_free(o);

@@ -42,9 +42,21 @@ cr_status_t cr_place_from_cpuset(hwloc_topology_t t, hwloc_const_cpuset_t bind,
     out->numa = cr_obj_index(t, HWLOC_OBJ_NUMANODE, bind, last);
     out->core = cr_obj_index(t, HWLOC_OBJ_CORE, bind, last);
     out->pu = cr_obj_index(t, HWLOC_OBJ_PU, bind, last);
-    if (hwloc_bitmap_list_snprintf(out->cpuset, CR_CPUSET_LEN, bind) < 0) {
-        cr_error_at(__FILE__, __LINE__, "hwloc_bitmap_list_snprintf failed");
-        return CR_ERR_TOPO;
+    {
+        int len = hwloc_bitmap_list_snprintf(out->cpuset, CR_CPUSET_LEN, bind);
+        if (len < 0) {
+            cr_error_at(__FILE__, __LINE__, "hwloc_bitmap_list_snprintf failed");
+            return CR_ERR_TOPO;
+        }
+        if (len >= CR_CPUSET_LEN) {
+            /* Too fragmented for the fixed-size table gathered from every rank: keep
+             * the whole ranges that fit and mark the cut ("0,6,12,...,...") so that no
+             * half range ("20" of "204") or open one ("200-") is recorded. */
+            char *comma;
+            out->cpuset[CR_CPUSET_LEN - 5] = '\0';
+            comma = strrchr(out->cpuset, ',');
+            strcpy(comma ? comma : out->cpuset, comma ? ",..." : "...");
+        }
     }
     out->bound = !hwloc_bitmap_isincluded(allowed, bind);
     out->host_cores = ncores > 0 ? ncores : 0;
@@ -95,9 +107,14 @@ cr_status_t cr_place_gather(MPI_Comm world, hwloc_topology_t t, cr_place_t **out
 
     CR_CHECK(CR_MPI(MPI_Comm_rank(world, &rank)));
     CR_CHECK(CR_MPI(MPI_Comm_size(world, &size)));
-    CR_CHECK(cr_place_self(t, rank, &me));
-    all = calloc((size_t)size, sizeof *all);
-    CR_CHECK_ALLOC(all, (size_t)size * sizeof *all);
+    st = cr_place_self(t, rank, &me);
+    all = st == CR_OK ? calloc((size_t)size, sizeof *all) : NULL;
+    if (st == CR_OK && all == NULL) {
+        cr_error_at(__FILE__, __LINE__, "cannot allocate %zu bytes", (size_t)size * sizeof *all);
+        st = CR_ERR_NOMEM;
+    }
+    /* A rank that failed here still agrees with the others before the gather. */
+    CR_CHECK_GOTO(cr_mpi_agree(world, st), st, out_with_all);
     CR_CHECK_GOTO(CR_MPI(MPI_Allgather(&me, (int)sizeof me, MPI_BYTE, all, (int)sizeof me,
                                        MPI_BYTE, world)), st, out_with_all);
     cr_place_derive(all, size, nodes, ppn);

@@ -231,6 +231,11 @@ static const struct {
     {"stray", "stray"},
     {"--sizes", "--sizes"},
     {"--stream-calls 0", "'0'"},
+    {"-Zq", "unknown option '-Z'"},          /* a bad letter first in a group */
+    {"-qZ", "unknown option '-Z'"},
+    {"-q -o", "missing value for option '-o'"},
+    {"--run-id caf\xe9", "caf\xe9"},         /* not ASCII: JSON would refuse it later */
+    {"--run-id a\\b", "a\\b"},
 };
 
 static void test_opts_bad(void)

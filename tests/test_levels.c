@@ -301,6 +301,29 @@ static void test_place_from_cpuset(void)
     }
 }
 
+/* A binding too fragmented for CR_CPUSET_LEN: whole ranges kept, the cut marked, and
+ * the overlap check sees only what was kept (no half number, no open range). */
+static void test_cpuset_truncated(void)
+{
+    hwloc_topology_t t = load_syn("pack:2 core:128 pu:1");
+    char spec[1024] = "";
+    rank_spec_t r = { "h", spec, NULL };
+    cr_place_t pl;
+    int nodes, ppn, len;
+    for (int pu = 0; pu < 256; pu += 6)
+        snprintf(spec + strlen(spec), sizeof spec - strlen(spec), "%s%d", pu ? "," : "", pu);
+    CU_ASSERT_FATAL(strlen(spec) >= CR_CPUSET_LEN);
+    build(t, &r, 1, &pl, &nodes, &ppn);
+    len = (int)strlen(pl.cpuset);
+    CU_ASSERT(len < CR_CPUSET_LEN);
+    CU_ASSERT(len >= 4 && strcmp(pl.cpuset + len - 4, ",...") == 0);
+    CU_ASSERT_EQUAL(strncmp(pl.cpuset, spec, (size_t)len - 4), 0);   /* a prefix of whole entries */
+    CU_ASSERT_EQUAL(spec[len - 4], ',');
+    CU_ASSERT(cr_cpuset_overlap(pl.cpuset, "0"));
+    CU_ASSERT(!cr_cpuset_overlap(pl.cpuset, "250-255"));             /* cut, not open-ended */
+    cr_topo_free(t);
+}
+
 /* ---- warnings ---- */
 
 static void test_warnings(void)
@@ -630,6 +653,7 @@ static CU_TestInfo levels_tests[] = {
     { "named levels", test_named_levels },
     { "probe pairs per distance class", test_pairs },
     { "place from binding / last cpu", test_place_from_cpuset },
+    { "cpuset too long: cut at a whole range", test_cpuset_truncated },
     { "binding warnings", test_warnings },
     { "cpuset overlap", test_cpuset_overlap },
     { "placement.csv and JSON", test_csv_json },
