@@ -31,13 +31,14 @@ cr_status_t cr_size_parse(const char *s, uint64_t *out, char *err, size_t errlen
     case 'G': mult = UINT64_C(1) << 30; end++; break;
     default: break;
     }
-    if (toupper((unsigned char)*end) == 'I') end++;         /* KiB */
+    if (mult > 1 && toupper((unsigned char)*end) == 'I') end++;  /* KiB, not "3i" */
     if (toupper((unsigned char)*end) == 'B') end++;         /* KB, B */
     if (*end != '\0' || v == 0 || v > CR_SIZE_LIMIT / mult) goto bad;
     *out = (uint64_t)v * mult;
     return CR_OK;
 bad:
-    snprintf(err, errlen, "bad size '%s': expected %s, between 1 and 1P", s, cr_size_accepted);
+    snprintf(err, errlen, "bad size '%s': expected %s, between 1 and 1048576G (1 PiB)", s,
+             cr_size_accepted);
     return CR_ERR_INVAL;
 }
 

@@ -78,6 +78,7 @@ static void cr_fit_plot_one(FILE *f, const char *lv, const cr_fit_result_t *res,
         const cr_fit_result_t *r = &res[q];
         double c = r->roof_ceiling, a = r->roof_alpha;
         int lt = (int)q + 1;
+        if (busbw && !(r->g->F > 0)) continue;  /* one rank per group: no bus traffic */
         fprintf(f, "%s'plot-%s-%zu.dat' using 1:%s with yerrorbars lt %d pt 7 ps 0.6 "
                 "title '%s %s p=%d'", sep, lv, idx[q], busbw ? "2:3:4" : "5:6:7", lt,
                 r->g->collective, r->g->cadence, r->g->ranks);
@@ -112,6 +113,7 @@ static cr_status_t cr_fit_plot_level(const char *dir, const cr_fit_report_t *rep
     };
     FILE *f;
     cr_status_t st = CR_OK;
+    size_t nbus = 0;          /* groups with bus traffic (F > 0): the roofline's */
     CR_CHECK_ALLOC(idx, rep->nres * sizeof *idx);
     if (!sel) { free(idx); CR_CHECK_ALLOC(sel, rep->nres * sizeof *sel); }
     cr_fit_safe(level, lv, CR_NAME_LEN);
@@ -125,6 +127,7 @@ static cr_status_t cr_fit_plot_level(const char *dir, const cr_fit_report_t *rep
         if (strcmp(rep->res[i].g->level, level)) continue;
         idx[n] = i;
         sel[n++] = rep->res[i];
+        nbus += rep->res[i].g->F > 0;
         CR_CHECK_GOTO(cr_fit_plot_data(dir, lv, i, &rep->res[i]), st, out_with_file);
         cr_fit_plot_funcs(f, i, &rep->res[i]);
     }
@@ -132,10 +135,12 @@ static cr_status_t cr_fit_plot_level(const char *dir, const cr_fit_report_t *rep
           "set key outside right top\nset grid\nset samples 1000\nset logscale y 10\n", f);
     for (size_t k = 0; k < 2; k++) {
         if (!(formats & fmts[k].bit)) continue;
-        fprintf(f, "set terminal %s\n", fmts[k].term);
-        fprintf(f, "set output 'roofline-%s.%s'\nset title 'busbw roofline, level %s'\n"
-                "set ylabel 'busbw (GB/s)'\nset format y '%%g'\n", lv, fmts[k].ext, level);
-        cr_fit_plot_one(f, lv, sel, n, idx, 1);
+        fprintf(f, "set terminal %s\nset format y '%%g'\n", fmts[k].term);
+        if (nbus > 0) {  /* a level of one-rank groups moves no bytes: time plot only */
+            fprintf(f, "set output 'roofline-%s.%s'\nset title 'busbw roofline, level %s'\n"
+                    "set ylabel 'busbw (GB/s)'\n", lv, fmts[k].ext, level);
+            cr_fit_plot_one(f, lv, sel, n, idx, 1);
+        }
         fprintf(f, "set output 'time-%s.%s'\nset title 'time vs size, level %s'\n"
                 "set ylabel 'time (us)'\n", lv, fmts[k].ext, level);
         cr_fit_plot_one(f, lv, sel, n, idx, 0);

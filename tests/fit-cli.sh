@@ -36,6 +36,16 @@ expect 1 "garbage.csv:1: header lacks" "$FIT" -o "$T/o" "$T/garbage.csv"
 expect 1 "nan.csv:6: column t_median_us" "$FIT" -o "$T/o" "$T/nan.csv"
 expect 0 "row skipped (--lenient)" "$FIT" --lenient --no-plots -o "$T/o" "$T/nan.csv"
 
+# One-rank groups (p = 1, F = 0: nothing crosses a bus, busbw 0): fitted, summarised,
+# a time plot but no busbw roofline plot for a level holding only such groups.
+awk -F, -v OFS=, 'NR == 1 { print; next } $3 == "numa" { $5 = 1; $23 = 0; print }' \
+    "$FIX/run-csv/results.csv" > "$T/p1.csv"
+expect 0 "allreduce numa isolated p=1" "$FIT" --bootstrap 20 -o "$T/p1" "$T/p1.csv"
+if command -v gnuplot > /dev/null 2>&1; then
+  [ -s "$T/p1/time-numa.png" ] || { echo "FAIL: p=1: no time plot"; fail=1; }
+  [ ! -e "$T/p1/roofline-numa.png" ] || { echo "FAIL: p=1: a busbw roofline of zeros"; fail=1; }
+fi
+
 # Fit, then predict and intensity from the fit directory.
 expect 0 "allreduce" "$FIT" --no-plots --bootstrap 100 -o "$T/fit" "$FIX/run-jsonl"
 expect 0 "interpolates in size within segment 2" "$FIT" predict --fit "$T/fit" \

@@ -6,6 +6,8 @@
 #    the job completes and results.csv / placement.csv hold 4 ranks.
 # 2. the same template with mpirun inside a 1 node x 2 tasks allocation.
 # 3. scripts/campaign in Slurm mode, nodes 1,2 x ppn 1, --wait: every cell has results.
+# 4. The same without --wait, with a cell that fails at run time: the dependent fit
+#    job fits the cell that ran.
 # Skips (77) without root or without the Slurm/munge daemons installed.
 # make distcheck sets CR_TEST_QUICK=1: these ran in the main pass already.
 [ "${CR_TEST_QUICK:-0}" = 1 ] && { echo "skipped: CR_TEST_QUICK=1"; exit 77; }
@@ -130,6 +132,29 @@ timeout 120 "$top_srcdir/scripts/campaign" --nodes 1,2 --ppn 1 --wait --timeout 
 cat "$WORK/camp/cells.csv" 2>/dev/null
 check_run campaign-n1 "$WORK/camp/n1-ppn1" 1 nofit
 check_run campaign-n2 "$WORK/camp/n2-ppn1" 2 nofit
+
+# 4. Without --wait: a dependent job fits the cells that produced rows. Cell n2 fails
+# at run time (its directory already holds a results.csv, which collroof refuses to
+# overwrite): its job fails, and the fit job still fits cell n1.
+if [ "$COLLROOF_FIT" != none ]; then
+    mkdir -p "$WORK/camp2/n2-ppn1" && echo "run_id" >"$WORK/camp2/n2-ppn1/results.csv"
+    timeout 60 "$top_srcdir/scripts/campaign" --nodes 1,2 --ppn 1 --template "$TEMPLATE" \
+        --collroof "$COLLROOF" --fit "$COLLROOF_FIT" -d "$WORK/camp2" -- "${ARGS[@]}" \
+        >"$WORK/camp2.out" 2>&1
+    rc=$?
+    cat "$WORK/camp2.out" "$WORK/camp2/cells.csv"
+    [ $rc = 0 ] || fail "campaign (no --wait) exited $rc, want 0 (both cells submitted)"
+    fj=$(sed -n 's/^campaign: fit job \([0-9]*\) runs after.*/\1/p' "$WORK/camp2.out")
+    if [ -z "$fj" ]; then
+        fail "campaign submitted no fit job"
+    else
+        st=$(wait_job "$fj")
+        echo "fit job $fj: $st"; cat "$WORK/camp2/fit.out" 2>/dev/null
+        [ "$st" = COMPLETED ] || fail "fit job $fj ended $st"
+        [ -s "$WORK/camp2/n1-ppn1/fit/fit.csv" ] || fail "the fit job wrote no n1-ppn1/fit/fit.csv"
+        grep -q "collroof-fit: 1 groups" "$WORK/camp2/fit.out" || fail "the fit job did not fit cell n1 alone"
+    fi
+fi
 
 [ $FAILED = 0 ] && echo "PASS (${SECONDS}s)"
 exit $FAILED
