@@ -1,6 +1,7 @@
 /* The predict and intensity commands. */
 #include "fit_cmd.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -109,10 +110,17 @@ static int cr_fit_parse_pargs(int argc, char **argv, int intensity, struct cr_fi
         cr_error("unexpected argument '%s'", argv[optind]);
         return 2;
     }
-    if (!a->q.ranks && a->nodes && a->ppn) a->q.ranks = (int)(a->nodes * a->ppn);
     if ((a->nodes && !a->ppn) || (!a->nodes && a->ppn)) {
         cr_error("--nodes and --ppn go together (ranks = nodes x ppn)");
         return 2;
+    }
+    if (!a->q.ranks && a->nodes && a->ppn) {
+        if (a->nodes * a->ppn > (1L << 24)) {
+            cr_error("--nodes %ld x --ppn %ld = %ld ranks: expected at most %ld", a->nodes,
+                     a->ppn, a->nodes * a->ppn, 1L << 24);
+            return 2;
+        }
+        a->q.ranks = (int)(a->nodes * a->ppn);
     }
     return 0;
 }
@@ -131,15 +139,15 @@ static int cr_fit_predict_run(struct cr_fit_pargs *a, cr_fit_prediction_t *pr)
     return st == CR_OK ? 0 : 1;
 }
 
-static void cr_fit_csv_append(const char *path, const struct cr_fit_pargs *a,
-                              const cr_fit_prediction_t *p)
+static int cr_fit_csv_append(const char *path, const struct cr_fit_pargs *a,
+                             const cr_fit_prediction_t *p)
 {
     struct stat sb;
     int fresh = stat(path, &sb) != 0 || sb.st_size == 0;
     FILE *f = fopen(path, "a");
     if (!f) {
-        cr_error("cannot append to %s", path);
-        return;
+        cr_error("cannot append to %s: %s", path, strerror(errno));
+        return 1;
     }
     if (fresh)
         fputs("collective,level,cadence,ranks,bytes,t_us,t_lo_us,t_hi_us,algbw_GBps,"
@@ -148,7 +156,11 @@ static void cr_fit_csv_append(const char *path, const struct cr_fit_pargs *a,
             a->q.collective, p->level, p->cadence, a->q.ranks, (unsigned long long)a->q.bytes,
             p->t, p->t_lo, p->t_hi, p->algbw, p->algbw_lo, p->algbw_hi, p->busbw, p->busbw_lo,
             p->busbw_hi, p->extrapolated ? "extrapolated" : "interpolated", p->basis);
-    fclose(f);
+    if (ferror(f) | fclose(f)) {
+        cr_error("cannot append to %s: %s", path, strerror(errno));
+        return 1;
+    }
+    return 0;
 }
 
 int cr_fit_cmd_predict(int argc, char **argv)
@@ -165,8 +177,7 @@ int cr_fit_cmd_predict(int argc, char **argv)
            "  %s\n", a.q.collective, p.level, p.cadence, a.q.ranks, (unsigned long long)a.q.bytes,
            p.t, p.t_lo, p.t_hi, p.algbw, p.algbw_lo, p.algbw_hi, p.busbw, p.busbw_lo,
            p.busbw_hi, p.F, p.basis);
-    if (a.csv) cr_fit_csv_append(a.csv, &a, &p);
-    return 0;
+    return a.csv ? cr_fit_csv_append(a.csv, &a, &p) : 0;
 }
 
 int cr_fit_cmd_intensity(int argc, char **argv)

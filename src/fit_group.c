@@ -1,5 +1,6 @@
 #include "fit_group.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -111,9 +112,25 @@ static void cr_fit_scal_line(const double *x, const double *y, size_t n, double 
                              double *rmse)
 {
     cr_fit_line_t l;
-    double s = 0;
+    double s = 0, xmin = INFINITY, xmax = -INFINITY;
     *a = *b = *rmse = NAN;
-    if (cr_fit_line_hockney(x, y, n, &l) != 0) return;
+    for (size_t i = 0; i < n; i++) {
+        if (x[i] < xmin) xmin = x[i];
+        if (x[i] > xmax) xmax = x[i];
+    }
+    if (n > 0 && xmin == xmax) {
+        /* No spread in x (e.g. p = 5..8 all have ceil(log2 p) = 3): the shape is a
+         * constant, the one with the least relative error, c = Σ(1/y) / Σ(1/y²). */
+        double u = 0, v = 0;
+        for (size_t i = 0; i < n; i++) {
+            u += 1 / y[i];
+            v += 1 / (y[i] * y[i]);
+        }
+        l.alpha = u / v;
+        l.beta = 0;
+    } else if (cr_fit_line_hockney(x, y, n, &l) != 0) {
+        return;
+    }
     for (size_t i = 0; i < n; i++) {
         double r = (y[i] - l.alpha - l.beta * x[i]) / y[i];
         s += r * r;
@@ -133,7 +150,8 @@ static void cr_fit_scaling_one(const cr_fit_report_t *rep, size_t first, size_t 
     memcpy(sc->collective, g0->collective, CR_NAME_LEN);
     memcpy(sc->level, g0->level, CR_NAME_LEN);
     memcpy(sc->cadence, g0->cadence, CR_NAME_LEN);
-    sc->pmin = sc->pmax = g0->ranks;
+    sc->pmin = INT_MAX;
+    sc->pmax = 0;
     for (size_t i = first; i <= last && n < 64; i++) {
         const cr_fit_result_t *r = &rep->res[i];
         if (!(r->seg[0].alpha > 0)) continue;
@@ -143,6 +161,7 @@ static void cr_fit_scaling_one(const cr_fit_report_t *rep, size_t first, size_t 
         if (r->g->ranks < sc->pmin) sc->pmin = r->g->ranks;
         if (r->g->ranks > sc->pmax) sc->pmax = r->g->ranks;
     }
+    if (n == 0) sc->pmin = sc->pmax = g0->ranks;  /* nothing fitted: the series' first */
     sc->points = n;
     cr_fit_scal_line(xl, ya, n, &sc->lin_a, &sc->lin_b, &sc->lin_rmse);
     cr_fit_scal_line(xg, ya, n, &sc->log_a, &sc->log_b, &sc->log_rmse);

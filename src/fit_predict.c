@@ -10,10 +10,12 @@ static int cr_fit_row_match(const cr_fit_model_row_t *r, const char *c, const ch
     return !strcmp(r->collective, c) && !strcmp(r->level, l) && !strcmp(r->cadence, cad);
 }
 
-/* Picks level and cadence for the query; -1 when the collective is absent. */
+/* Picks level and cadence for the query: the level first (asked, else world, else the
+ * first fitted), then a cadence that level has (asked, else isolated, else its first).
+ * -1 when the collective has no such rows. */
 static int cr_fit_pick(const cr_fit_model_t *m, const cr_fit_query_t *q, char *lv, char *cad)
 {
-    const cr_fit_model_row_t *first = NULL;
+    const cr_fit_model_row_t *first = NULL, *first_lv = NULL;
     int world = 0, iso = 0;
     for (size_t i = 0; i < m->n; i++) {
         const cr_fit_model_row_t *r = &m->rows[i];
@@ -22,12 +24,29 @@ static int cr_fit_pick(const cr_fit_model_t *m, const cr_fit_query_t *q, char *l
         if (q->cadence && strcmp(r->cadence, q->cadence)) continue;
         if (!first) first = r;
         world |= !strcmp(r->level, "world");
-        iso |= !strcmp(r->cadence, "isolated");
     }
     if (!first) return -1;
     snprintf(lv, CR_NAME_LEN, "%s", q->level ? q->level : world ? "world" : first->level);
-    snprintf(cad, CR_NAME_LEN, "%s", q->cadence ? q->cadence : iso ? "isolated" : first->cadence);
+    for (size_t i = 0; i < m->n; i++) {
+        const cr_fit_model_row_t *r = &m->rows[i];
+        if (strcmp(r->collective, q->collective) || strcmp(r->level, lv)) continue;
+        if (q->cadence && strcmp(r->cadence, q->cadence)) continue;
+        if (!first_lv) first_lv = r;
+        iso |= !strcmp(r->cadence, "isolated");
+    }
+    snprintf(cad, CR_NAME_LEN, "%s", q->cadence ? q->cadence : iso ? "isolated" : first_lv->cadence);
     return 0;
+}
+
+/* α of segment 1 (the latency floor) of group (c, lv, cad, p); NAN if absent. */
+static double cr_fit_alpha1(const cr_fit_model_t *m, const char *c, const char *lv,
+                            const char *cad, int p)
+{
+    for (size_t i = 0; i < m->n; i++)
+        if (cr_fit_row_match(&m->rows[i], c, lv, cad) && m->rows[i].ranks == p &&
+            m->rows[i].segment == 1)
+            return m->rows[i].alpha;
+    return NAN;
 }
 
 /* Segment of group (lv, cad, p) that covers S, or the nearest; NULL if no group. */
@@ -115,9 +134,19 @@ cr_status_t cr_fit_predict(const cr_fit_model_t *m, const cr_fit_query_t *q,
                  q->cadence ? " cadence " : "", q->cadence ? q->cadence : "");
         return CR_ERR_INVAL;
     }
+    if (strcmp(q->collective, "pingpong") && !(cr_fit_bus_factor(q->collective, q->ranks) > 0)) {
+        cr_error("%s on %d rank%s moves no data (F(%d) = 0): predict needs --ranks >= 2",
+                 q->collective, q->ranks, q->ranks == 1 ? "" : "s", q->ranks);
+        return CR_ERR_INVAL;
+    }
     memset(out, 0, sizeof *out);
     p0 = cr_fit_nearest_p(m, q->collective, lv, cad, q->ranks);
     r = cr_fit_seg_for(m, q->collective, lv, cad, p0, S, &inside);
+    if (r == NULL) {
+        cr_error("no fit for collective '%s' level %s cadence %s in this fit directory",
+                 q->collective, lv, cad);
+        return CR_ERR_INVAL;
+    }
     al = r->alpha;
     alo = r->alpha_lo;
     ahi = r->alpha_hi;
@@ -138,16 +167,27 @@ cr_status_t cr_fit_predict(const cr_fit_model_t *m, const cr_fit_query_t *q,
         }
         Fp = F1;
     }
-    if (q->link_GBps > 0) {
-        double k = r->link_GBps > 0 ? q->link_GBps / r->link_GBps : q->link_GBps / (Fp * rr);
+    if (q->link_GBps > 0 && r->link_GBps > 0) {
+        /* the measured link scaled to X: every rate by X / link */
+        double k = q->link_GBps / r->link_GBps;
         rr *= k;
         rlo *= k;
         rhi *= k;
+    } else if (q->link_GBps > 0) {
+        /* no link recorded: X is the busbw ceiling, r∞ = X / F(p); the interval keeps
+         * its relative width where it is finite */
+        double nr = q->link_GBps / Fp;
+        rlo = isfinite(rr) && isfinite(rlo) ? rlo * nr / rr : nr;
+        rhi = isfinite(rr) && isfinite(rhi) ? rhi * nr / rr : nr;
+        rr = nr;
     }
     if (q->latency_us > 0) {
-        alo *= q->latency_us / al;
-        ahi *= q->latency_us / al;
-        al = q->latency_us;
+        /* the latency floor α₁ becomes Y; every segment's intercept moves with it */
+        double a1 = cr_fit_alpha1(m, q->collective, lv, cad, p0) * scale;
+        double d = q->latency_us - (isfinite(a1) ? a1 : al);
+        al += d;
+        alo += d;
+        ahi += d;
     }
     out->t = al + S / (rr * 1e3);
     out->t_lo = alo + S / ((isfinite(rhi) ? rhi : INFINITY) * 1e3);

@@ -65,6 +65,37 @@ expect 0 "fit.csv:3: skipped: a group with F = 0" "$FIT" predict --fit "$T/fit1"
   --collective allreduce --level node --bytes 1M --ranks 8
 expect 0 "interpolates in size" "$FIT" predict --fit "$T/fit1" \
   --collective allreduce --level node --bytes 1M --ranks 8
+# Defaults chosen per level: world has only streaming rows here, the other levels only
+# isolated ones; predict takes world/streaming (this crashed when the two defaults,
+# world and isolated, were picked independently).
+mkdir -p "$T/mix" && cp "$T/fit"/*.csv "$T/mix/"
+awk -F, -v OFS=, 'NR > 1 && $2 == "world" { $3 = "streaming" } { print }' "$T/fit/fit.csv" > "$T/mix/fit.csv"
+awk -F, -v OFS=, 'NR > 1 && $2 == "world" { $3 = "streaming" } { print }' "$T/fit/scaling.csv" > "$T/mix/scaling.csv"
+expect 0 "allreduce world streaming p=8" "$FIT" predict --fit "$T/mix" --collective allreduce \
+  --bytes 1M --ranks 8
+# A reduction on one rank moves nothing: refused, not invented.
+expect 1 "moves no data (F(1) = 0)" "$FIT" predict --fit "$T/fit" --collective allreduce \
+  --bytes 1M --ranks 1
+# --latency-us sets the latency floor: 8 bytes in segment 1 take 3 us + 8 B / r_inf.
+expect 0 "time   3.00[0-9] us" "$FIT" predict --fit "$T/fit" --collective allreduce \
+  --level world --bytes 8 --ranks 8 --latency-us 3
+# ... and in segment 2 (alpha 34 us, r_inf 3.2 GB/s; alpha_1 = 8.5 us) the curve moves
+# by 3 - 8.5: 34 - 5.5 + 1048576 / 3200 = 356.2 us (not 3 + 327.7: that segment's
+# intercept is no latency).
+expect 0 "time   356.2 us" "$FIT" predict --fit "$T/fit" --collective allreduce \
+  --level world --bytes 1M --ranks 8 --latency-us 3
+# --link-GBps on a segment with r_inf = inf and no recorded link: finite, no NaN.
+mkdir -p "$T/flat" && cp "$T/fit"/*.csv "$T/flat/"
+awk -F, -v OFS=, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; print; next }
+    { $c["link_ceiling_GBps"] = "" } $1 == "allreduce" && $2 == "world" && $5 == 1 {
+      $c["rinf_GBps"] = "inf"; $c["rinf_hi_GBps"] = "inf" } { print }' "$T/fit/fit.csv" > "$T/flat/fit.csv"
+expect 0 "busbw ceiling what-if\\|link rate what-if" "$FIT" predict --fit "$T/flat" \
+  --collective allreduce --level world --bytes 1K --ranks 8 --link-GBps 20
+grep -qi "nan" "$T/out" && { echo "FAIL: --link-GBps on r_inf = inf gave NaN:"; cat "$T/out"; fail=1; }
+expect 1 "cannot append to /nonexistent/p.csv" "$FIT" predict --fit "$T/fit" \
+  --collective allreduce --bytes 1M --ranks 8 --csv /nonexistent/p.csv
+expect 2 "expected at most" "$FIT" predict --fit "$T/fit" --collective allreduce \
+  --bytes 1M --nodes 1048576 --ppn 2048
 expect 1 "no fit for collective 'bcast'" "$FIT" predict --fit "$T/fit" --collective bcast \
   --bytes 1M --ranks 8
 expect 2 "invalid --bytes '1Q'" "$FIT" predict --fit "$T/fit" --collective allreduce \

@@ -249,6 +249,28 @@ static void make_scaling_set(cr_fit_set_t *set, const int *ps, size_t np)
     cr_fit_set_finish(set);
 }
 
+/* Rank counts 5..8 share ceil(log2 p) = 3: the log2 shape is a constant (finite, no
+ * NaN), here exact since α(p) = 1 + 2·ceil(log2 p) = 7 for all of them. */
+static void test_scaling_degenerate(void)
+{
+    static const int ps[] = { 5, 6, 7, 8 };
+    cr_fit_set_t set;
+    cr_fit_report_t rep;
+    cr_fit_opts_t o;
+    make_scaling_set(&set, ps, 4);
+    cr_fit_opts_default(&o);
+    o.reps = 20;
+    CU_ASSERT_EQUAL_FATAL(cr_fit_report_build(&set, &o, &rep), CR_OK);
+    CU_ASSERT_EQUAL_FATAL(rep.nscal, 1);
+    CU_ASSERT(isfinite(rep.scal[0].log_a) && isfinite(rep.scal[0].log_rmse));
+    CU_ASSERT(rel(rep.scal[0].log_a, 7) < 1e-6);
+    CU_ASSERT_DOUBLE_EQUAL(rep.scal[0].log_b, 0, 1e-12);
+    CU_ASSERT_EQUAL(rep.scal[0].pmin, 5);
+    CU_ASSERT_EQUAL(rep.scal[0].pmax, 8);
+    cr_fit_report_free(&rep);
+    cr_fit_set_free(&set);
+}
+
 static void test_predict_roundtrip(void)
 {
     static const int ps[] = { 2, 4, 8, 16 };
@@ -327,6 +349,7 @@ CU_TestInfo test_fit_io_tests[] = {
     { "reader csv/jsonl, ceilings", test_reader_ok },
     { "faults_per_call: read, fault-bound sizes", test_faults },
     { "fit -> fit.csv -> predict", test_predict_roundtrip },
+    { "alpha(p) with one ceil(log2 p)", test_scaling_degenerate },
     { "intensity", test_intensity },
     CU_TEST_INFO_NULL,
 };
