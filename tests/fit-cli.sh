@@ -29,7 +29,8 @@ expect 1 "cannot read $T/nope" "$FIT" "$T/nope"
 expect 1 "empty.csv:1: empty file" "$FIT" -o "$T/o" "$T/empty.csv"
 head -c 3000 "$FIX/run-jsonl/results.jsonl" > "$T/trunc.jsonl"
 expect 1 "trunc.jsonl:[0-9]*: not a JSON object" "$FIT" -o "$T/o" "$T/trunc.jsonl"
-head -c 300000 /dev/urandom 2>/dev/null | tr -d '\000' | head -c 20000 > "$T/garbage.csv"
+# Random bytes after a fixed first byte (a leading '{' would make it JSONL).
+{ printf 'x'; head -c 300000 /dev/urandom 2>/dev/null | tr -d '\000' | head -c 20000; } > "$T/garbage.csv"
 expect 1 "garbage.csv:1: header lacks" "$FIT" -o "$T/o" "$T/garbage.csv"
 { head -5 "$FIX/run-csv/results.csv"; echo "bench,allreduce,numa,isolated,8,2,4,1,128,128,float,31,iters,1,nan,1,1,1,1,1,1,1,1,pass";
   sed -n '6,30p' "$FIX/run-csv/results.csv"; } > "$T/nan.csv"

@@ -13,7 +13,7 @@ fi
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 export OMPI_MCA_btl_tcp_if_include=lo OMPI_MCA_oob_tcp_if_include=lo OMPI_MCA_pml=ob1
 export OMPI_MCA_btl=self,vader,tcp
-"$MPIEXEC" --oversubscribe -np 2 "$CR" -c allreduce -m 8:64K --max-iters 50 \
+timeout 300 "$MPIEXEC" --oversubscribe -np 2 "$CR" -c allreduce -m 8:64K --max-iters 50 \
   --time-limit 0.2 -o "$T/run" > "$T/collroof.log" 2>&1 || {
   echo "FAIL: collroof run"; cat "$T/collroof.log"; exit 1; }
 

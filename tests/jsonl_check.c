@@ -8,14 +8,15 @@
 
 int main(int argc, char **argv)
 {
-    char line[1 << 20];
+    char *line = NULL;         /* whole lines, however long (raw samples) */
+    size_t cap = 0;
     int n = 0, bad = 0;
     FILE *fp;
     if (argc != 4 || !(fp = fopen(argv[1], "r"))) {
         fprintf(stderr, "usage: jsonl_check FILE RANKS ROWS\n");
         return 2;
     }
-    while (fgets(line, sizeof line, fp)) {
+    while (getline(&line, &cap, fp) >= 0) {
         json_error_t e;
         json_t *o = json_loads(line, 0, &e), *raw;
         const char *type;
@@ -54,6 +55,7 @@ int main(int argc, char **argv)
         json_decref(o);
     }
     fclose(fp);
+    free(line);
     if (n != atoi(argv[3]) + 1) {
         fprintf(stderr, "%s: %d lines, expected %d\n", argv[1], n, atoi(argv[3]) + 1);
         bad++;

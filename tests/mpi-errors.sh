@@ -50,10 +50,29 @@ crun 2 -c bcast -m 1K --max-iters 10 -q --overwrite -o "$T/again" >/dev/null 2>&
 check "--overwrite replaces them" test $? -eq 0
 
 # A run killed mid-sweep keeps every finished measurement, whole: CSV rows with
-# all their fields, JSONL lines that parse (the JSONL may be one row behind).
-timeout -s TERM 6 "$MPIEXEC" -np 2 "$COLLROOF" -c allreduce,allgather -m 1K:64M --min-iters 50 \
-    --time-limit 0.3 -q -o "$T/killed" >/dev/null 2>&1
-check "killed run: stopped by the signal" test $? -eq 124
+# all their fields, JSONL lines that parse (the JSONL may be one row behind). The
+# sweep is long (every size samples for its full second); once 3 rows are written,
+# whatever the machine's speed (bounded at 120 s), every rank gets SIGTERM, as a
+# batch system's time limit sends it, and the files are read once the ranks are gone.
+timeout 300 "$MPIEXEC" -np 2 "$COLLROOF" -c allreduce,allgather -m 1K:64M --precision 1e-6 \
+    --max-iters 100000000 --time-limit 1 -q -o "$T/killed" >/dev/null 2>&1 &
+killpid=$!
+for _ in $(seq 1 600); do
+    [ -f "$T/killed/results.csv" ] && [ "$(csv_rows "$T/killed/results.csv")" -ge 3 ] && break
+    kill -0 $killpid 2>/dev/null || break
+    sleep 0.2
+done
+launcher=$(pgrep -P $killpid)                      # timeout -> mpirun -> the ranks
+ranks=$(for l in $launcher; do pgrep -P "$l"; done)
+kill -TERM $ranks 2>/dev/null
+for _ in $(seq 1 150); do
+    alive=0; for r in $ranks; do kill -0 "$r" 2>/dev/null && alive=1; done
+    [ $alive = 0 ] && break
+    sleep 0.2
+done
+check "killed run: $(echo $ranks | wc -w) ranks ended by SIGTERM" test -n "$ranks" -a $alive = 0
+wait $killpid
+check "killed run: the launcher reports the failure (status $?)" test $? -ne 0
 rows=$(csv_rows "$T/killed/results.csv")
 jrows=$(($(wc -l <"$T/killed/results.jsonl") - 1))
 check "killed run: $rows finished rows kept" test "$rows" -ge 3

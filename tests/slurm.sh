@@ -67,7 +67,7 @@ if [ -n "${CR_SLURM_TEST_NS:-}" ]; then
     echo "slurm.sh: private network namespace (loopback only), hostname crslurm"
 fi
 
-timeout 60 "$top_srcdir/tests/slurm/slurm-up" "$SL" --nodes 2 --cpus 2 9>&- ||
+timeout 150 "$top_srcdir/tests/slurm/slurm-up" "$SL" --nodes 2 --cpus 2 9>&- ||
     { FAILED=1; echo "FAIL: slurm-up"; exit 1; }
 . "$SL/env"
 [ -n "${SLURM_CONF:-}" ] || { echo "FAIL: slurm-up gave no SLURM_CONF"; exit 1; }
