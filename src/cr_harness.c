@@ -182,6 +182,21 @@ static void cr_progress(cr_run_t *run, const cr_coll_ops_t *ops, const cr_level_
     fflush(stderr);
 }
 
+/* Once per collective (rank 0): its calls fault in fresh memory (faults_per_call). */
+static void cr_warn_fresh_memory(const cr_coll_ops_t *ops, const cr_result_t *r)
+{
+    static const cr_coll_ops_t *warned[32];
+    size_t i;
+    for (i = 0; i < sizeof warned / sizeof *warned && warned[i]; i++)
+        if (warned[i] == ops) return;
+    if (i < sizeof warned / sizeof *warned) warned[i] = ops;
+    cr_warn("%s at %" PRIu64 " bytes: %.0f page faults per call (%.3g MiB of fresh 4 KiB "
+            "pages per call): the MPI library maps fresh memory every call, and the times "
+            "include the kernel's page-fault cost (column faults_per_call; README, \"Page "
+            "faults in the timed loop\"; said once per collective)", ops->name, r->bytes,
+            r->faults_per_call, r->faults_per_call * 4096.0 / 1048576.0);
+}
+
 /* The timed loop; fills *stop, the samples, and adds wrong elements (--validate every). */
 static cr_status_t cr_sample(cr_run_t *run, const cr_coll_ops_t *ops, cr_coll_buf_t *b,
                              cr_bufset_t *bs, int active, int calls, cr_sampler_t *s,
@@ -359,6 +374,7 @@ cr_status_t cr_harness_measure(cr_run_t *run, const cr_level_ctx_t *lv, const cr
         snprintf(r.pages, sizeof r.pages, "%s", bs.n ? bs.r.region.pages : "none");
         r.cold = o->cold_cache && bs.n && bs.r.cold;
         if (run->progress) fputs("\r\033[K", stderr);
+        if (cr_result_fresh_memory(r.faults_per_call, bytes)) cr_warn_fresh_memory(ops, &r);
         if (wrong_all)
             cr_error("%s %s %s at %" PRIu64 " bytes: %ld wrong elements (validation failed)",
                      ops->name, lv->name, dt->name, bytes, wrong_all);

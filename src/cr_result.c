@@ -15,6 +15,11 @@ int cr_stop_parse(const char *name, cr_stop_t *out)
     return -1;
 }
 
+int cr_result_fresh_memory(double faults_per_call, uint64_t bytes)
+{
+    return faults_per_call >= 16 && faults_per_call * 4096.0 >= 0.1 * (double)bytes;
+}
+
 int cr_valid_parse(const char *name, cr_valid_t *out)
 {
     for (int i = 0; i < 3; i++)

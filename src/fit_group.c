@@ -25,9 +25,7 @@ size_t cr_fit_fault_bound(const cr_fit_group_t *g, size_t *from)
     size_t n = 0;
     for (size_t i = g->npts; i-- > 0;) {
         const cr_fit_point_t *p = &g->pts[i];
-        if (!(p->faults >= CR_FIT_FAULT_MIN) ||
-            p->faults * 4096.0 < CR_FIT_FAULT_FRAC * (double)p->bytes)
-            break;
+        if (!cr_result_fresh_memory(p->faults, p->bytes)) break;
         n++;
         *from = i;
     }

@@ -92,13 +92,9 @@ void cr_fit_report_free(cr_fit_report_t *rep);
 /* ceil(log2 p) for p >= 1. */
 int cr_fit_log2_ceil(int p);
 
-/* Fresh memory in the timed loop: at least CR_FIT_FAULT_MIN page faults per call that
- * amount (as 4 KiB pages) to at least CR_FIT_FAULT_FRAC of the message — the mark of
- * an MPI library mapping a new temporary every call. Returns the number of largest
- * sizes of g, contiguous up to the largest, that show it (0: none, or not recorded);
- * *from = index of the first of them. */
-#define CR_FIT_FAULT_MIN 16
-#define CR_FIT_FAULT_FRAC 0.1
+/* The number of largest sizes of g, contiguous up to the largest, whose calls fault
+ * in fresh memory (cr_result_fresh_memory; 0: none, or not recorded); *from = index
+ * of the first of them. */
 size_t cr_fit_fault_bound(const cr_fit_group_t *g, size_t *from);
 
 #endif

@@ -93,12 +93,12 @@ static void cr_fit_summary_faults(FILE *f, const cr_fit_group_t *g)
     if (n == 1) snprintf(range, sizeof range, "at %s", hi);
     else snprintf(range, sizeof range, "from %s to %s", lo, hi);
     fprintf(f, "note: %s %s %s p=%d: %s every call page-faults in fresh memory (%.0f faults "
-            "per call at %s = %.0f%% of the message in 4 KiB pages), most likely a temporary "
+            "per call at %s = %.3g MiB of 4 KiB pages), most likely a temporary "
             "buffer the MPI library allocates per call and the C library maps anew: those "
             "times include the kernel's page-fault cost; README 'Page faults in the timed "
             "loop' says how to measure without it\n",
             g->collective, g->level, g->cadence, g->ranks, range, last->faults, hi,
-            100.0 * last->faults * 4096.0 / (double)last->bytes);
+            last->faults * 4096.0 / 1048576.0);
 }
 
 static cr_status_t cr_fit_summary_write(FILE *f, const cr_fit_report_t *rep)

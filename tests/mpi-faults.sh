@@ -18,8 +18,12 @@ field() { # field FILE COLLECTIVE COLUMN: COLUMN of COLLECTIVE's rows, one per l
         $c["collective"] == coll { print $c[name] }' "$1"
 }
 timeout 120 "$MPIEXEC" -np 2 -x LD_PRELOAD="$SHIM" -x FAULTSHIM_PAGES=$K "$COLLROOF" \
-    -c allreduce,allgather -m 4K,256K $QUICK -o "$T/shim"
+    -c allreduce,allgather -m 4K,256K $QUICK -o "$T/shim" 2>"$T/shim.err"
 check "shim run: exits 0" test $? -eq 0
+cat "$T/shim.err"
+check "shim run: warned once, for allreduce" \
+    test "$(grep -c 'warning: allreduce at 4096 bytes: 64 page faults per call' "$T/shim.err")" -eq 1 \
+    -a "$(grep -c 'page faults per call' "$T/shim.err")" -eq 1
 head -1 "$T/shim/results.csv" | tr , '\n' | grep -qx faults_per_call ||
     fail "results.csv has no column faults_per_call"
 echo "allreduce faults_per_call: $(field "$T/shim/results.csv" allreduce faults_per_call | tr '\n' ' ')"
@@ -43,9 +47,11 @@ check "no note for allgather" sh -c "! grep -q '^note: allgather' '$T/fit.txt'"
 check "the note from results.csv too" grep -q "^note: allreduce world isolated p=2" "$T/fitc.txt"
 
 # Without the shim the harness itself faults (well) under once per call.
-timeout 120 "$MPIEXEC" -np 2 "$COLLROOF" -c allreduce -m 4K,256K $QUICK -o "$T/plain"
+timeout 120 "$MPIEXEC" -np 2 "$COLLROOF" -c allreduce -m 4K,256K $QUICK -o "$T/plain" \
+    2>"$T/plain.err"
 check "no shim: faults_per_call < 1" test -z "$(field "$T/plain/results.csv" allreduce \
     faults_per_call | awk '!($1 < 1)')"
+check "no shim: no page-fault warning" sh -c "! grep -q 'page faults per call' '$T/plain.err'"
 
 # For the record (printed, not asserted: it depends on the MPI library and libc): a
 # 32 MiB allreduce on this machine's MPI, then with glibc told to keep freed memory.
