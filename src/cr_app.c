@@ -32,9 +32,6 @@ typedef struct cr_plan {
     const cr_dtype_t *dt;
 } cr_plan_t;
 
-/* Every rank agrees on a status: the worst one wins. */
-static cr_status_t cr_agree(MPI_Comm world, cr_status_t st) { return cr_mpi_agree(world, st); }
-
 /* Agree on a status; the lowest failing rank prints its message (once in all). */
 static cr_status_t cr_report_first(MPI_Comm world, cr_status_t st, const char *err)
 {
@@ -47,7 +44,7 @@ static cr_status_t cr_report_first(MPI_Comm world, cr_status_t st, const char *e
     }
     if (first == INT_MAX) return CR_OK;
     if (first == me) fprintf(stderr, "collroof: error: %s\n", err);
-    return cr_agree(world, st == CR_OK ? CR_ERR_INVAL : st);
+    return cr_mpi_agree(world, st == CR_OK ? CR_ERR_INVAL : st);
 }
 
 /* Adds ops once: `-c all,allreduce` or a name given twice measures it once. */
@@ -189,7 +186,7 @@ static cr_status_t cr_sweep(cr_run_t *run, const cr_plan_t *plan, const cr_level
                 for (size_t k = 0; k < o->nsizes; k++) {
                     cr_status_t st = cr_harness_measure(run, &set[l], ops, plan->dt, o->sizes[k], cad);
                     if (st == CR_ERR_MPI) MPI_Abort(run->world, CR_EXIT_RUNTIME);
-                    CR_CHECK(cr_agree(run->world, st));
+                    CR_CHECK(cr_mpi_agree(run->world, st));
                 }
             }
     }
@@ -266,8 +263,8 @@ int cr_app_run(MPI_Comm world, int argc, char **argv)
     run.inject_fault = getenv("COLLROOF_INJECT_FAULT") ? atoi(getenv("COLLROOF_INJECT_FAULT")) : -1;
 
     /* Topology and placement (collective: every rank loads its host's topology). */
-    if (cr_agree(world, cr_topo_load(&topo)) != CR_OK) goto out_with_topo;
-    CR_CHECK_GOTO(cr_agree(world, cr_place_gather(world, topo, &pl, &npl, &run.nodes, &run.ppn)),
+    if (cr_mpi_agree(world, cr_topo_load(&topo)) != CR_OK) goto out_with_topo;
+    CR_CHECK_GOTO(cr_mpi_agree(world, cr_place_gather(world, topo, &pl, &npl, &run.nodes, &run.ppn)),
                   st, out_with_topo);
     run.llc_bytes = cr_topo_llc_bytes(topo);
     cr_timer_init(&run.timer, o.timer);
@@ -286,9 +283,9 @@ int cr_app_run(MPI_Comm world, int argc, char **argv)
                 "fails: a kernel without NUMA, or a container that hides it); buffers get the "
                 "plain allocation, recorded as mem=default", what);
     }
-    CR_CHECK_GOTO(cr_agree(world, cr_topo_gather(world, pl, npl, topo, &topo_json)), st,
+    CR_CHECK_GOTO(cr_mpi_agree(world, cr_topo_gather(world, pl, npl, topo, &topo_json)), st,
                   out_with_place);
-    CR_CHECK_GOTO(cr_agree(world, cr_ceil_gather(world, pl, npl, topo, o.probe_memory, &ceil)), st,
+    CR_CHECK_GOTO(cr_mpi_agree(world, cr_ceil_gather(world, pl, npl, topo, o.probe_memory, &ceil)), st,
                   out_with_json);
     if (run.wrank == 0) {
         cr_warn_placement(pl, npl);
@@ -296,12 +293,12 @@ int cr_app_run(MPI_Comm world, int argc, char **argv)
         st = meta ? cr_open_outputs(&run, meta, pl, err, sizeof err) : CR_ERR_NOMEM;
         if (st != CR_OK && err[0]) cr_error("%s", err);
     }
-    if (cr_agree(world, st) != CR_OK) goto out_with_writers;
+    if (cr_mpi_agree(world, st) != CR_OK) goto out_with_writers;
 
     /* Levels and probe pairs, then the sweep. */
-    CR_CHECK_GOTO(cr_agree(world, cr_levels_setup(world, pl, run.wsize, &o, &lv, &nlv)), st,
+    CR_CHECK_GOTO(cr_mpi_agree(world, cr_levels_setup(world, pl, run.wsize, &o, &lv, &nlv)), st,
                   out_with_writers);
-    CR_CHECK_GOTO(cr_agree(world, cr_levels_setup_pairs(world, pl, run.wsize, &pairs, &npairs)),
+    CR_CHECK_GOTO(cr_mpi_agree(world, cr_levels_setup_pairs(world, pl, run.wsize, &pairs, &npairs)),
                   st, out_with_levels);
     st = cr_sweep(&run, &plan, lv, nlv, pairs, npairs);
     if (run.wrank == 0 && run.progress) fputs("\r\033[K", stderr);

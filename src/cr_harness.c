@@ -82,15 +82,6 @@ static void cr_bufset_next(cr_bufset_t *bs, cr_coll_buf_t *b)
     b->rbuf = cr_mem_pool_next(&bs->r);
 }
 
-/* Every rank learns whether any rank failed (a collective decision). */
-static int cr_any(MPI_Comm world, int flag)
-{
-    int any = 0;
-    if (cr_mpi_failed(MPI_Allreduce(&flag, &any, 1, MPI_INT, MPI_MAX, world), "agreement", "harness"))
-        MPI_Abort(world, 1); /* the ranks can no longer agree: nothing sensible is left */
-    return any;
-}
-
 static int cr_call(const cr_run_t *run, const cr_coll_ops_t *ops, const cr_coll_buf_t *b)
 {
     MPI_Request req;
@@ -311,7 +302,7 @@ cr_status_t cr_harness_measure(cr_run_t *run, const cr_level_ctx_t *lv, const cr
         ops->buf_bytes(cnt, b.size, dt->size, b.in_place, &b.sbytes, &b.rbytes);
         bad = cr_bufset_alloc(run, b.sbytes, b.rbytes, &bs) != CR_OK;
     }
-    if (cr_any(run->world, bad)) {
+    if (cr_mpi_agree(run->world, bad ? CR_ERR_NOMEM : CR_OK) != CR_OK) {
         if (run->wrank == 0) cr_error("%s at %" PRIu64 " bytes: buffers could not be allocated on every rank", ops->name, bytes);
         cr_bufset_free(&bs);
         return CR_ERR_NOMEM;

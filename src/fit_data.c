@@ -164,8 +164,6 @@ static double cr_fit_group_factor(const cr_fit_group_t *g)
 {
     double r[64];
     size_t n = 0;
-    if (!strcmp(g->collective, "pingpong"))
-        return 1.0;
     for (size_t i = 0; i < g->npts && n < 64; i++)
         if (g->pts[i].algbw > 0 && g->pts[i].busbw > 0)
             r[n++] = g->pts[i].busbw / g->pts[i].algbw;

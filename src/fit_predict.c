@@ -134,7 +134,7 @@ cr_status_t cr_fit_predict(const cr_fit_model_t *m, const cr_fit_query_t *q,
                  q->cadence ? " cadence " : "", q->cadence ? q->cadence : "");
         return CR_ERR_INVAL;
     }
-    if (strcmp(q->collective, "pingpong") && !(cr_fit_bus_factor(q->collective, q->ranks) > 0)) {
+    if (!(cr_fit_bus_factor(q->collective, q->ranks) > 0)) {
         cr_error("%s on %d rank%s moves no data (F(%d) = 0): predict needs --ranks >= 2",
                  q->collective, q->ranks, q->ranks == 1 ? "" : "s", q->ranks);
         return CR_ERR_INVAL;
