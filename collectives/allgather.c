@@ -2,6 +2,8 @@
  * S = the per-rank gathered output (p blocks of block_count elements); F(p) = (p−1)/p,
  * 0 for p = 1. Block of rank r: v(r, −1, i). In place, the own block already sits
  * at rank·block in rbuf. */
+#include "config.h"
+
 #include "cr_coll.h"
 #include "pattern.h"
 

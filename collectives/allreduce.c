@@ -1,6 +1,8 @@
 /* allreduce: every rank ends with the element-wise sum of all ranks' vectors.
  * S = the per-rank vector (one block of block_count elements); F(p) = 2(p−1)/p,
  * 0 for p = 1 (nothing crosses a link). Input of rank r: v(r, −1, i). */
+#include "config.h"
+
 #include "cr_coll.h"
 #include "pattern.h"
 

@@ -2,6 +2,8 @@
  * S = the per-rank send buffer (p blocks of block_count elements, one per peer);
  * F(p) = (p−1)/p, 0 for p = 1. Block from s to d: v(s, d, i). In place, the whole
  * rbuf is the send data and is overwritten by the result. */
+#include "config.h"
+
 #include "cr_coll.h"
 #include "pattern.h"
 

@@ -1,6 +1,8 @@
 /* bcast from rank 0: every rank ends with the root's buffer (rbuf on every rank,
  * the root sends from it; no sbuf, no in-place variant). S = the buffer (one block);
  * F(p) = 1. Root data: v(0, −1, i). */
+#include "config.h"
+
 #include "cr_coll.h"
 #include "pattern.h"
 

@@ -1,3 +1,5 @@
+#include "config.h"
+
 #include "pattern.h"
 
 #define CR_PATTERN_MOD 31 /* period of the pattern in i; values span [-15, 15] */

@@ -4,6 +4,8 @@
  * time_divisor = 2, so the reported time is the one-way time t and algbw = S/t;
  * F = 1 (busbw = algbw). Data: v(0, 1, i), checked on both ranks after the echo.
  * No nonblocking variant (a round trip is two dependent messages). */
+#include "config.h"
+
 #include "cr_coll.h"
 #include "pattern.h"
 

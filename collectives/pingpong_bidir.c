@@ -3,6 +3,8 @@
  * time; algbw = S/t is the rate per direction, and F = 2 makes busbw = 2·S/t the
  * bidirectional bandwidth (OSU osu_bibw convention). Rank r sends v(r, peer, i).
  * No nonblocking variant (MPI_Isendrecv is MPI-4). */
+#include "config.h"
+
 #include "cr_coll.h"
 #include "pattern.h"
 

@@ -2,6 +2,8 @@
  * of their block d. S = the per-rank input vector (p blocks of block_count elements);
  * F(p) = (p−1)/p, 0 for p = 1. Block d of rank s: v(s, d, i). In place, rbuf holds
  * the whole input vector and the result lands in its first block. */
+#include "config.h"
+
 #include "cr_coll.h"
 #include "pattern.h"
 

@@ -1,4 +1,6 @@
 /* The one list of collectives; adding one = its file + one line here. */
+#include "config.h"
+
 #include "cr_coll.h"
 
 #include <limits.h>

@@ -2,6 +2,8 @@
  * Times MPI_Allreduce of BYTES (float, sum) exactly as the isolated cadence does
  * (barrier, clock_gettime around the call, max over ranks per iteration) with
  * no harness around it, and prints the median of the max-over-ranks times in µs. */
+#include "config.h"
+
 #include <mpi.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -5,6 +5,8 @@
  * that nothing was written past the buffers, then corrupts one output element on
  * one rank and expects the check to notice.
  * Usage: coll_driver EXPECTED_WORLD_SIZE; exit status 0 when every case passed. */
+#include "config.h"
+
 #define _POSIX_C_SOURCE 200112L /* posix_memalign */
 #include <mpi.h>
 #include <stdint.h>

@@ -4,6 +4,8 @@
  * unmaps them — what an MPI library does that mallocs a large temporary per call.
  * collroof's faults_per_call must then read FAULTSHIM_PAGES (plus the harness's own
  * fraction of a fault per call); its own reductions use other datatypes. */
+#include "config.h"
+
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <unistd.h>

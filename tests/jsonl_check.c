@@ -1,6 +1,8 @@
 /* jsonl_check FILE RANKS ROWS: every line of a results.jsonl parses; line 1 is the
  * metadata of a RANKS-rank run, then ROWS measurements whose raw samples (when
  * present) number `samples` and whose median lies within their range. */
+#include "config.h"
+
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>

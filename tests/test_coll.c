@@ -1,6 +1,8 @@
 /* Unit tests of the datatype layer, the fill pattern and the collective plug-ins,
  * without MPI: p ranks are simulated in one process by computing what MPI would
  * deliver, and each plug-in's check must accept that and reject a corrupted copy. */
+#include "config.h"
+
 #include <CUnit/Basic.h>
 #include <float.h>
 #include <limits.h>

@@ -1,4 +1,6 @@
 /* Unit tests of the pure core: sizes, statistics, options, writers. */
+#include "config.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,4 +1,6 @@
 /* collroof-fit unit tests: synthetic data with known α, r∞, breakpoints. */
+#include "config.h"
+
 #include <CUnit/Basic.h>
 #include <math.h>
 #include <stdio.h>

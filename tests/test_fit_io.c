@@ -1,4 +1,6 @@
 /* collroof-fit reader, writer and predict tests. */
+#include "config.h"
+
 #include <CUnit/Basic.h>
 #include <math.h>
 #include <stdio.h>

@@ -1,5 +1,7 @@
 /* Unit tests of placement, levels, probe pairs, topology summary, ceilings and
  * memory placement, on hwloc synthetic topologies and XML fixtures (no MPI run). */
+#include "config.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

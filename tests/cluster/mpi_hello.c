@@ -3,6 +3,8 @@
  * -p BYTES [-n ITERS]: ping-pong between rank 0 and the first rank on another
  * host (by MPI_Get_processor_name); prints "pingpong bytes=B peer=P usec=T MBps=X"
  * where T is half the best round trip (µs) and X = B / T (MB/s, 1e6 B/s). */
+#include "config.h"
+
 #include <mpi.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,0 +1,133 @@
+#include "config.h"
+
+#include "cr_writer.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* A run stopped by SIGTERM/SIGINT/SIGHUP (mpirun forwarding a Ctrl-C, a batch
+ * time limit) must not leave half a line: a fatal signal cuts a write(2) short at a
+ * page boundary. While a row is being written such a signal is held back and
+ * re-raised, with its default action, as soon as the row is whole. Installed only
+ * over the default disposition (an MPI library's or a user's handler stays). */
+static volatile sig_atomic_t cr_in_row, cr_held;
+static const int cr_stop_signals[] = { SIGTERM, SIGINT, SIGHUP };
+
+static void cr_stop_handler(int sig)
+{
+    if (cr_in_row) {
+        cr_held = sig;
+        return;
+    }
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void cr_guard_install(void)
+{
+    static int done;
+    if (done++) return;
+    for (size_t i = 0; i < sizeof cr_stop_signals / sizeof *cr_stop_signals; i++) {
+        struct sigaction old, sa;
+        if (sigaction(cr_stop_signals[i], NULL, &old) != 0 || old.sa_handler != SIG_DFL ||
+            (old.sa_flags & SA_SIGINFO))
+            continue;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = cr_stop_handler;
+        sa.sa_flags = SA_RESTART;
+        sigemptyset(&sa.sa_mask);
+        sigaction(cr_stop_signals[i], &sa, NULL);
+    }
+}
+
+static void cr_row_begin(void) { cr_in_row = 1; }
+
+static void cr_row_end(void)
+{
+    int sig;
+    cr_in_row = 0;
+    if ((sig = cr_held) != 0) {
+        signal(sig, SIG_DFL);
+        raise(sig);
+    }
+}
+
+cr_status_t cr_writer_open(cr_writer_t *w, const cr_writer_ops_t *ops, const char *dir,
+                           FILE *fp, const json_t *meta)
+{
+    cr_status_t st;
+    int raw = w->raw;
+
+    memset(w, 0, sizeof *w);
+    w->ops = ops;
+    w->raw = raw;
+    cr_guard_install();
+    if (ops->file) {
+        snprintf(w->path, sizeof w->path, "%s/%s", dir, ops->file);
+        w->fp = fopen(w->path, "w");
+        if (!w->fp) {
+            cr_error("cannot create %s: %s", w->path, strerror(errno));
+            return CR_ERR_IO;
+        }
+        w->own_fp = 1;
+    } else {
+        snprintf(w->path, sizeof w->path, "<%s>", ops->name);
+        w->fp = fp;
+    }
+    st = ops->begin(w, meta);
+    if (st == CR_OK && fflush(w->fp) != 0) {
+        cr_error("cannot write %s: %s", w->path, strerror(errno));
+        st = CR_ERR_IO;
+    }
+    if (st != CR_OK) cr_writer_close(w);
+    return st;
+}
+
+cr_status_t cr_writer_row(cr_writer_t *w, const cr_result_t *r, const double *raw, size_t nraw)
+{
+    cr_status_t st;
+    if (!w->fp) return CR_OK;
+    cr_row_begin();
+    st = w->ops->row(w, r, raw, nraw);
+    if (st == CR_OK && (fflush(w->fp) != 0 || ferror(w->fp))) {
+        cr_error("cannot write %s: %s", w->path, strerror(errno));
+        st = CR_ERR_IO;
+    }
+    cr_row_end();
+    return st;
+}
+
+cr_status_t cr_writer_line(cr_writer_t *w, const char *text)
+{
+    size_t len = strlen(text), off = 0;
+    char *line = malloc(len + 1);
+    CR_CHECK_ALLOC(line, len + 1);
+    memcpy(line, text, len);
+    line[len++] = '\n';
+    if (fflush(w->fp) != 0) goto out_with_error;
+    if (fileno(w->fp) < 0) { /* a memory stream (tests): no descriptor to write to */
+        if (fwrite(line, 1, len, w->fp) != len) goto out_with_error;
+        off = len;
+    }
+    while (off < len) {
+        ssize_t n = write(fileno(w->fp), line + off, len - off);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) goto out_with_error;
+        off += (size_t)n;
+    }
+    free(line);
+    return CR_OK;
+out_with_error:
+    cr_error("cannot write %s: %s", w->path, strerror(errno));
+    free(line);
+    return CR_ERR_IO;
+}
+
+void cr_writer_close(cr_writer_t *w)
+{
+    if (w->fp && w->own_fp) fclose(w->fp);
+    w->fp = NULL;
+}

@@ -1,0 +1,328 @@
+#include "config.h"
+
+#include "cr_app.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cr_ceil.h"
+#include "cr_harness.h"
+#include "cr_level_ctx.h"
+#include "cr_levels.h"
+#include "cr_mem.h"
+#include "cr_meta.h"
+#include "cr_mpi.h"
+#include "cr_fs.h"
+#include "cr_place.h"
+#include "cr_sizes.h"
+#include "cr_topo.h"
+
+#define CR_ERRLEN 1400
+
+/* The collectives to run, resolved against the registry. */
+typedef struct cr_plan {
+    const cr_coll_ops_t *colls[CR_MAX_LIST * 2];
+    int ncolls;
+    const cr_dtype_t *dt;
+} cr_plan_t;
+
+/* Agree on a status; the lowest failing rank prints its message (once in all). */
+static cr_status_t cr_report_first(MPI_Comm world, cr_status_t st, const char *err)
+{
+    int me, first = 0, mine;
+    MPI_Comm_rank(world, &me);
+    mine = st != CR_OK ? me : INT_MAX;
+    if (MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, world) != MPI_SUCCESS) {
+        cr_error("MPI_Allreduce failed while the ranks agreed on a status; aborting");
+        MPI_Abort(world, CR_EXIT_RUNTIME);
+    }
+    if (first == INT_MAX) return CR_OK;
+    if (first == me) fprintf(stderr, "collroof: error: %s\n", err);
+    return cr_mpi_agree(world, st == CR_OK ? CR_ERR_INVAL : st);
+}
+
+/* Adds ops once: `-c all,allreduce` or a name given twice measures it once. */
+static void cr_plan_add(cr_plan_t *plan, const cr_coll_ops_t *ops)
+{
+    for (int i = 0; i < plan->ncolls; i++)
+        if (plan->colls[i] == ops) return;
+    if (plan->ncolls < (int)(sizeof plan->colls / sizeof *plan->colls))
+        plan->colls[plan->ncolls++] = ops;
+}
+
+static cr_status_t cr_plan_resolve(const cr_opts_t *o, cr_plan_t *plan, char *err, size_t len)
+{
+    memset(plan, 0, sizeof *plan);
+    plan->dt = cr_dtype_find(o->dtype);
+    for (int i = 0; i < o->ncolls; i++) {
+        if (strcmp(o->colls[i], "all") == 0) {
+            for (int k = 0; cr_coll_registry[k]; k++)
+                if (!cr_coll_registry[k]->pairwise) cr_plan_add(plan, cr_coll_registry[k]);
+            continue;
+        }
+        const cr_coll_ops_t *ops = cr_coll_find(o->colls[i]);
+        if (!ops) {
+            int n = snprintf(err, len, "unknown collective '%s': expected all", o->colls[i]);
+            for (int k = 0; cr_coll_registry[k] && n > 0 && (size_t)n < len; k++)
+                n += snprintf(err + n, len - (size_t)n, ", %s", cr_coll_registry[k]->name);
+            return CR_ERR_INVAL;
+        }
+        cr_plan_add(plan, ops);
+    }
+    for (int i = 0; i < plan->ncolls; i++)
+        if (plan->colls[i]->reduction && !plan->dt->reducible) {
+            snprintf(err, len, "--dtype %s cannot be summed by %s: expected float, double, int32 or int64",
+                     plan->dt->name, plan->colls[i]->name);
+            return CR_ERR_INVAL;
+        }
+    return CR_OK;
+}
+
+/* Refuse sizes that cannot fit before allocating anything: the largest need of a
+ * rank times the ranks of its host against the host's available memory. */
+static cr_status_t cr_check_memory(const cr_run_t *run, const cr_plan_t *plan, int local_ranks,
+                                   char *err, size_t len)
+{
+    size_t need = 0, avail = cr_mem_available();
+    uint64_t worst_size = 0;
+    const char *worst = "";
+    for (int i = 0; i < plan->ncolls; i++)
+        for (size_t k = 0; k < run->o->nsizes; k++) {
+            int p = plan->colls[i]->pairwise ? 2 : run->wsize;
+            size_t b = cr_harness_bytes_needed(run, plan->colls[i], plan->dt, run->o->sizes[k], p);
+            if (b > need) {
+                need = b;
+                worst = plan->colls[i]->name;
+                worst_size = run->o->sizes[k];
+            }
+        }
+    if (avail && (double)need * local_ranks > 0.9 * (double)avail) {
+        char sz[32];
+        snprintf(err, len,
+                 "size %s of %s needs %zu bytes per rank, %.0f bytes for the %d ranks of this host, "
+                 "but only %zu bytes are available: lower the largest size (-m)",
+                 cr_size_format(worst_size, sz, sizeof sz), worst, need, (double)need * local_ranks,
+                 local_ranks, avail);
+        return CR_ERR_NOMEM;
+    }
+    return CR_OK;
+}
+
+/* Rank 0: create the run directory, placement.csv and the writers. */
+static cr_status_t cr_open_outputs(cr_run_t *run, json_t *meta, const cr_place_t *pl, char *err,
+                                   size_t len)
+{
+    char path[1100];
+    FILE *fp;
+    const cr_writer_ops_t *files[] = {&cr_writer_csv, &cr_writer_jsonl};
+
+    CR_CHECK(cr_mkdir_p(run->o->outdir, err, len));
+    for (int i = 0; i < 2 && !run->o->overwrite; i++) {
+        snprintf(path, sizeof path, "%s/%s", run->o->outdir, files[i]->file);
+        if (access(path, F_OK) == 0) {
+            snprintf(err, len, "'%s' already holds %s from an earlier run: choose another -o, "
+                     "or --overwrite to replace it", run->o->outdir, files[i]->file);
+            return CR_ERR_IO;
+        }
+    }
+    snprintf(path, sizeof path, "%s/placement.csv", run->o->outdir);
+    fp = fopen(path, "w");
+    if (!fp) {
+        snprintf(err, len, "cannot create %s: %s", path, strerror(errno));
+        return CR_ERR_IO;
+    }
+    if (cr_place_write_csv(fp, pl, run->wsize) != CR_OK) {
+        snprintf(err, len, "cannot write %s: %s", path, strerror(errno));
+        fclose(fp);
+        return CR_ERR_IO;
+    }
+    if (fclose(fp) != 0) {
+        snprintf(err, len, "cannot write %s: %s", path, strerror(errno));
+        return CR_ERR_IO;
+    }
+    for (int i = 0; i < 2; i++) {
+        run->writers[i].raw = run->o->raw;
+        if (cr_writer_open(&run->writers[i], files[i], run->o->outdir, NULL, meta) != CR_OK) {
+            err[0] = '\0';  /* cr_writer_open said what failed */
+            return CR_ERR_IO;
+        }
+        run->nwriters++;
+    }
+    if (!run->o->quiet) {
+        if (cr_writer_open(&run->writers[run->nwriters], &cr_writer_table, NULL, stdout, NULL) != CR_OK)
+            return CR_ERR_IO;
+        run->nwriters++;
+    }
+    return CR_OK;
+}
+
+static int cr_count_measurements(const cr_run_t *run, const cr_plan_t *plan, int nlv, int npairs)
+{
+    int cad = run->o->cadence_isolated + run->o->cadence_streaming, n = 0;
+    for (int i = 0; i < plan->ncolls; i++)
+        n += (plan->colls[i]->pairwise ? npairs : nlv) * cad * (int)run->o->nsizes;
+    return n;
+}
+
+/* Levels × collectives × cadences × sizes. */
+static cr_status_t cr_sweep(cr_run_t *run, const cr_plan_t *plan, const cr_level_ctx_t *lv,
+                            int nlv, const cr_level_ctx_t *pairs, int npairs)
+{
+    const cr_opts_t *o = run->o;
+    run->total = cr_count_measurements(run, plan, nlv, npairs);
+    for (int c = 0; c < plan->ncolls; c++) {
+        const cr_coll_ops_t *ops = plan->colls[c];
+        const cr_level_ctx_t *set = ops->pairwise ? pairs : lv;
+        int nset = ops->pairwise ? npairs : nlv;
+        for (int l = 0; l < nset; l++)
+            for (int cad = 0; cad < 2; cad++) {
+                if (!(cad ? o->cadence_streaming : o->cadence_isolated)) continue;
+                for (size_t k = 0; k < o->nsizes; k++) {
+                    cr_status_t st = cr_harness_measure(run, &set[l], ops, plan->dt, o->sizes[k], cad);
+                    if (st == CR_ERR_MPI) MPI_Abort(run->world, CR_EXIT_RUNTIME);
+                    CR_CHECK(cr_mpi_agree(run->world, st));
+                }
+            }
+    }
+    return CR_OK;
+}
+
+static json_t *cr_build_meta(const cr_run_t *run, int argc, char **argv, long start,
+                             const cr_place_t *pl, json_t *topo, json_t *ceil)
+{
+    json_t *meta = cr_meta_build(run->o, argc, argv, start, &run->timer, run->wsize, run->nodes,
+                                 run->ppn);
+    json_t *hosts = json_array();
+    if (!meta) return NULL;
+    for (int i = 0; i < run->wsize; i++)
+        if (pl[i].local_rank == 0) json_array_append_new(hosts, json_string(pl[i].host));
+    json_object_set_new(meta, "hosts", hosts);
+    json_object_set_new(meta, "placement", cr_place_to_json(pl, run->wsize));
+    json_object_set(meta, "topology", topo ? topo : json_null());
+    json_object_set(meta, "ceilings", ceil ? ceil : json_object());
+    return meta;
+}
+
+static void cr_warn_placement(const cr_place_t *pl, int n)
+{
+    char msgs[8][CR_WARN_LEN];
+    int k = cr_place_warnings(pl, n, msgs, 8);
+    for (int i = 0; i < k && i < 8; i++) cr_warn("%s", msgs[i]);
+}
+
+int cr_app_run(MPI_Comm world, int argc, char **argv)
+{
+    cr_opts_t o;
+    cr_run_t run = {0};
+    cr_plan_t plan;
+    hwloc_topology_t topo = NULL;
+    cr_place_t *pl = NULL;
+    cr_level_ctx_t *lv = NULL, *pairs = NULL;
+    int nlv = 0, npairs = 0, npl = 0, ret = CR_EXIT_RUNTIME;
+    char err[CR_ERRLEN] = "", host[MPI_MAX_PROCESSOR_NAME] = "?";
+    json_t *meta = NULL, *ceil = NULL, *topo_json = NULL;
+    long start = (long)time(NULL);
+    cr_status_t st;
+    int hlen = 0;
+
+    MPI_Comm_rank(world, &run.wrank);
+    MPI_Comm_size(world, &run.wsize);
+    MPI_Get_processor_name(host, &hlen);
+    cr_log_set_prefix("collroof", host, run.wrank);
+    MPI_Comm_set_errhandler(world, MPI_ERRORS_RETURN);
+    MPI_Bcast(&start, 1, MPI_LONG, 0, world); /* one default run id and directory */
+
+    /* Options: parsed identically everywhere; rank 0 alone reports. */
+    st = cr_opts_parse(argc, argv, start, &o, err, sizeof err);
+    if (st != CR_OK) {
+        if (run.wrank == 0) fprintf(stderr, "collroof: error: %s\n", err);
+        return CR_EXIT_USAGE;
+    }
+    if (cr_plan_resolve(&o, &plan, err, sizeof err) != CR_OK) {
+        if (run.wrank == 0) fprintf(stderr, "collroof: error: %s\n", err);
+        cr_opts_free(&o);
+        return CR_EXIT_USAGE;
+    }
+    if (o.help || o.version) {
+        if (run.wrank == 0) {
+            if (o.help) cr_opts_usage(stdout);
+            else printf("collroof %s\n", PACKAGE_VERSION);
+        }
+        cr_opts_free(&o);
+        return CR_EXIT_OK;
+    }
+    run.o = &o;
+    run.world = world;
+    run.progress = run.wrank == 0 && (o.progress || isatty(STDERR_FILENO));
+    run.inject_fault = getenv("COLLROOF_INJECT_FAULT") ? atoi(getenv("COLLROOF_INJECT_FAULT")) : -1;
+
+    /* Topology and placement (collective: every rank loads its host's topology). */
+    if (cr_mpi_agree(world, cr_topo_load(&topo)) != CR_OK) goto out_with_topo;
+    CR_CHECK_GOTO(cr_mpi_agree(world, cr_place_gather(world, topo, &pl, &npl, &run.nodes, &run.ppn)),
+                  st, out_with_topo);
+    run.llc_bytes = cr_topo_llc_bytes(topo);
+    cr_timer_init(&run.timer, o.timer);
+
+    /* Memory, then the output directory: refused before anything is allocated. */
+    st = cr_mem_policy_check(&o, err, sizeof err);
+    if (st == CR_OK) st = cr_check_memory(&run, &plan, run.ppn, err, sizeof err);
+    if (cr_report_first(world, st, err) != CR_OK) {
+        ret = CR_EXIT_USAGE; /* the options asked for what this machine cannot give */
+        goto out_with_place;
+    }
+    if (run.wrank == 0 && !cr_mem_have_numa() && o.mem != CR_MEM_LOCAL && o.mem != CR_MEM_DEFAULT) {
+        char what[32] = "interleave";
+        if (o.mem == CR_MEM_NODE) snprintf(what, sizeof what, "node:%d", o.mem_node);
+        cr_warn("--mem %s: NUMA is not available on this host (libnuma's numa_available() "
+                "fails: a kernel without NUMA, or a container that hides it); buffers get the "
+                "plain allocation, recorded as mem=default", what);
+    }
+    CR_CHECK_GOTO(cr_mpi_agree(world, cr_topo_gather(world, pl, npl, topo, &topo_json)), st,
+                  out_with_place);
+    CR_CHECK_GOTO(cr_mpi_agree(world, cr_ceil_gather(world, pl, npl, topo, o.probe_memory, &ceil)), st,
+                  out_with_json);
+    if (run.wrank == 0) {
+        cr_warn_placement(pl, npl);
+        meta = cr_build_meta(&run, argc, argv, start, pl, topo_json, ceil);
+        st = meta ? cr_open_outputs(&run, meta, pl, err, sizeof err) : CR_ERR_NOMEM;
+        if (st != CR_OK && err[0]) cr_error("%s", err);
+    }
+    if (cr_mpi_agree(world, st) != CR_OK) goto out_with_writers;
+
+    /* Levels and probe pairs, then the sweep. */
+    CR_CHECK_GOTO(cr_mpi_agree(world, cr_levels_setup(world, pl, run.wsize, &o, &lv, &nlv)), st,
+                  out_with_writers);
+    CR_CHECK_GOTO(cr_mpi_agree(world, cr_levels_setup_pairs(world, pl, run.wsize, &pairs, &npairs)),
+                  st, out_with_levels);
+    st = cr_sweep(&run, &plan, lv, nlv, pairs, npairs);
+    if (run.wrank == 0 && run.progress) fputs("\r\033[K", stderr);
+    if (st == CR_OK) {
+        ret = run.failures ? CR_EXIT_INVALID : CR_EXIT_OK;
+        if (run.wrank == 0)
+            fprintf(o.quiet ? stderr : stdout, "collroof: %d measurements in %s/results.csv%s\n",
+                    run.rows, o.outdir,
+                    run.failures ? " (some failed validation: see the valid column)" : "");
+    }
+    cr_levels_free(pairs, npairs);
+out_with_levels:
+    cr_levels_free(lv, nlv);
+out_with_writers:
+    for (int i = 0; i < run.nwriters; i++) cr_writer_close(&run.writers[i]);
+    json_decref(meta);
+out_with_json:
+    json_decref(ceil);
+    json_decref(topo_json);
+out_with_place:
+    free(pl);
+out_with_topo:
+    cr_topo_free(topo);
+    cr_opts_free(&o);
+    return ret;
+}

@@ -1,0 +1,384 @@
+/* The measurement loop. Every rank of the world takes part in every measurement
+ * (barriers and reductions), whether or not it belongs to a group at the level;
+ * the samples are max-over-ranks, so every rank takes the same stopping decision. */
+#include "config.h"
+
+#include "cr_harness.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "cr_mem.h"
+#include "cr_mpi.h"
+#include "cr_sizes.h"
+#include "cr_stats.h"
+
+#define CR_FIRST_BATCH 8
+#define CR_MAX_BATCH 4096
+
+/* Buffers of one measurement: one send and one receive buffer, or with
+ * --cold-cache rotating pools twice the last-level cache (cr_mem_pool). */
+typedef struct cr_bufset {
+    cr_mem_pool_t s, r;
+    int n;              /* rotations before a buffer pair comes back (1 = warm) */
+} cr_bufset_t;
+
+/* An MPI call of the measurement failed: say which, for which collective. */
+static int cr_mpi_failed(int rc, const char *what, const char *coll)
+{
+    char where[96];
+    snprintf(where, sizeof where, "%s (%s)", what, coll);
+    return cr_mpi_check(rc, where, __FILE__, __LINE__) != CR_OK;
+}
+
+/* Cache size the pools must exceed: 0 = no pool (warm buffers). */
+static size_t cr_pool_llc(const cr_run_t *run)
+{
+    if (!run->o->cold_cache) return 0;
+    return run->llc_bytes ? run->llc_bytes : (size_t)32 << 20; /* unknown: assume a large L3 */
+}
+
+static size_t cr_pool_bytes(size_t bytes, size_t llc)
+{
+    size_t page = 4096, stride = ((bytes ? bytes : 1) + page - 1) / page * page;
+    return stride * (size_t)cr_mem_pool_count(bytes, 1, llc);
+}
+
+size_t cr_harness_bytes_needed(const cr_run_t *run, const cr_coll_ops_t *ops, const cr_dtype_t *dt,
+                               uint64_t req_bytes, int p)
+{
+    uint64_t actual;
+    size_t sb, rb, cnt = cr_coll_block_count(ops, req_bytes, p, dt->size, &actual);
+    if (cnt == 0) return 0;
+    ops->buf_bytes(cnt, p, dt->size, run->o->in_place && ops->has_in_place, &sb, &rb);
+    return cr_pool_bytes(sb, cr_pool_llc(run)) + cr_pool_bytes(rb, cr_pool_llc(run));
+}
+
+static void cr_bufset_free(cr_bufset_t *bs)
+{
+    if (!bs->n) return;
+    cr_mem_pool_free(&bs->s);
+    cr_mem_pool_free(&bs->r);
+    bs->n = 0;
+}
+
+static cr_status_t cr_bufset_alloc(const cr_run_t *run, size_t sb, size_t rb, cr_bufset_t *bs)
+{
+    memset(bs, 0, sizeof *bs);
+    CR_CHECK(cr_mem_pool_alloc(sb, 1, cr_pool_llc(run), run->o, &bs->s));
+    if (cr_mem_pool_alloc(rb, 1, cr_pool_llc(run), run->o, &bs->r) != CR_OK) {
+        cr_mem_pool_free(&bs->s);
+        return CR_ERR_NOMEM;
+    }
+    bs->n = bs->s.count > bs->r.count ? bs->s.count : bs->r.count;
+    return CR_OK;
+}
+
+static void cr_bufset_next(cr_bufset_t *bs, cr_coll_buf_t *b)
+{
+    b->sbuf = cr_mem_pool_next(&bs->s);
+    b->rbuf = cr_mem_pool_next(&bs->r);
+}
+
+static int cr_call(const cr_run_t *run, const cr_coll_ops_t *ops, const cr_coll_buf_t *b)
+{
+    MPI_Request req;
+    int rc;
+    if (!(run->o->nonblocking && ops->irun)) return ops->run(b);
+    rc = ops->irun(b, &req);
+    return rc != MPI_SUCCESS ? rc : MPI_Wait(&req, MPI_STATUS_IGNORE);
+}
+
+/* Fill, call, check; returns this rank's wrong elements, or -1 on an MPI error.
+ * COLLROOF_INJECT_FAULT=RANK (tests) flips the top byte of that rank's first
+ * output element before the check, as a broken MPI would. */
+static long cr_validate_once(const cr_run_t *run, const cr_coll_ops_t *ops, const cr_coll_buf_t *b)
+{
+    ops->fill(b);
+    if (cr_mpi_failed(cr_call(run, ops, b), "validation call", ops->name)) return -1;
+    if (run->inject_fault == run->wrank && b->rbytes >= b->dtype->size)
+        ((unsigned char *)b->rbuf)[b->dtype->size - 1] ^= 0x5a;
+    return (long)ops->check(b);
+}
+
+/* Values that stay bounded under repeated timed calls: the pattern, or zeros for
+ * in-place reductions (whose results would otherwise grow by p every call). */
+static void cr_prepare_timed(const cr_coll_ops_t *ops, const cr_coll_buf_t *b)
+{
+    ops->fill(b);
+    if (b->in_place && ops->reduction) memset(b->rbuf, 0, b->rbytes);
+}
+
+typedef struct cr_sampler {
+    double *all;       /* max-over-ranks samples, µs, in measurement order */
+    double *sorted;
+    size_t n, cap;
+    double *local;     /* this rank's times of the current batch, + elapsed s */
+} cr_sampler_t;
+
+/* Next batch size: grows with n (few reductions, amortised sorting), bounded by
+ * the iteration cap and by the time left at the current median. */
+static size_t cr_next_batch(const cr_run_t *run, const cr_sampler_t *s, double elapsed,
+                            double med_us, int calls)
+{
+    size_t left = (size_t)run->o->max_iters - s->n, nb;
+    if (s->n == 0) nb = CR_FIRST_BATCH;
+    else {
+        nb = s->n / 4 > CR_FIRST_BATCH ? s->n / 4 : CR_FIRST_BATCH;
+        if (med_us > 0) {
+            double by_time = (run->o->time_limit - elapsed) / (med_us * 1e-6 * calls) + 1;
+            if (by_time < (double)nb) nb = by_time < 1 ? 1 : (size_t)by_time;
+        }
+    }
+    if (s->n < (size_t)run->o->min_iters && nb < (size_t)run->o->min_iters - s->n)
+        nb = (size_t)run->o->min_iters - s->n;
+    if (nb > CR_MAX_BATCH) nb = CR_MAX_BATCH;
+    return nb < left ? nb : left;
+}
+
+static cr_status_t cr_sampler_grow(cr_sampler_t *s, size_t need)
+{
+    if (need <= s->cap) return CR_OK;
+    size_t cap = s->cap ? s->cap : 64;
+    while (cap < need) cap *= 2;
+    double *a = realloc(s->all, cap * sizeof *a);
+    CR_CHECK_ALLOC(a, cap * sizeof *a);
+    s->all = a;
+    double *b = realloc(s->sorted, cap * sizeof *b);
+    CR_CHECK_ALLOC(b, cap * sizeof *b);
+    s->sorted = b;
+    double *c = realloc(s->local, (cap + 1) * sizeof *c);
+    CR_CHECK_ALLOC(c, (cap + 1) * sizeof *c);
+    s->local = c;
+    s->cap = cap;
+    return CR_OK;
+}
+
+static void cr_sampler_free(cr_sampler_t *s)
+{
+    free(s->all);
+    free(s->sorted);
+    free(s->local);
+}
+
+static void cr_progress(cr_run_t *run, const cr_coll_ops_t *ops, const cr_level_ctx_t *lv,
+                        uint64_t bytes)
+{
+    char sz[32];
+    if (!run->progress) return;
+    fprintf(stderr, "\r[%d/%d] %s %s %s   ", run->done + 1, run->total, ops->name, lv->name,
+            cr_size_format(bytes, sz, sizeof sz));
+    fflush(stderr);
+}
+
+/* Once per collective (rank 0): its calls fault in fresh memory (faults_per_call). */
+static void cr_warn_fresh_memory(const cr_coll_ops_t *ops, const cr_result_t *r)
+{
+    static const cr_coll_ops_t *warned[32];
+    size_t i;
+    for (i = 0; i < sizeof warned / sizeof *warned && warned[i]; i++)
+        if (warned[i] == ops) return;
+    if (i < sizeof warned / sizeof *warned) warned[i] = ops;
+    cr_warn("%s at %" PRIu64 " bytes: %.0f page faults per call (%.3g MiB of fresh 4 KiB "
+            "pages per call): the MPI library maps fresh memory every call, and the times "
+            "include the kernel's page-fault cost (column faults_per_call; README, \"Page "
+            "faults in the timed loop\"; said once per collective)", ops->name, r->bytes,
+            r->faults_per_call, r->faults_per_call * 4096.0 / 1048576.0);
+}
+
+/* The timed loop; fills *stop, the samples, and adds wrong elements (--validate every). */
+static cr_status_t cr_sample(cr_run_t *run, const cr_coll_ops_t *ops, cr_coll_buf_t *b,
+                             cr_bufset_t *bs, int active, int calls, cr_sampler_t *s,
+                             cr_stop_t *stop, long *wrong)
+{
+    const cr_opts_t *o = run->o;
+    const cr_timer_t *tm = &run->timer;
+    double divisor = ops->time_divisor > 0 ? ops->time_divisor : 1.0;
+    double t_start = tm->now(), elapsed = 0, med = 0;
+    int every = o->validate == CR_VALIDATE_EVERY && !(calls > 1 && b->in_place);
+
+    for (;;) {
+        /* the time left is spent at the call's own cost: the median times the
+         * divisor (a ping-pong sample is half its round trip) */
+        size_t nb = cr_next_batch(run, s, elapsed, med * divisor, calls);
+        if (s->n + nb + 1 > s->cap &&  /* + the elapsed time slot; same decision everywhere */
+            cr_mpi_agree(run->world, cr_sampler_grow(s, s->n + nb + 1)) != CR_OK) {
+            if (run->wrank == 0)
+                cr_error("%s: cannot grow the sample arrays to %zu samples on every rank",
+                         ops->name, s->n + nb + 1);
+            return CR_ERR_NOMEM;
+        }
+        for (size_t j = 0; j < nb; j++) {
+            double t0, t1;
+            int rc = MPI_SUCCESS;
+            if (active && bs->n > 1) cr_bufset_next(bs, b);
+            if (active && every) ops->fill(b);
+            if (cr_mpi_failed(MPI_Barrier(run->world), "barrier", ops->name)) return CR_ERR_MPI;
+            t0 = tm->now();
+            for (int k = 0; active && k < calls && rc == MPI_SUCCESS; k++) rc = cr_call(run, ops, b);
+            t1 = tm->now();
+            if (cr_mpi_failed(rc, "timed call", ops->name)) return CR_ERR_MPI;
+            s->local[j] = active ? (t1 - t0) * 1e6 / calls / divisor : 0.0;
+            if (active && every) *wrong += (long)ops->check(b);
+        }
+        s->local[nb] = tm->now() - t_start;
+        if (cr_mpi_failed(MPI_Allreduce(s->local, s->all + s->n, (int)nb + 1, MPI_DOUBLE, MPI_MAX,
+                                        run->world),
+                          "sample reduction", ops->name))
+            return CR_ERR_MPI;
+        elapsed = s->all[s->n + nb]; /* the slowest rank's elapsed time, same everywhere */
+        s->n += nb;
+        memcpy(s->sorted, s->all, s->n * sizeof *s->all);
+        cr_stats_sort(s->sorted, s->n);
+        med = cr_stats_percentile(s->sorted, s->n, 50.0);
+        if (s->n >= (size_t)o->min_iters &&
+            cr_stats_rel_ci_halfwidth(s->sorted, s->n) <= o->precision) {
+            *stop = CR_STOP_PRECISION;
+            return CR_OK;
+        }
+        if (s->n >= (size_t)o->max_iters) {
+            *stop = CR_STOP_ITERS;
+            return CR_OK;
+        }
+        if (elapsed >= o->time_limit && s->n >= (size_t)o->min_iters) {
+            *stop = CR_STOP_TIME;
+            return CR_OK;
+        }
+    }
+}
+
+static void cr_fill_result(const cr_run_t *run, const cr_level_ctx_t *lv, const cr_coll_ops_t *ops,
+                           const cr_dtype_t *dt, uint64_t bytes, uint64_t block_bytes,
+                           int calls, cr_result_t *r)
+{
+    memset(r, 0, sizeof *r);
+    snprintf(r->run_id, sizeof r->run_id, "%s", run->o->run_id);
+    snprintf(r->collective, sizeof r->collective, "%s", ops->name);
+    snprintf(r->level, sizeof r->level, "%s", lv->name);
+    snprintf(r->cadence, sizeof r->cadence, "%s", calls > 1 ? "streaming" : "isolated");
+    snprintf(r->dtype, sizeof r->dtype, "%s", dt->name);
+    r->ranks = lv->ranks;
+    r->nodes = run->nodes;
+    r->ppn = run->ppn;
+    r->groups = lv->groups;
+    r->bytes = bytes;
+    r->block_bytes = block_bytes;
+    r->in_place = run->o->in_place && ops->has_in_place;
+    r->warmup = run->o->warmup;
+    r->calls_per_sample = calls;
+}
+
+cr_status_t cr_harness_measure(cr_run_t *run, const cr_level_ctx_t *lv, const cr_coll_ops_t *ops,
+                               const cr_dtype_t *dt, uint64_t req_bytes, int streaming)
+{
+    const cr_opts_t *o = run->o;
+    int active = lv->comm != MPI_COMM_NULL;
+    int calls = streaming ? o->stream_calls : 1;
+    cr_coll_buf_t b = {0};
+    cr_bufset_t bs = {0};
+    cr_sampler_t s = {0};
+    cr_result_t r;
+    uint64_t bytes;
+    size_t cnt;
+    long wrong = 0, wrong_all = 0;
+    struct rusage ru0, ru1;
+    double faults;
+    int bad = 0;
+    cr_status_t st = CR_OK;
+
+    cnt = cr_coll_block_count(ops, req_bytes, lv->ranks, dt->size, &bytes);
+    if (cnt == 0) return CR_OK; /* smaller than one element per block: no row */
+    cr_progress(run, ops, lv, bytes);
+    b.comm = lv->comm;
+    b.dtype = dt;
+    b.mpi_type = cr_dtype_mpi(dt);
+    b.block_count = cnt;
+    b.in_place = o->in_place && ops->has_in_place;
+    if (active) {
+        MPI_Comm_rank(lv->comm, &b.rank);
+        MPI_Comm_size(lv->comm, &b.size);
+        ops->buf_bytes(cnt, b.size, dt->size, b.in_place, &b.sbytes, &b.rbytes);
+        bad = cr_bufset_alloc(run, b.sbytes, b.rbytes, &bs) != CR_OK;
+    }
+    if (cr_mpi_agree(run->world, bad ? CR_ERR_NOMEM : CR_OK) != CR_OK) {
+        if (run->wrank == 0) cr_error("%s at %" PRIu64 " bytes: buffers could not be allocated on every rank", ops->name, bytes);
+        cr_bufset_free(&bs);
+        return CR_ERR_NOMEM;
+    }
+    if (active) cr_bufset_next(&bs, &b);
+
+    /* Validation, outside the timed loop. */
+    if (o->validate != CR_VALIDATE_OFF && active) {
+        wrong = cr_validate_once(run, ops, &b);
+        if (wrong < 0) { st = CR_ERR_MPI; goto out_with_bufs; }
+    }
+    for (int i = 0; active && i < bs.n; i++) {
+        cr_bufset_next(&bs, &b);
+        cr_prepare_timed(ops, &b);
+    }
+
+    /* Warm-up: the timed pattern, discarded. */
+    for (int i = 0; i < o->warmup; i++) {
+        if (cr_mpi_failed(MPI_Barrier(run->world), "warm-up barrier", ops->name)) {
+            st = CR_ERR_MPI;
+            goto out_with_bufs;
+        }
+        for (int k = 0; active && k < calls; k++)
+            if (cr_mpi_failed(cr_call(run, ops, &b), "warm-up call", ops->name)) {
+                st = CR_ERR_MPI;
+                goto out_with_bufs;
+            }
+    }
+
+    cr_fill_result(run, lv, ops, dt, bytes, cnt * dt->size, calls, &r);
+    getrusage(RUSAGE_SELF, &ru0);
+    CR_CHECK_GOTO(cr_sample(run, ops, &b, &bs, active, calls, &s, &r.stop, &wrong), st,
+                  out_with_samples);
+    getrusage(RUSAGE_SELF, &ru1);
+    /* Page faults in the loop: an MPI library that maps fresh memory every call (a
+     * temporary that malloc hands out with mmap) pays for it in every sample. */
+    faults = active && s.n ? (double)(ru1.ru_minflt - ru0.ru_minflt) / ((double)s.n * calls) : 0;
+    if (cr_mpi_failed(MPI_Reduce(&faults, &r.faults_per_call, 1, MPI_DOUBLE, MPI_MAX, 0,
+                                 run->world), "page-fault count", ops->name)) {
+        st = CR_ERR_MPI;
+        goto out_with_samples;
+    }
+
+    if (cr_mpi_failed(MPI_Allreduce(&wrong, &wrong_all, 1, MPI_LONG, MPI_SUM, run->world),
+                      "validation count", ops->name)) {
+        st = CR_ERR_MPI;
+        goto out_with_samples;
+    }
+    r.valid = o->validate == CR_VALIDATE_OFF ? CR_VALID_SKIPPED
+              : wrong_all ? CR_VALID_FAIL : CR_VALID_PASS;
+    if (wrong_all) run->failures++;
+    if (run->wrank == 0) {
+        double F = ops->bus_factor(lv->ranks);
+        memcpy(s.sorted, s.all, s.n * sizeof *s.all);
+        cr_stats_summarize(s.sorted, s.n, &r.t);
+        r.algbw_GBps = r.t.median > 0 ? (double)bytes / r.t.median * 1e-3 : 0.0;
+        r.busbw_GBps = r.algbw_GBps * F;
+        r.low_resolution = r.t.median < 10.0 * run->timer.resolution_us;
+        snprintf(r.mem, sizeof r.mem, "%s", bs.n ? bs.r.region.placed : "none");
+        snprintf(r.pages, sizeof r.pages, "%s", bs.n ? bs.r.region.pages : "none");
+        r.cold = o->cold_cache && bs.n && bs.r.cold;
+        if (run->progress) fputs("\r\033[K", stderr);
+        if (cr_result_fresh_memory(r.faults_per_call, bytes)) cr_warn_fresh_memory(ops, &r);
+        if (wrong_all)
+            cr_error("%s %s %s at %" PRIu64 " bytes: %ld wrong elements (validation failed)",
+                     ops->name, lv->name, dt->name, bytes, wrong_all);
+        for (int w = 0; w < run->nwriters; w++)
+            CR_CHECK_GOTO(cr_writer_row(&run->writers[w], &r, s.all, s.n), st, out_with_samples);
+        run->rows++;
+    }
+    run->done++;
+out_with_samples:
+    cr_sampler_free(&s);
+out_with_bufs:
+    cr_bufset_free(&bs);
+    return st;
+}

@@ -1,0 +1,42 @@
+/* The measurement loop (MPI edge): levels × collectives × cadences × sizes. */
+#ifndef CR_HARNESS_H
+#define CR_HARNESS_H
+
+#include <mpi.h>
+#include "cr_coll.h"
+#include "cr_error.h"
+#include "cr_level_ctx.h"
+#include "cr_opts.h"
+#include "cr_result.h"
+#include "cr_timer.h"
+#include "cr_writer.h"
+
+#define CR_MAX_WRITERS 4
+
+/* What every measurement of one run shares. */
+typedef struct cr_run {
+    const cr_opts_t *o;
+    MPI_Comm world;            /* barriers and the max-over-ranks reductions */
+    int wrank, wsize;
+    int nodes, ppn;
+    cr_timer_t timer;
+    size_t llc_bytes;          /* last-level cache, for --cold-cache (0 = unknown) */
+    cr_writer_t writers[CR_MAX_WRITERS]; /* rank 0 only */
+    int nwriters;
+    int progress;              /* rank 0: progress line on stderr (a tty) */
+    int done, total;           /* measurements, for the progress line */
+    int rows;                  /* rows written */
+    int failures;              /* validation failures so far (same on every rank) */
+    int inject_fault;          /* testing: this rank corrupts its validated output (-1 none) */
+} cr_run_t;
+
+/* Measure one collective at one level, cadence and requested size; write the row
+ * (rank 0). Every rank of run->world calls it with the same arguments. */
+cr_status_t cr_harness_measure(cr_run_t *run, const cr_level_ctx_t *lv, const cr_coll_ops_t *ops,
+                               const cr_dtype_t *dt, uint64_t req_bytes, int streaming);
+
+/* Bytes this rank needs for ops at size S on p ranks (all buffers, cold-cache pool included). */
+size_t cr_harness_bytes_needed(const cr_run_t *run, const cr_coll_ops_t *ops, const cr_dtype_t *dt,
+                               uint64_t req_bytes, int p);
+
+#endif

@@ -1,0 +1,30 @@
+#include "config.h"
+
+#include "cr_result.h"
+
+#include <string.h>
+
+static const char *const cr_stop_names[] = {"precision", "iters", "time"};
+static const char *const cr_valid_names[] = {"pass", "fail", "skipped"};
+
+const char *cr_stop_str(cr_stop_t s) { return cr_stop_names[s]; }
+const char *cr_valid_str(cr_valid_t v) { return cr_valid_names[v]; }
+
+int cr_stop_parse(const char *name, cr_stop_t *out)
+{
+    for (int i = 0; i < 3; i++)
+        if (strcmp(name, cr_stop_names[i]) == 0) { *out = (cr_stop_t)i; return 0; }
+    return -1;
+}
+
+int cr_result_fresh_memory(double faults_per_call, uint64_t bytes)
+{
+    return faults_per_call >= 16 && faults_per_call * 4096.0 >= 0.1 * (double)bytes;
+}
+
+int cr_valid_parse(const char *name, cr_valid_t *out)
+{
+    for (int i = 0; i < 3; i++)
+        if (strcmp(name, cr_valid_names[i]) == 0) { *out = (cr_valid_t)i; return 0; }
+    return -1;
+}

@@ -1,0 +1,15 @@
+/* collroof-fit: communication roofline from collroof runs (serial, no MPI). */
+#include "config.h"
+
+#include <string.h>
+#include "cr_error.h"
+#include "fit_cmd.h"
+
+int main(int argc, char **argv)
+{
+    cr_log_set_prefix("collroof-fit", NULL, -1);
+    if (argc > 1 && !strcmp(argv[1], "predict")) return cr_fit_cmd_predict(argc - 1, argv + 1);
+    if (argc > 1 && !strcmp(argv[1], "intensity"))
+        return cr_fit_cmd_intensity(argc - 1, argv + 1);
+    return cr_fit_cmd_fit(argc, argv);
+}

@@ -1,0 +1,189 @@
+#include "config.h"
+
+#include "fit_plot.h"
+
+#ifdef HAVE_CONFIG_H
+#endif
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef CR_GNUPLOT
+#define CR_GNUPLOT "gnuplot"
+#endif
+
+int cr_fit_plot_formats(const char *spec)
+{
+    int f = 0;
+    char buf[64], *tok, *save;
+    snprintf(buf, sizeof buf, "%s", spec);
+    for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        if (!strcmp(tok, "svg")) f |= CR_FIT_PLOT_SVG;
+        else if (!strcmp(tok, "png")) f |= CR_FIT_PLOT_PNG;
+        else return -1;
+    }
+    return f ? f : -1;
+}
+
+static void cr_fit_safe(const char *in, char *out, size_t len)
+{
+    size_t i = 0;
+    for (; in[i] && i + 1 < len; i++) out[i] = isalnum((unsigned char)in[i]) ? in[i] : '_';
+    out[i] = '\0';
+}
+
+static cr_status_t cr_fit_plot_data(const char *dir, const char *lv, size_t idx,
+                                    const cr_fit_result_t *r)
+{
+    char path[4096];
+    const cr_fit_group_t *g = r->g;
+    FILE *f;
+    snprintf(path, sizeof path, "%s/plot-%s-%zu.dat", dir, lv, idx);
+    if (!(f = fopen(path, "w"))) {
+        cr_error("cannot write %s: %s", path, strerror(errno));
+        return CR_ERR_IO;
+    }
+    fputs("# bytes busbw_GBps busbw_lo busbw_hi t_median_us t_ci_lo_us t_ci_hi_us\n", f);
+    for (size_t p = 0; p < g->npts; p++) {
+        const cr_fit_point_t *pt = &g->pts[p];
+        double S = (double)pt->bytes, k = g->F * S * 1e-3;
+        fprintf(f, "%" PRIu64 " %.6g %.6g %.6g %.6g %.6g %.6g\n", pt->bytes, k / pt->t_med,
+                pt->t_hi > 0 ? k / pt->t_hi : k / pt->t_med,
+                pt->t_lo > 0 ? k / pt->t_lo : k / pt->t_med, pt->t_med, pt->t_lo, pt->t_hi);
+    }
+    return fclose(f) == 0 ? CR_OK : CR_ERR_IO;
+}
+
+/* gnuplot functions for group idx: seg s of time tI_s(x), busbw bI_s(x). */
+static void cr_fit_plot_funcs(FILE *f, size_t idx, const cr_fit_result_t *r)
+{
+    const cr_fit_group_t *g = r->g;
+    for (size_t s = 0; s < r->k; s++) {
+        const cr_fit_segres_t *z = &r->seg[s];
+        double lo = (double)g->pts[z->first].bytes, hi = (double)g->pts[z->last].bytes;
+        fprintf(f, "t%zu_%zu(x) = (x >= %.17g && x <= %.17g) ? %.17g + %.17g * x : 1/0\n", idx,
+                s, lo, hi, z->alpha, z->beta);
+        fprintf(f, "b%zu_%zu(x) = (x >= %.17g && x <= %.17g) ? %.17g * x * 1e-3 / t%zu_%zu(x) : 1/0\n",
+                idx, s, lo, hi, g->F, idx, s);
+    }
+}
+
+static void cr_fit_plot_one(FILE *f, const char *lv, const cr_fit_result_t *res, size_t n,
+                            const size_t *idx, int busbw)
+{
+    const char *sep = "plot ";
+    for (size_t q = 0; q < n; q++) {
+        const cr_fit_result_t *r = &res[q];
+        double c = r->roof_ceiling, a = r->roof_alpha;
+        int lt = (int)q + 1;
+        if (busbw && !(r->g->F > 0)) continue;  /* one rank per group: no bus traffic */
+        fprintf(f, "%s'plot-%s-%zu.dat' using 1:%s with yerrorbars lt %d pt 7 ps 0.6 "
+                "title '%s %s p=%d'", sep, lv, idx[q], busbw ? "2:3:4" : "5:6:7", lt,
+                r->g->collective, r->g->cadence, r->g->ranks);
+        sep = ", \\\n     ";
+        for (size_t s = 0; s < r->k; s++)
+            fprintf(f, "%s%c%zu_%zu(x) with lines lt %d lw 2 notitle", sep, busbw ? 'b' : 't',
+                    idx[q], s, lt);
+        if (busbw) {
+            fprintf(f, "%s%.6g with lines lt %d dt 2 title 'roof ceiling %.4g GB/s%s'", sep, c,
+                    lt, c, r->roof_extrapolated ? " (extrapolated)" : "");
+            if (a > 0)
+                fprintf(f, "%s(%.17g * x * 1e-3 / %.17g < %.6g ? %.17g * x * 1e-3 / %.17g : 1/0) "
+                        "with lines lt %d dt 3 notitle", sep, r->g->F, a, c, r->g->F, a, lt);
+            if (r->link_GBps > 0 && q == 0)
+                fprintf(f, "%s%.6g with lines lt %d dt 4 lc rgb 'black' title '%s link %.4g GB/s'",
+                        sep, r->link_GBps, lt, r->link_src, r->link_GBps);
+        }
+    }
+    fputc('\n', f);
+}
+
+static cr_status_t cr_fit_plot_level(const char *dir, const cr_fit_report_t *rep,
+                                     const char *level, int formats, FILE **gp_out, char *lv)
+{
+    char path[4096];
+    size_t *idx = malloc(rep->nres * sizeof *idx), n = 0;
+    cr_fit_result_t *sel = malloc(rep->nres * sizeof *sel);
+    /* noenhanced: labels are literal ("reduce_scatter" is no subscript). */
+    static const struct { int bit; const char *ext, *term; } fmts[] = {
+        { CR_FIT_PLOT_SVG, "svg", "svg size 1000,700 dynamic noenhanced font 'sans,12'" },
+        { CR_FIT_PLOT_PNG, "png", "pngcairo size 1000,700 noenhanced font 'sans,11'" },
+    };
+    FILE *f;
+    cr_status_t st = CR_OK;
+    size_t nbus = 0;          /* groups with bus traffic (F > 0): the roofline's */
+    CR_CHECK_ALLOC(idx, rep->nres * sizeof *idx);
+    if (!sel) { free(idx); CR_CHECK_ALLOC(sel, rep->nres * sizeof *sel); }
+    cr_fit_safe(level, lv, CR_NAME_LEN);
+    snprintf(path, sizeof path, "%s/plot-%s.gp", dir, lv);
+    if (!(f = fopen(path, "w"))) {
+        cr_error("cannot write %s: %s", path, strerror(errno));
+        st = CR_ERR_IO;
+        goto out_with_idx;
+    }
+    for (size_t i = 0; i < rep->nres; i++) {
+        if (strcmp(rep->res[i].g->level, level)) continue;
+        idx[n] = i;
+        sel[n++] = rep->res[i];
+        nbus += rep->res[i].g->F > 0;
+        CR_CHECK_GOTO(cr_fit_plot_data(dir, lv, i, &rep->res[i]), st, out_with_file);
+        cr_fit_plot_funcs(f, i, &rep->res[i]);
+    }
+    fputs("set logscale xy 2\nset format x '%.0b%B'\nset xlabel 'size S (bytes)'\n"
+          "set key outside right top\nset grid\nset samples 1000\nset logscale y 10\n", f);
+    for (size_t k = 0; k < 2; k++) {
+        if (!(formats & fmts[k].bit)) continue;
+        fprintf(f, "set terminal %s\nset format y '%%g'\n", fmts[k].term);
+        if (nbus > 0) {  /* a level of one-rank groups moves no bytes: time plot only */
+            fprintf(f, "set output 'roofline-%s.%s'\nset title 'busbw roofline, level %s'\n"
+                    "set ylabel 'busbw (GB/s)'\n", lv, fmts[k].ext, level);
+            cr_fit_plot_one(f, lv, sel, n, idx, 1);
+        }
+        fprintf(f, "set output 'time-%s.%s'\nset title 'time vs size, level %s'\n"
+                "set ylabel 'time (us)'\n", lv, fmts[k].ext, level);
+        cr_fit_plot_one(f, lv, sel, n, idx, 0);
+        fputs("unset output\n", f);
+    }
+out_with_file:
+    if (fclose(f) != 0 && st == CR_OK) st = CR_ERR_IO;
+    *gp_out = NULL;
+out_with_idx:
+    free(sel);
+    free(idx);
+    return st;
+}
+
+static int cr_fit_have_gnuplot(const char *prog)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "command -v '%s' >/dev/null 2>&1", prog);
+    return system(cmd) == 0;
+}
+
+cr_status_t cr_fit_plot_write(const char *dir, const cr_fit_report_t *rep, int formats)
+{
+    const char *prog = getenv("CR_GNUPLOT") ? getenv("CR_GNUPLOT") : CR_GNUPLOT;
+    int have = cr_fit_have_gnuplot(prog);
+    for (size_t i = 0; i < rep->nres; i++) {
+        const char *level = rep->res[i].g->level;
+        char lv[CR_NAME_LEN], cmd[8192];
+        FILE *gp;
+        int seen = 0;
+        for (size_t j = 0; j < i; j++) seen |= !strcmp(rep->res[j].g->level, level);
+        if (seen) continue;
+        CR_CHECK(cr_fit_plot_level(dir, rep, level, formats, &gp, lv));
+        snprintf(cmd, sizeof cmd, "cd '%s' && '%s' plot-%s.gp", dir, prog, lv);
+        if (!have) {
+            printf("gnuplot not found; render with: %s\n", cmd);
+            continue;
+        }
+        if (system(cmd) != 0) {
+            cr_error("gnuplot failed on %s/plot-%s.gp (command: %s)", dir, lv, cmd);
+            return CR_ERR_IO;
+        }
+    }
+    return CR_OK;
+}

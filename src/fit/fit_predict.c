@@ -1,0 +1,229 @@
+#include "config.h"
+
+#include "fit_predict.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static int cr_fit_row_match(const cr_fit_model_row_t *r, const char *c, const char *l,
+                            const char *cad)
+{
+    return !strcmp(r->collective, c) && !strcmp(r->level, l) && !strcmp(r->cadence, cad);
+}
+
+/* Picks level and cadence for the query: the level first (asked, else world, else the
+ * first fitted), then a cadence that level has (asked, else isolated, else its first).
+ * -1 when the collective has no such rows. */
+static int cr_fit_pick(const cr_fit_model_t *m, const cr_fit_query_t *q, char *lv, char *cad)
+{
+    const cr_fit_model_row_t *first = NULL, *first_lv = NULL;
+    int world = 0, iso = 0;
+    for (size_t i = 0; i < m->n; i++) {
+        const cr_fit_model_row_t *r = &m->rows[i];
+        if (strcmp(r->collective, q->collective)) continue;
+        if (q->level && strcmp(r->level, q->level)) continue;
+        if (q->cadence && strcmp(r->cadence, q->cadence)) continue;
+        if (!first) first = r;
+        world |= !strcmp(r->level, "world");
+    }
+    if (!first) return -1;
+    snprintf(lv, CR_NAME_LEN, "%s", q->level ? q->level : world ? "world" : first->level);
+    for (size_t i = 0; i < m->n; i++) {
+        const cr_fit_model_row_t *r = &m->rows[i];
+        if (strcmp(r->collective, q->collective) || strcmp(r->level, lv)) continue;
+        if (q->cadence && strcmp(r->cadence, q->cadence)) continue;
+        if (!first_lv) first_lv = r;
+        iso |= !strcmp(r->cadence, "isolated");
+    }
+    snprintf(cad, CR_NAME_LEN, "%s", q->cadence ? q->cadence : iso ? "isolated" : first_lv->cadence);
+    return 0;
+}
+
+/* α of segment 1 (the latency floor) of group (c, lv, cad, p); NAN if absent. */
+static double cr_fit_alpha1(const cr_fit_model_t *m, const char *c, const char *lv,
+                            const char *cad, int p)
+{
+    for (size_t i = 0; i < m->n; i++)
+        if (cr_fit_row_match(&m->rows[i], c, lv, cad) && m->rows[i].ranks == p &&
+            m->rows[i].segment == 1)
+            return m->rows[i].alpha;
+    return NAN;
+}
+
+/* Segment of group (lv, cad, p) that covers S, or the nearest; NULL if no group. */
+static const cr_fit_model_row_t *cr_fit_seg_for(const cr_fit_model_t *m, const char *c,
+                                                const char *lv, const char *cad, int p, double S,
+                                                int *inside)
+{
+    const cr_fit_model_row_t *best = NULL;
+    double bestd = INFINITY;
+    for (size_t i = 0; i < m->n; i++) {
+        const cr_fit_model_row_t *r = &m->rows[i];
+        double d;
+        if (!cr_fit_row_match(r, c, lv, cad) || r->ranks != p) continue;
+        d = S < r->bytes_lo ? log(r->bytes_lo / S) : S > r->bytes_hi ? log(S / r->bytes_hi) : 0;
+        if (d < bestd) {
+            bestd = d;
+            best = r;
+        }
+    }
+    *inside = bestd == 0;
+    return best;
+}
+
+/* Nearest measured rank count (in log p) for the series. */
+static int cr_fit_nearest_p(const cr_fit_model_t *m, const char *c, const char *lv,
+                            const char *cad, int p)
+{
+    int best = 0;
+    double bd = INFINITY;
+    for (size_t i = 0; i < m->n; i++) {
+        const cr_fit_model_row_t *r = &m->rows[i];
+        double d;
+        if (!cr_fit_row_match(r, c, lv, cad)) continue;
+        d = fabs(log((double)r->ranks / p));
+        if (d < bd || (d == bd && r->ranks > best)) {
+            bd = d;
+            best = r->ranks;
+        }
+    }
+    return best;
+}
+
+/* α(p)/α(p0) from the series' scaling fit (log2 when undetermined or absent). */
+static double cr_fit_alpha_ratio(const cr_fit_model_t *m, const char *c, const char *lv,
+                                 const char *cad, int p0, int p, const char **shape)
+{
+    const cr_fit_scaling_t *s = NULL;
+    double a = 0, b = 1, x0, x1;
+    int lin = 0;
+    for (size_t i = 0; i < m->nscal; i++)
+        if (!strcmp(m->scal[i].collective, c) && !strcmp(m->scal[i].level, lv) &&
+            !strcmp(m->scal[i].cadence, cad))
+            s = &m->scal[i];
+    if (s && !strcmp(s->shape, "linear")) {
+        lin = 1;
+        a = s->lin_a;
+        b = s->lin_b;
+    } else if (s && isfinite(s->log_a) && isfinite(s->log_b)) {
+        a = s->log_a;
+        b = s->log_b;
+    }
+    *shape = lin ? "alpha ~ p-1" : "alpha ~ ceil(log2 p)";
+    x0 = lin ? p0 - 1 : cr_fit_log2_ceil(p0);
+    x1 = lin ? p - 1 : cr_fit_log2_ceil(p);
+    if (!(a + b * x0 > 0) || !(a + b * x1 > 0)) return x0 > 0 ? x1 / x0 : 1;
+    return (a + b * x1) / (a + b * x0);
+}
+
+cr_status_t cr_fit_predict(const cr_fit_model_t *m, const cr_fit_query_t *q,
+                           cr_fit_prediction_t *out)
+{
+    char lv[CR_NAME_LEN], cad[CR_NAME_LEN];
+    const cr_fit_model_row_t *r;
+    const char *shape = "";
+    double S = (double)q->bytes, al, alo, ahi, rr, rlo, rhi, Fp, scale = 1;
+    int inside, p0;
+    if (q->ranks < 1 || q->bytes == 0) {
+        cr_error("predict needs --bytes > 0 and --ranks >= 1 (got %llu bytes, %d ranks)",
+                 (unsigned long long)q->bytes, q->ranks);
+        return CR_ERR_INVAL;
+    }
+    if (cr_fit_pick(m, q, lv, cad) != 0) {
+        cr_error("no fit for collective '%s'%s%s%s%s in this fit directory", q->collective,
+                 q->level ? " level " : "", q->level ? q->level : "",
+                 q->cadence ? " cadence " : "", q->cadence ? q->cadence : "");
+        return CR_ERR_INVAL;
+    }
+    if (!(cr_fit_bus_factor(q->collective, q->ranks) > 0)) {
+        cr_error("%s on %d rank%s moves no data (F(%d) = 0): predict needs --ranks >= 2",
+                 q->collective, q->ranks, q->ranks == 1 ? "" : "s", q->ranks);
+        return CR_ERR_INVAL;
+    }
+    memset(out, 0, sizeof *out);
+    p0 = cr_fit_nearest_p(m, q->collective, lv, cad, q->ranks);
+    r = cr_fit_seg_for(m, q->collective, lv, cad, p0, S, &inside);
+    if (r == NULL) {
+        cr_error("no fit for collective '%s' level %s cadence %s in this fit directory",
+                 q->collective, lv, cad);
+        return CR_ERR_INVAL;
+    }
+    al = r->alpha;
+    alo = r->alpha_lo;
+    ahi = r->alpha_hi;
+    rr = r->rinf;
+    rlo = r->rinf_lo;
+    rhi = r->rinf_hi;
+    Fp = r->F;
+    if (p0 != q->ranks) {
+        double F1 = cr_fit_bus_factor(q->collective, q->ranks);
+        scale = cr_fit_alpha_ratio(m, q->collective, lv, cad, p0, q->ranks, &shape);
+        al *= scale;
+        alo *= scale;
+        ahi *= scale;
+        if (F1 > 0 && Fp > 0) {   /* busbw ceiling carries over: r∞(p) = B / F(p) */
+            rr *= Fp / F1;
+            rlo *= Fp / F1;
+            rhi *= Fp / F1;
+        }
+        Fp = F1;
+    }
+    if (q->link_GBps > 0 && r->link_GBps > 0) {
+        /* the measured link scaled to X: every rate by X / link */
+        double k = q->link_GBps / r->link_GBps;
+        rr *= k;
+        rlo *= k;
+        rhi *= k;
+    } else if (q->link_GBps > 0) {
+        /* no link recorded: X is the busbw ceiling, r∞ = X / F(p); the interval keeps
+         * its relative width where it is finite */
+        double nr = q->link_GBps / Fp;
+        rlo = isfinite(rr) && isfinite(rlo) ? rlo * nr / rr : nr;
+        rhi = isfinite(rr) && isfinite(rhi) ? rhi * nr / rr : nr;
+        rr = nr;
+    }
+    if (q->latency_us > 0) {
+        /* the latency floor α₁ becomes Y; every segment's intercept moves with it */
+        double a1 = cr_fit_alpha1(m, q->collective, lv, cad, p0) * scale;
+        double d = q->latency_us - (isfinite(a1) ? a1 : al);
+        al += d;
+        alo += d;
+        ahi += d;
+    }
+    out->t = al + S / (rr * 1e3);
+    out->t_lo = alo + S / ((isfinite(rhi) ? rhi : INFINITY) * 1e3);
+    out->t_hi = ahi + (rlo > 0 ? S / (rlo * 1e3) : INFINITY);
+    if (out->t_lo > out->t) out->t_lo = out->t;
+    if (out->t_hi < out->t) out->t_hi = out->t;
+    out->algbw = S / out->t * 1e-3;
+    out->algbw_lo = S / out->t_hi * 1e-3;
+    out->algbw_hi = out->t_lo > 0 ? S / out->t_lo * 1e-3 : INFINITY;
+    out->busbw = Fp * out->algbw;
+    out->busbw_lo = Fp * out->algbw_lo;
+    out->busbw_hi = Fp * out->algbw_hi;
+    out->F = Fp;
+    out->rinf = rr;
+    out->extrapolated = !inside || p0 != q->ranks;
+    snprintf(out->level, sizeof out->level, "%s", lv);
+    snprintf(out->cadence, sizeof out->cadence, "%s", cad);
+    snprintf(out->basis, sizeof out->basis, "%s in size %s segment %d (%.0f-%.0f bytes) of p=%d"
+             "%s%s%s%s", inside ? "interpolates" : "extrapolates",
+             inside ? "within" : "beyond", r->segment, r->bytes_lo, r->bytes_hi, p0,
+             p0 != q->ranks ? "; extrapolates in ranks with " : "", shape,
+             q->link_GBps > 0 ? "; link rate what-if" : "",
+             q->latency_us > 0 ? "; latency what-if" : "");
+    return CR_OK;
+}
+
+void cr_fit_intensity_eval(double flops, double bytes, double peak_flops, double bw_Bps,
+                           cr_fit_intensity_t *out)
+{
+    out->intensity = flops / bytes;
+    out->critical = peak_flops / bw_Bps;
+    out->t_math_us = flops / peak_flops * 1e6;
+    out->t_comm_us = bytes / bw_Bps * 1e6;
+    out->t_overlap_us = fmax(out->t_math_us, out->t_comm_us);
+    out->t_serial_us = out->t_math_us + out->t_comm_us;
+    out->compute_bound = out->intensity > out->critical;
+}

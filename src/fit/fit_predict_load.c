@@ -1,0 +1,191 @@
+/* Reads fit.csv and scaling.csv back for predict (columns by header name). */
+#include "config.h"
+
+#include "fit_predict.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CR_FIT_MAXF 64
+
+static size_t cr_fit_split(char *line, char **f)
+{
+    size_t n = 0;
+    line[strcspn(line, "\r\n")] = '\0';
+    for (char *p = line;; n++) {
+        char *c = strchr(p, ',');
+        if (n < CR_FIT_MAXF) f[n] = p;
+        if (!c) return n + 1;
+        *c = '\0';
+        p = c + 1;
+    }
+}
+
+static int cr_fit_col(char **hdr, size_t nh, const char *name)
+{
+    for (size_t i = 0; i < nh && i < CR_FIT_MAXF; i++)
+        if (!strcmp(hdr[i], name)) return (int)i;
+    return -1;
+}
+
+static double cr_fit_num(const char *s)
+{
+    char *end;
+    double v;
+    if (!*s) return NAN;
+    v = strtod(s, &end);
+    return *end ? NAN : v;
+}
+
+/* Calls row(fields, cols, ctx) for each data line of path; cols[] maps names. row
+ * returns 0 (taken), -1 (malformed: the file is refused) or 1 (well-formed but of
+ * no use for predictions: skipped with a warning). */
+typedef int (*cr_fit_row_fn)(char **f, const int *col, void *ctx);
+
+static cr_status_t cr_fit_csv_each(const char *path, const char *const *names, size_t nn,
+                                   cr_fit_row_fn fn, void *ctx, int required)
+{
+    FILE *f = fopen(path, "r");
+    char *line = NULL, *hdr = NULL, *fh[CR_FIT_MAXF], *fd[CR_FIT_MAXF];
+    size_t cap = 0, nh, lineno = 1;
+    int col[32];
+    cr_status_t st = CR_OK;
+    if (!f) {
+        if (!required) return CR_OK;
+        cr_error("cannot open %s: %s (run collroof-fit on the runs first)", path, strerror(errno));
+        return CR_ERR_IO;
+    }
+    if (getline(&line, &cap, f) < 0) {
+        cr_error("%s:1: empty file", path);
+        st = CR_ERR_INVAL;
+        goto out_with_file;
+    }
+    hdr = strdup(line);
+    nh = cr_fit_split(hdr, fh);
+    for (size_t i = 0; i < nn; i++)
+        if ((col[i] = cr_fit_col(fh, nh, names[i])) < 0) {
+            cr_error("%s:1: missing column '%s'", path, names[i]);
+            st = CR_ERR_INVAL;
+            goto out_with_file;
+        }
+    while (getline(&line, &cap, f) >= 0) {
+        int rc = -1;
+        lineno++;
+        if (cr_fit_split(line, fd) == nh) rc = fn(fd, col, ctx);
+        if (rc > 0) {
+            cr_warn("%s:%zu: skipped: a group with F = 0 (one rank per group: nothing is "
+                    "communicated) cannot scale to other rank counts", path, lineno);
+            continue;
+        }
+        if (rc != 0) {
+            cr_error("%s:%zu: malformed row (expected %zu fields as in the header, with "
+                     "names, sizes > 0, a finite alpha and r_inf > 0)", path, lineno, nh);
+            st = CR_ERR_INVAL;
+            break;
+        }
+    }
+out_with_file:
+    free(hdr);
+    free(line);
+    fclose(f);
+    return st;
+}
+
+static const char *const cr_fit_fit_cols[] = {
+    "collective", "level", "cadence", "ranks", "segment", "bytes_lo", "bytes_hi", "alpha_us",
+    "alpha_lo_us", "alpha_hi_us", "rinf_GBps", "rinf_lo_GBps", "rinf_hi_GBps",
+    "busbw_ceiling_GBps", "F", "link_ceiling_GBps",
+};
+
+static int cr_fit_name(char *dst, const char *s)
+{
+    if (!*s || strlen(s) >= CR_NAME_LEN) return -1;
+    strcpy(dst, s);
+    return 0;
+}
+
+static int cr_fit_fit_row(char **f, const int *c, void *ctx)
+{
+    cr_fit_model_t *m = ctx;
+    cr_fit_model_row_t *r, *nr = realloc(m->rows, (m->n + 1) * sizeof *nr);
+    double *d[] = { NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+                    NULL, NULL, NULL, NULL };
+    if (!nr) return -1;
+    m->rows = nr;
+    r = &nr[m->n];
+    memset(r, 0, sizeof *r);
+    d[5] = &r->bytes_lo; d[6] = &r->bytes_hi; d[7] = &r->alpha; d[8] = &r->alpha_lo;
+    d[9] = &r->alpha_hi; d[10] = &r->rinf; d[11] = &r->rinf_lo; d[12] = &r->rinf_hi;
+    d[13] = &r->ceiling; d[14] = &r->F; d[15] = &r->link_GBps;
+    if (cr_fit_name(r->collective, f[c[0]]) || cr_fit_name(r->level, f[c[1]]) ||
+        cr_fit_name(r->cadence, f[c[2]]))
+        return -1;
+    r->ranks = atoi(f[c[3]]);
+    r->segment = atoi(f[c[4]]);
+    for (int i = 5; i < 16; i++) *d[i] = cr_fit_num(f[c[i]]);
+    if (isnan(r->link_GBps)) r->link_GBps = 0;
+    if (r->ranks < 1 || !(r->bytes_lo > 0) || !(r->bytes_hi >= r->bytes_lo) ||
+        !isfinite(r->alpha) || !(r->rinf > 0) || !(r->F >= 0))
+        return -1;
+    if (r->F == 0) return 1;  /* a reduction on one rank: F(1) = 0 */
+    if (isnan(r->alpha_lo)) r->alpha_lo = r->alpha;
+    if (isnan(r->alpha_hi)) r->alpha_hi = r->alpha;
+    if (isnan(r->rinf_lo)) r->rinf_lo = r->rinf;
+    if (isnan(r->rinf_hi)) r->rinf_hi = r->rinf;
+    m->n++;
+    return 0;
+}
+
+static const char *const cr_fit_scal_cols[] = {
+    "collective", "level", "cadence", "shape", "lin_a_us", "lin_b_us", "log_a_us", "log_b_us",
+};
+
+static int cr_fit_scal_row(char **f, const int *c, void *ctx)
+{
+    cr_fit_model_t *m = ctx;
+    cr_fit_scaling_t *s, *ns = realloc(m->scal, (m->nscal + 1) * sizeof *ns);
+    if (!ns) return -1;
+    m->scal = ns;
+    s = &ns[m->nscal];
+    memset(s, 0, sizeof *s);
+    if (cr_fit_name(s->collective, f[c[0]]) || cr_fit_name(s->level, f[c[1]]) ||
+        cr_fit_name(s->cadence, f[c[2]]))
+        return -1;
+    s->shape = !strcmp(f[c[3]], "linear") ? "linear"
+               : !strcmp(f[c[3]], "log2") ? "log2" : "undetermined";
+    s->lin_a = cr_fit_num(f[c[4]]);
+    s->lin_b = cr_fit_num(f[c[5]]);
+    s->log_a = cr_fit_num(f[c[6]]);
+    s->log_b = cr_fit_num(f[c[7]]);
+    m->nscal++;
+    return 0;
+}
+
+cr_status_t cr_fit_model_load(const char *dir, cr_fit_model_t *m)
+{
+    char path[4096];
+    cr_status_t st;
+    memset(m, 0, sizeof *m);
+    snprintf(path, sizeof path, "%s/fit.csv", dir);
+    st = cr_fit_csv_each(path, cr_fit_fit_cols, 16, cr_fit_fit_row, m, 1);
+    if (st == CR_OK && m->n == 0) {
+        cr_error("%s: no fitted segments", path);
+        st = CR_ERR_INVAL;
+    }
+    if (st == CR_OK) {
+        snprintf(path, sizeof path, "%s/scaling.csv", dir);
+        st = cr_fit_csv_each(path, cr_fit_scal_cols, 8, cr_fit_scal_row, m, 0);
+    }
+    if (st != CR_OK) cr_fit_model_free(m);
+    return st;
+}
+
+void cr_fit_model_free(cr_fit_model_t *m)
+{
+    free(m->rows);
+    free(m->scal);
+    memset(m, 0, sizeof *m);
+}

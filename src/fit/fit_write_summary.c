@@ -1,0 +1,131 @@
+/* The human summary on stdout: one line per group and segment, then one
+ * roofline line per group. α <= 0 (a later segment's intercept) is shown as
+ * "-": it is no latency and n½ = α·r∞ means nothing (nor when α's CI reaches
+ * 0); fit.csv keeps the numbers. */
+#include "config.h"
+
+#include "fit_write.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <string.h>
+#include "cr_sizes.h"
+
+/* Bytes as "4K" when exact, else rounded to an integer; "-" when not positive. */
+static void cr_fit_bytes_str(double v, char *buf, size_t len)
+{
+    if (isfinite(v) && v >= 1) cr_size_format((uint64_t)(v + 0.5), buf, len);
+    else if (isinf(v) && v > 0) snprintf(buf, len, "inf");
+    else snprintf(buf, len, "-");
+}
+
+static void cr_fit_summary_segs(FILE *f, const cr_fit_result_t *r, int *intercepts)
+{
+    const cr_fit_group_t *g = r->g;
+    for (size_t s = 0; s < r->k; s++) {
+        const cr_fit_segres_t *z = &r->seg[s];
+        char lo[24], hi[24], range[48], nh[24], a[24], ci[48], rci[48], eff[16];
+        cr_size_format(g->pts[z->first].bytes, lo, sizeof lo);
+        cr_size_format(g->pts[z->last].bytes, hi, sizeof hi);
+        snprintf(range, sizeof range, "%s-%s", lo, hi);
+        snprintf(rci, sizeof rci, "%.4g [%.4g, %.4g]", z->rinf, z->rinf_lo, z->rinf_hi);
+        if (z->alpha > 0) {
+            snprintf(a, sizeof a, "%.3f", z->alpha);
+            snprintf(ci, sizeof ci, "[%.3g, %.3g]", z->alpha_lo, z->alpha_hi);
+            if (z->alpha_lo > 0 || isnan(z->alpha_lo)) {
+                cr_fit_bytes_str(z->n_half, nh, sizeof nh);
+            } else {
+                snprintf(nh, sizeof nh, "-");
+                *intercepts = 1;
+            }
+        } else {
+            snprintf(a, sizeof a, "-");
+            snprintf(ci, sizeof ci, "-");
+            snprintf(nh, sizeof nh, "-");
+            *intercepts = 1;
+        }
+        if (r->link_GBps > 0)
+            snprintf(eff, sizeof eff, "%.0f%%", 100 * z->ceiling / r->link_GBps);
+        else
+            snprintf(eff, sizeof eff, "n/a");
+        fprintf(f, "%-15s %-9s %-9s %5d %3zu %-15s %10s %-21s %10.4g %-21s %9s %6s\n",
+                g->collective, g->level, g->cadence, g->ranks, s + 1, range, a, ci, z->ceiling,
+                rci, nh, eff);
+    }
+}
+
+static void cr_fit_summary_roof(FILE *f, const cr_fit_result_t *r)
+{
+    const cr_fit_group_t *g = r->g;
+    char floor_s[32], knee[24], eff[128], from[48];
+    if (r->roof_alpha > 0) snprintf(floor_s, sizeof floor_s, "%.3f us", r->roof_alpha);
+    else snprintf(floor_s, sizeof floor_s, "- (segment 1 alpha <= 0)");
+    cr_fit_bytes_str(r->roof_knee, knee, sizeof knee);
+    if (r->roof_seg < r->k)
+        snprintf(from, sizeof from, "segment %zu%s", r->roof_seg + 1,
+                 r->roof_extrapolated ? ", extrapolated" : "");
+    else
+        snprintf(from, sizeof from, "highest measured");
+    if (r->link_GBps > 0)
+        snprintf(eff, sizeof eff, "%.0f%% of %s link %.4g GB/s%s", 100 * r->efficiency,
+                 r->link_src, r->link_GBps,
+                 r->efficiency > 1 && !strcmp(r->link_src, "memcpy")
+                     ? " (over 100%: in-cache sizes outrun the DRAM-sized memcpy probe)" : "");
+    else
+        snprintf(eff, sizeof eff, "n/a");
+    fprintf(f, "roofline: %s %s %s p=%d: latency floor %s, ceiling %.4g GB/s (%s), "
+            "knee S* %s bytes, efficiency %s", g->collective, g->level, g->cadence, g->ranks,
+            floor_s, r->roof_ceiling, from, knee, eff);
+    /* What the largest messages get (the last segment's slope), when that is not the ceiling:
+     * beyond a cache, or past a token bucket's burst, it is the sustained rate. */
+    if (r->k > 1 && r->roof_seg != r->k - 1)
+        fprintf(f, "; largest sizes %.4g GB/s (segment %zu)", r->seg[r->k - 1].ceiling, r->k);
+    fputc('\n', f);
+}
+
+/* A note where the largest sizes fault in fresh memory every call (cr_fit_fault_bound). */
+static void cr_fit_summary_faults(FILE *f, const cr_fit_group_t *g)
+{
+    size_t from = 0, n = cr_fit_fault_bound(g, &from);
+    const cr_fit_point_t *last = &g->pts[g->npts - 1];
+    char lo[24], hi[24], range[56];
+    if (n == 0) return;
+    cr_size_format(g->pts[from].bytes, lo, sizeof lo);
+    cr_size_format(last->bytes, hi, sizeof hi);
+    if (n == 1) snprintf(range, sizeof range, "at %s", hi);
+    else snprintf(range, sizeof range, "from %s to %s", lo, hi);
+    fprintf(f, "note: %s %s %s p=%d: %s every call page-faults in fresh memory (%.0f faults "
+            "per call at %s = %.3g MiB of 4 KiB pages), most likely a temporary "
+            "buffer the MPI library allocates per call and the C library maps anew: those "
+            "times include the kernel's page-fault cost; README 'Page faults in the timed "
+            "loop' says how to measure without it\n",
+            g->collective, g->level, g->cadence, g->ranks, range, last->faults, hi,
+            last->faults * 4096.0 / 1048576.0);
+}
+
+static cr_status_t cr_fit_summary_write(FILE *f, const cr_fit_report_t *rep)
+{
+    int intercepts = 0;
+    fprintf(f, "%-15s %-9s %-9s %5s %3s %-15s %10s %-21s %10s %-21s %9s %6s\n", "collective",
+            "level", "cadence", "ranks", "seg", "sizes", "alpha_us", "[95% CI]",
+            "ceil_GBps", "r_inf [95% CI] GB/s", "n_half", "eff");
+    for (size_t i = 0; i < rep->nres; i++) cr_fit_summary_segs(f, &rep->res[i], &intercepts);
+    if (intercepts)
+        fputs("'-': the segment's line has intercept alpha <= 0 (time grows faster than "
+              "through the origin), or n_half where alpha's CI reaches 0; values in fit.csv\n", f);
+    for (size_t i = 0; i < rep->nres; i++) cr_fit_summary_roof(f, &rep->res[i]);
+    for (size_t i = 0; i < rep->nres; i++) cr_fit_summary_faults(f, rep->res[i].g);
+    for (size_t i = 0; i < rep->nscal; i++) {
+        const cr_fit_scaling_t *s = &rep->scal[i];
+        fprintf(f, "latency vs ranks: %s %s %s p=%d..%d (%zu counts): %s "
+                "(rel. RMS p-1: %.3g, log2 p: %.3g)\n", s->collective, s->level, s->cadence,
+                s->pmin, s->pmax, s->points, s->shape, s->lin_rmse, s->log_rmse);
+    }
+    return ferror(f) ? CR_ERR_IO : CR_OK;
+}
+
+const cr_fit_writer_ops_t cr_fit_writer_summary = {
+    .name = "summary",
+    .file = NULL,
+    .write = cr_fit_summary_write,
+};
