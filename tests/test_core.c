@@ -295,6 +295,36 @@ static void sample_result(cr_result_t *r)
     r->faults_per_call = 0.25;
 }
 
+/* A second row whose values exercise every format: rounding in %.4f, %.6g and %.4g,
+ * a 64-bit size, the other enum values, flags set. */
+static void sample_result_edge(cr_result_t *r)
+{
+    memset(r, 0, sizeof *r);
+    strcpy(r->run_id, "20260101-000000");
+    strcpy(r->collective, "alltoall");
+    strcpy(r->level, "internode");
+    strcpy(r->cadence, "streaming");
+    strcpy(r->dtype, "double");
+    strcpy(r->mem, "interleave");
+    strcpy(r->pages, "thp");
+    r->ranks = 1024, r->nodes = 128, r->ppn = 8, r->groups = 3;
+    r->bytes = (UINT64_C(1) << 40) + 8, r->block_bytes = 1073741832;
+    r->stop = CR_STOP_TIME;
+    r->t = (cr_stats_t){.n = 7, .min = 0.00004, .median = 0.123456, .ci_lo = 0.12345,
+                        .ci_hi = 123456.78915, .mean = 1e-9, .p90 = 99999.99995,
+                        .p99 = 2.5e6, .max = 1.23456789e9, .stddev = 0.000049999,
+                        .outliers = 0};
+    r->algbw_GBps = 12345.6789;
+    r->busbw_GBps = 0.000123456789;
+    r->valid = CR_VALID_SKIPPED;
+    r->in_place = 1;
+    r->low_resolution = 1;
+    r->warmup = 0;
+    r->calls_per_sample = 16;
+    r->cold = 1;
+    r->faults_per_call = 1234.5678;
+}
+
 static void check_golden(const char *name, const char *got)
 {
     char path[1024], *want = NULL;
@@ -330,6 +360,8 @@ static char *write_with(const cr_writer_ops_t *ops, int raw)
     sample_result(&r);
     CU_ASSERT_EQUAL(cr_writer_open(&w, ops, NULL, fp, meta), CR_OK);
     CU_ASSERT_EQUAL(cr_writer_row(&w, &r, samples, 3), CR_OK);
+    sample_result_edge(&r);
+    CU_ASSERT_EQUAL(cr_writer_row(&w, &r, NULL, 0), CR_OK);
     cr_writer_close(&w);
     fclose(fp);
     json_decref(meta);
