@@ -8,6 +8,8 @@
 
 #include "cu_main.h"
 #include "cr_opts.h"
+#include "cr_schema.h"
+#include "cr_schema_json.h"
 #include "cr_sizes.h"
 #include "cr_stats.h"
 #include "cr_writer.h"
@@ -401,8 +403,8 @@ static void test_jsonl_golden(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(nl);
     line2 = json_loads(nl + 1, JSON_DISABLE_EOF_CHECK, &e);
     CU_ASSERT_PTR_NOT_NULL_FATAL(line2);
-    for (int i = 0; cr_csv_columns[i]; i++)
-        CU_ASSERT_PTR_NOT_NULL(json_object_get(line2, cr_csv_columns[i]));
+    for (size_t i = 0; i < cr_schema_n; i++)
+        CU_ASSERT_PTR_NOT_NULL(json_object_get(line2, cr_schema[i].name));
     CU_ASSERT_EQUAL(json_array_size(json_object_get(line2, "raw_us")), 3);
     CU_ASSERT_DOUBLE_EQUAL(json_real_value(json_array_get(json_object_get(line2, "raw_us"), 1)), 109, 0);
     json_decref(line2);
@@ -410,6 +412,61 @@ static void test_jsonl_golden(void)
     out = write_with(&ops, 0);
     CU_ASSERT_PTR_NULL(strstr(out, "raw_us"));
     free(out);
+}
+
+/* Every column reads back what it wrote, through CSV text and through JSON. */
+static void test_schema_roundtrip(void)
+{
+    cr_result_t r, back, back2;
+    char a[512], b[512], why[256];
+    json_t *obj;
+    sample_result_edge(&r);
+    memset(&back, 0, sizeof back);
+    memset(&back2, 0, sizeof back2);
+    obj = cr_schema_to_json(&r);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(obj);
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(obj, "type")), "measurement");
+    for (size_t i = 0; i < cr_schema_n; i++) {
+        const cr_col_t *c = &cr_schema[i];
+        CU_ASSERT_EQUAL(cr_schema_find(c->name), (int)i);
+        CU_ASSERT_FATAL(cr_schema_format(c, &r, a, sizeof a) >= 0);
+        CU_ASSERT_EQUAL(cr_schema_parse(c, a, &back, why, sizeof why), 0);
+        CU_ASSERT_FATAL(cr_schema_format(c, &back, b, sizeof b) >= 0);
+        CU_ASSERT_STRING_EQUAL(a, b);
+        CU_ASSERT_EQUAL(cr_schema_from_json(c, json_object_get(obj, c->name), &back2, why,
+                                            sizeof why), 0);
+        CU_ASSERT_FATAL(cr_schema_format(c, &back2, b, sizeof b) >= 0);
+        CU_ASSERT_STRING_EQUAL(a, b);
+    }
+    CU_ASSERT_EQUAL(cr_schema_find("no_such_column"), -1);
+    CU_ASSERT(cr_schema_format(&cr_schema[cr_schema_find("run_id")], &r, a, 4) < 0);
+    json_decref(obj);
+}
+
+/* A bad value: the message names the column, the value and what is accepted. */
+static void test_schema_bad_values(void)
+{
+    static const struct { const char *col, *text, *want; } cases[] = {
+        {"ranks", "0", "column ranks: '0' is not a positive integer"},
+        {"nodes", "-1", "column nodes: '-1' is not a non-negative integer"},
+        {"bytes", "8.5", "column bytes: '8.5' is not a positive integer"},
+        {"samples", "", "column samples: '' is not a non-negative integer"},
+        {"t_median_us", "nan", "column t_median_us: 'nan' is not a finite number >= 0"},
+        {"busbw_GBps", "-2", "column busbw_GBps: '-2' is not a finite number >= 0"},
+        {"valid", "maybe", "column valid: 'maybe' is not pass, fail or skipped"},
+        {"stop", "never", "column stop: 'never' is not precision, iters or time"},
+        {"dtype", "a_name_longer_than_thirty_one_chars",
+         "column dtype: 'a_name_longer_than_thirty_one_chars' is longer than 31"},
+    };
+    cr_result_t r;
+    char why[256];
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        int c = cr_schema_find(cases[i].col);
+        CU_ASSERT_FATAL(c >= 0);
+        CU_ASSERT_EQUAL(cr_schema_parse(&cr_schema[c], cases[i].text, &r, why, sizeof why), -1);
+        CU_ASSERT_PTR_NOT_NULL(strstr(why, cases[i].want));
+        if (!strstr(why, cases[i].want)) printf("\n  %s: got '%s'\n", cases[i].col, why);
+    }
 }
 
 static void test_writer_unwritable(void)
@@ -447,6 +504,8 @@ static CU_TestInfo writer_tests[] = {
     {"csv header is the contract", test_csv_contract_header},
     {"csv golden", test_csv_golden},
     {"jsonl golden and parse", test_jsonl_golden},
+    {"schema: every column round-trips (csv, json)", test_schema_roundtrip},
+    {"schema: bad values name column and value", test_schema_bad_values},
     {"unwritable directory", test_writer_unwritable},
     CU_TEST_INFO_NULL,
 };

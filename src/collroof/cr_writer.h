@@ -42,9 +42,4 @@ void cr_writer_close(cr_writer_t *w);
  * buffered, so that a run killed at any moment leaves whole lines only. */
 cr_status_t cr_writer_line(cr_writer_t *w, const char *text);
 
-/* The contract columns of results.csv, in order, then the appended ones. */
-extern const char *const cr_csv_columns[];
-/* One result as a JSON object with the CSV column names as keys (new reference). */
-json_t *cr_result_to_json(const cr_result_t *r);
-
 #endif

@@ -4,8 +4,8 @@
 
 #include <string.h>
 
-static const char *const cr_stop_names[] = {"precision", "iters", "time"};
-static const char *const cr_valid_names[] = {"pass", "fail", "skipped"};
+const char *const cr_stop_names[] = {"precision", "iters", "time", NULL};
+const char *const cr_valid_names[] = {"pass", "fail", "skipped", NULL};
 
 const char *cr_stop_str(cr_stop_t s) { return cr_stop_names[s]; }
 const char *cr_valid_str(cr_valid_t v) { return cr_valid_names[v]; }

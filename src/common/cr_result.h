@@ -11,6 +11,10 @@
 typedef enum cr_stop { CR_STOP_PRECISION, CR_STOP_ITERS, CR_STOP_TIME } cr_stop_t;
 typedef enum cr_valid { CR_VALID_PASS, CR_VALID_FAIL, CR_VALID_SKIPPED } cr_valid_t;
 
+/* Value names in enum order, NULL-terminated (the words results.csv holds). */
+extern const char *const cr_stop_names[];
+extern const char *const cr_valid_names[];
+
 const char *cr_stop_str(cr_stop_t s);
 const char *cr_valid_str(cr_valid_t v);
 /* Return 0 and set *out when name is known, -1 otherwise. */

@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "fit_read.h"
+#include "cr_schema.h"
 
 #include <errno.h>
 #include <math.h>
@@ -23,6 +24,44 @@ cr_status_t cr_fit_read_bad(const cr_fit_read_opts_t *o, const char *name, size_
     }
     cr_error("%s:%zu: %s (use --lenient to skip bad rows)", name, line, msg);
     return CR_ERR_INVAL;
+}
+
+/* The columns every row must hold for a fit; the rest are optional. */
+static const char *const cr_fit_needed[] = {
+    "collective", "level", "cadence", "ranks", "nodes", "ppn", "bytes", "t_median_us",
+    "t_ci_lo_us", "t_ci_hi_us", "algbw_GBps", "busbw_GBps", "valid",
+};
+
+static int cr_fit_has(uint64_t present, const char *col)
+{
+    int i = cr_schema_find(col);
+    return i >= 0 && (present & (UINT64_C(1) << i));
+}
+
+int cr_fit_row_from_result(const cr_result_t *res, uint64_t present, cr_fit_row_t *r,
+                           char *why, size_t wl)
+{
+    for (size_t i = 0; i < sizeof cr_fit_needed / sizeof *cr_fit_needed; i++)
+        if (!cr_fit_has(present, cr_fit_needed[i])) {
+            snprintf(why, wl, "missing key '%s'", cr_fit_needed[i]);
+            return -1;
+        }
+    memset(r, 0, sizeof *r);
+    memcpy(r->collective, res->collective, CR_NAME_LEN);
+    memcpy(r->level, res->level, CR_NAME_LEN);
+    memcpy(r->cadence, res->cadence, CR_NAME_LEN);
+    r->ranks = res->ranks;
+    r->nodes = res->nodes;
+    r->ppn = res->ppn;
+    r->bytes = res->bytes;
+    r->t_med = res->t.median;
+    r->t_lo = res->t.ci_lo;
+    r->t_hi = res->t.ci_hi;
+    r->algbw = res->algbw_GBps;
+    r->busbw = res->busbw_GBps;
+    r->valid = res->valid;
+    r->faults = cr_fit_has(present, "faults_per_call") ? res->faults_per_call : NAN;
+    return 0;
 }
 
 static int cr_fit_pos(double x) { return isfinite(x) && x > 0; }

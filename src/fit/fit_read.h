@@ -2,6 +2,7 @@
 #ifndef FIT_READ_H
 #define FIT_READ_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include "fit_data.h"
 
@@ -17,6 +18,13 @@ cr_status_t cr_fit_read_csv(FILE *f, const char *name, const cr_fit_read_opts_t 
                             cr_fit_set_t *set);
 cr_status_t cr_fit_read_jsonl(FILE *f, const char *name, const cr_fit_read_opts_t *o,
                               cr_fit_set_t *set);
+
+/* Shared by both readers: the fit's view of a result parsed through the column
+ * schema. present has bit i set when cr_schema[i] was read; the columns collroof-fit
+ * needs must be there, the others take defaults (faults NAN when absent). Returns 0,
+ * or -1 with why = "missing key 'NAME'". */
+int cr_fit_row_from_result(const cr_result_t *res, uint64_t present, cr_fit_row_t *row,
+                           char *why, size_t wl);
 
 /* Shared by both readers: range checks of one parsed row. Returns NULL when
  * the row is acceptable, else a static message naming the bad field. */

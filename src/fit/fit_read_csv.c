@@ -1,23 +1,12 @@
-/* results.csv reader: columns found by header name; contract columns required. */
+/* results.csv reader: columns found by header name and parsed through the column
+ * schema (cr_schema.h); contract columns required, appended ones optional. */
 #include "config.h"
 
 #include "fit_read.h"
+#include "cr_schema.h"
 
-#include <errno.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-static const char *const cr_fit_csv_contract[] = {
-    "run_id", "collective", "level", "cadence", "ranks", "nodes", "ppn", "groups",
-    "bytes", "block_bytes", "dtype", "samples", "stop", "t_min_us", "t_median_us",
-    "t_ci_lo_us", "t_ci_hi_us", "t_mean_us", "t_p90_us", "t_p99_us", "t_max_us",
-    "algbw_GBps", "busbw_GBps", "valid",
-};
-#define CR_FIT_NCONTRACT (sizeof cr_fit_csv_contract / sizeof *cr_fit_csv_contract)
-
-enum { C_COLL = 1, C_LEVEL, C_CAD, C_RANKS, C_NODES, C_PPN, C_BYTES = 8, C_TMED = 14,
-       C_TLO, C_THI, C_ALG = 21, C_BUS, C_VALID };
 
 #define CR_FIT_MAXCOLS 256
 
@@ -38,102 +27,43 @@ static size_t cr_fit_csv_split(char *line, char **fld, size_t max)
     return n;
 }
 
-static int cr_fit_parse_double(const char *s, double *out)
+/* Parses the fields of one data row, each through its schema column (col[i]: the
+ * schema index of field i, -1 for a column the schema does not know). */
+static int cr_fit_csv_row(char **f, size_t n, const int *col, cr_fit_row_t *r, char *why,
+                          size_t wl)
 {
-    char *end;
-    errno = 0;
-    *out = strtod(s, &end);
-    return *s && !*end && errno != ERANGE;
+    cr_result_t res;
+    uint64_t present = 0;
+    memset(&res, 0, sizeof res);
+    for (size_t i = 0; i < n; i++) {
+        if (col[i] < 0) continue;
+        if (cr_schema_parse(&cr_schema[col[i]], f[i], &res, why, wl) != 0) return 0;
+        present |= UINT64_C(1) << col[i];
+    }
+    return cr_fit_row_from_result(&res, present, r, why, wl) == 0;
 }
 
-static int cr_fit_parse_int(const char *s, long long lo, long long *out)
-{
-    char *end;
-    errno = 0;
-    *out = strtoll(s, &end, 10);
-    return *s && !*end && errno != ERANGE && *out >= lo;
-}
-
-static int cr_fit_copy_name(char *dst, const char *s)
-{
-    size_t n = strlen(s);
-    if (n == 0 || n >= CR_NAME_LEN) return 0;
-    memcpy(dst, s, n + 1);
-    return 1;
-}
-
-/* Parses one data row into r; on failure *why names the column. col[CR_FIT_NCONTRACT]
- * is the optional faults_per_call column (-1 when the file has none). */
-static int cr_fit_csv_row(char **f, const int *col, cr_fit_row_t *r, char *why, size_t wl)
-{
-    static const int dcols[] = { C_TMED, C_TLO, C_THI, C_ALG, C_BUS };
-    double *dst[] = { &r->t_med, &r->t_lo, &r->t_hi, &r->algbw, &r->busbw };
-    long long v[3];
-    static const int icols[] = { C_RANKS, C_NODES, C_PPN };
-    memset(r, 0, sizeof *r);
-    if (!cr_fit_copy_name(r->collective, f[col[C_COLL]]) ||
-        !cr_fit_copy_name(r->level, f[col[C_LEVEL]]) ||
-        !cr_fit_copy_name(r->cadence, f[col[C_CAD]])) {
-        snprintf(why, wl, "collective/level/cadence must be non-empty names under %d chars",
-                 CR_NAME_LEN);
-        return 0;
-    }
-    for (int i = 0; i < 3; i++)
-        if (!cr_fit_parse_int(f[col[icols[i]]], 0, &v[i]) || v[i] > 1 << 30) {
-            snprintf(why, wl, "column %s: '%s' is not a non-negative integer",
-                     cr_fit_csv_contract[icols[i]], f[col[icols[i]]]);
-            return 0;
-        }
-    r->ranks = (int)v[0];
-    r->nodes = (int)v[1];
-    r->ppn = (int)v[2];
-    if (!cr_fit_parse_int(f[col[C_BYTES]], 1, &v[0])) {
-        snprintf(why, wl, "column bytes: '%s' is not a positive integer", f[col[C_BYTES]]);
-        return 0;
-    }
-    r->bytes = (uint64_t)v[0];
-    for (int i = 0; i < 5; i++)
-        if (!cr_fit_parse_double(f[col[dcols[i]]], dst[i]) || !isfinite(*dst[i])) {
-            snprintf(why, wl, "column %s: '%s' is not a finite number",
-                     cr_fit_csv_contract[dcols[i]], f[col[dcols[i]]]);
-            return 0;
-        }
-    if (cr_valid_parse(f[col[C_VALID]], &r->valid) != 0) {
-        snprintf(why, wl, "column valid: '%s' is not pass, fail or skipped", f[col[C_VALID]]);
-        return 0;
-    }
-    r->faults = NAN;
-    if (col[CR_FIT_NCONTRACT] >= 0 &&
-        (!cr_fit_parse_double(f[col[CR_FIT_NCONTRACT]], &r->faults) || !(r->faults >= 0) ||
-         !isfinite(r->faults))) {
-        snprintf(why, wl, "column faults_per_call: '%s' is not a number >= 0",
-                 f[col[CR_FIT_NCONTRACT]]);
-        return 0;
-    }
-    return 1;
-}
-
+/* Maps header fields to schema columns; every contract column must be there. */
 static cr_status_t cr_fit_csv_header(char *line, const char *name, int *col, size_t *ncols)
 {
     char *fld[CR_FIT_MAXCOLS];
     size_t n = cr_fit_csv_split(line, fld, CR_FIT_MAXCOLS);
+    uint64_t seen = 0;
     if (n > CR_FIT_MAXCOLS) {
         cr_error("%s:1: header has %zu columns, at most %d supported", name, n, CR_FIT_MAXCOLS);
         return CR_ERR_INVAL;
     }
-    for (size_t c = 0; c < CR_FIT_NCONTRACT; c++) {
-        col[c] = -1;
-        for (size_t i = 0; i < n; i++)
-            if (!strcmp(fld[i], cr_fit_csv_contract[c])) { col[c] = (int)i; break; }
-        if (col[c] < 0) {
+    for (size_t i = 0; i < n; i++) {
+        col[i] = cr_schema_find(fld[i]);
+        if (col[i] >= 0 && (seen & (UINT64_C(1) << col[i]))) col[i] = -1;  /* first wins */
+        if (col[i] >= 0) seen |= UINT64_C(1) << col[i];
+    }
+    for (size_t c = 0; c < cr_schema_n; c++)
+        if (cr_schema[c].contract && !(seen & (UINT64_C(1) << c))) {
             cr_error("%s:1: header lacks the contract column '%s' (see docs/formats.md)", name,
-                     cr_fit_csv_contract[c]);
+                     cr_schema[c].name);
             return CR_ERR_INVAL;
         }
-    }
-    col[CR_FIT_NCONTRACT] = -1;
-    for (size_t i = 0; i < n; i++)
-        if (!strcmp(fld[i], "faults_per_call")) col[CR_FIT_NCONTRACT] = (int)i;
     *ncols = n;
     return CR_OK;
 }
@@ -143,7 +73,7 @@ cr_status_t cr_fit_read_csv(FILE *f, const char *name, const cr_fit_read_opts_t 
 {
     char *line = NULL, *fld[CR_FIT_MAXCOLS], why[256];
     size_t cap = 0, lineno = 1, ncols = 0, rows = 0;
-    int col[CR_FIT_NCONTRACT + 1];
+    int col[CR_FIT_MAXCOLS];
     cr_status_t st = CR_OK;
     cr_fit_row_t r;
     if (getline(&line, &cap, f) < 0) {
@@ -164,7 +94,7 @@ cr_status_t cr_fit_read_csv(FILE *f, const char *name, const cr_fit_read_opts_t 
                           st, out_with_line);
             continue;
         }
-        if (!cr_fit_csv_row(fld, col, &r, why, sizeof why)) {
+        if (!cr_fit_csv_row(fld, n, col, &r, why, sizeof why)) {
             CR_CHECK_GOTO(cr_fit_read_bad(o, name, lineno, "%s", why), st, out_with_line);
             continue;
         }

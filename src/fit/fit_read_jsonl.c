@@ -1,50 +1,13 @@
-/* results.jsonl reader (jansson, one json_loads per line). Line 1: metadata. */
+/* results.jsonl reader (jansson, one json_loads per line). Line 1: metadata; then
+ * measurements whose keys are read through the column schema (cr_schema_json.h). */
 #include "config.h"
 
 #include "fit_read.h"
+#include "cr_schema_json.h"
 
 #include <jansson.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int cr_fit_j_name(json_t *o, const char *key, char *dst, char *why, size_t wl)
-{
-    json_t *v = json_object_get(o, key);
-    const char *s;
-    if (!v) { snprintf(why, wl, "missing key '%s'", key); return 0; }
-    if (!json_is_string(v)) { snprintf(why, wl, "key '%s' must be a string", key); return 0; }
-    s = json_string_value(v);
-    if (!*s || strlen(s) >= CR_NAME_LEN || strchr(s, ',')) {
-        snprintf(why, wl, "key '%s': '%.40s' is not a name (1-%d chars, no commas)", key, s,
-                 CR_NAME_LEN - 1);
-        return 0;
-    }
-    strcpy(dst, s);
-    return 1;
-}
-
-static int cr_fit_j_num(json_t *o, const char *key, double *out, char *why, size_t wl)
-{
-    json_t *v = json_object_get(o, key);
-    if (!v) { snprintf(why, wl, "missing key '%s'", key); return 0; }
-    if (!json_is_number(v)) { snprintf(why, wl, "key '%s' must be a number", key); return 0; }
-    *out = json_number_value(v);
-    return 1;
-}
-
-static int cr_fit_j_int(json_t *o, const char *key, long long lo, long long *out, char *why,
-                        size_t wl)
-{
-    json_t *v = json_object_get(o, key);
-    if (!v) { snprintf(why, wl, "missing key '%s'", key); return 0; }
-    if (!json_is_integer(v) || json_integer_value(v) < lo) {
-        snprintf(why, wl, "key '%s' must be an integer >= %lld", key, lo);
-        return 0;
-    }
-    *out = json_integer_value(v);
-    return 1;
-}
 
 static int cr_fit_j_raw(json_t *o, cr_fit_row_t *r, char *why, size_t wl)
 {
@@ -66,45 +29,20 @@ static int cr_fit_j_raw(json_t *o, cr_fit_row_t *r, char *why, size_t wl)
     return 1;
 }
 
+/* Reads every schema key the line has (cr_schema_json.h), then raw_us. */
 static int cr_fit_j_row(json_t *o, cr_fit_row_t *r, char *why, size_t wl)
 {
-    long long iv[4];
-    json_t *v;
+    cr_result_t res;
+    uint64_t present = 0;
+    memset(&res, 0, sizeof res);
     memset(r, 0, sizeof *r);
-    if (!cr_fit_j_name(o, "collective", r->collective, why, wl) ||
-        !cr_fit_j_name(o, "level", r->level, why, wl) ||
-        !cr_fit_j_name(o, "cadence", r->cadence, why, wl) ||
-        !cr_fit_j_int(o, "ranks", 1, &iv[0], why, wl) ||
-        !cr_fit_j_int(o, "nodes", 0, &iv[1], why, wl) ||
-        !cr_fit_j_int(o, "ppn", 0, &iv[2], why, wl) ||
-        !cr_fit_j_int(o, "bytes", 1, &iv[3], why, wl) ||
-        !cr_fit_j_num(o, "t_median_us", &r->t_med, why, wl) ||
-        !cr_fit_j_num(o, "t_ci_lo_us", &r->t_lo, why, wl) ||
-        !cr_fit_j_num(o, "t_ci_hi_us", &r->t_hi, why, wl) ||
-        !cr_fit_j_num(o, "algbw_GBps", &r->algbw, why, wl) ||
-        !cr_fit_j_num(o, "busbw_GBps", &r->busbw, why, wl))
-        return 0;
-    if (iv[0] > 1 << 30 || iv[1] > 1 << 30 || iv[2] > 1 << 30) {
-        snprintf(why, wl, "ranks/nodes/ppn out of range");
-        return 0;
+    for (size_t i = 0; i < cr_schema_n; i++) {
+        json_t *v = json_object_get(o, cr_schema[i].name);
+        if (!v) continue;
+        if (cr_schema_from_json(&cr_schema[i], v, &res, why, wl) != 0) return 0;
+        present |= UINT64_C(1) << i;
     }
-    r->ranks = (int)iv[0];
-    r->nodes = (int)iv[1];
-    r->ppn = (int)iv[2];
-    r->bytes = (uint64_t)iv[3];
-    r->faults = NAN;  /* optional: older runs have no such key */
-    if ((v = json_object_get(o, "faults_per_call")) != NULL) {
-        if (!json_is_number(v) || !(json_number_value(v) >= 0)) {
-            snprintf(why, wl, "key 'faults_per_call' must be a number >= 0");
-            return 0;
-        }
-        r->faults = json_number_value(v);
-    }
-    v = json_object_get(o, "valid");
-    if (!v || !json_is_string(v) || cr_valid_parse(json_string_value(v), &r->valid) != 0) {
-        snprintf(why, wl, "key 'valid' must be \"pass\", \"fail\" or \"skipped\"");
-        return 0;
-    }
+    if (cr_fit_row_from_result(&res, present, r, why, wl) != 0) return 0;
     return cr_fit_j_raw(o, r, why, wl);
 }
 

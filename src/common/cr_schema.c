@@ -1,0 +1,168 @@
+#include "config.h"
+
+#include "cr_schema.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CR_AT(member) offsetof(cr_result_t, member)
+
+/* Enums are read and written through an int (cr_col_t.names indexes it). */
+_Static_assert(sizeof(cr_stop_t) == sizeof(int) && sizeof(cr_valid_t) == sizeof(int),
+               "enum columns are int-sized");
+
+/* name, type, where, CSV format, contract, min, enum names. Times µs, bandwidths GB/s. */
+const cr_col_t cr_schema[] = {
+    { "run_id",           CR_COL_STR,  CR_AT(run_id),           "%s",        1, 0, NULL },
+    { "collective",       CR_COL_STR,  CR_AT(collective),       "%s",        1, 0, NULL },
+    { "level",            CR_COL_STR,  CR_AT(level),            "%s",        1, 0, NULL },
+    { "cadence",          CR_COL_STR,  CR_AT(cadence),          "%s",        1, 0, NULL },
+    { "ranks",            CR_COL_INT,  CR_AT(ranks),            "%d",        1, 1, NULL },
+    { "nodes",            CR_COL_INT,  CR_AT(nodes),            "%d",        1, 0, NULL },
+    { "ppn",              CR_COL_INT,  CR_AT(ppn),              "%d",        1, 0, NULL },
+    { "groups",           CR_COL_INT,  CR_AT(groups),           "%d",        1, 0, NULL },
+    { "bytes",            CR_COL_U64,  CR_AT(bytes),            "%" PRIu64,  1, 1, NULL },
+    { "block_bytes",      CR_COL_U64,  CR_AT(block_bytes),      "%" PRIu64,  1, 0, NULL },
+    { "dtype",            CR_COL_STR,  CR_AT(dtype),            "%s",        1, 0, NULL },
+    { "samples",          CR_COL_SIZE, CR_AT(t.n),              "%zu",       1, 0, NULL },
+    { "stop",             CR_COL_ENUM, CR_AT(stop),             "%s",        1, 0, cr_stop_names },
+    { "t_min_us",         CR_COL_DBL,  CR_AT(t.min),            "%.4f",      1, 0, NULL },
+    { "t_median_us",      CR_COL_DBL,  CR_AT(t.median),         "%.4f",      1, 0, NULL },
+    { "t_ci_lo_us",       CR_COL_DBL,  CR_AT(t.ci_lo),          "%.4f",      1, 0, NULL },
+    { "t_ci_hi_us",       CR_COL_DBL,  CR_AT(t.ci_hi),          "%.4f",      1, 0, NULL },
+    { "t_mean_us",        CR_COL_DBL,  CR_AT(t.mean),           "%.4f",      1, 0, NULL },
+    { "t_p90_us",         CR_COL_DBL,  CR_AT(t.p90),            "%.4f",      1, 0, NULL },
+    { "t_p99_us",         CR_COL_DBL,  CR_AT(t.p99),            "%.4f",      1, 0, NULL },
+    { "t_max_us",         CR_COL_DBL,  CR_AT(t.max),            "%.4f",      1, 0, NULL },
+    { "algbw_GBps",       CR_COL_DBL,  CR_AT(algbw_GBps),       "%.6g",      1, 0, NULL },
+    { "busbw_GBps",       CR_COL_DBL,  CR_AT(busbw_GBps),       "%.6g",      1, 0, NULL },
+    { "valid",            CR_COL_ENUM, CR_AT(valid),            "%s",        1, 0, cr_valid_names },
+    /* appended after the contract: new columns go at the end */
+    { "outliers",         CR_COL_SIZE, CR_AT(t.outliers),       "%zu",       0, 0, NULL },
+    { "t_stddev_us",      CR_COL_DBL,  CR_AT(t.stddev),         "%.4f",      0, 0, NULL },
+    { "in_place",         CR_COL_INT,  CR_AT(in_place),         "%d",        0, 0, NULL },
+    { "low_resolution",   CR_COL_INT,  CR_AT(low_resolution),   "%d",        0, 0, NULL },
+    { "warmup",           CR_COL_INT,  CR_AT(warmup),           "%d",        0, 0, NULL },
+    { "calls_per_sample", CR_COL_INT,  CR_AT(calls_per_sample), "%d",        0, 0, NULL },
+    { "mem",              CR_COL_STR,  CR_AT(mem),              "%s",        0, 0, NULL },
+    { "pages",            CR_COL_STR,  CR_AT(pages),            "%s",        0, 0, NULL },
+    { "cold_cache",       CR_COL_INT,  CR_AT(cold),             "%d",        0, 0, NULL },
+    { "faults_per_call",  CR_COL_DBL,  CR_AT(faults_per_call),  "%.4g",      0, 0, NULL },
+};
+const size_t cr_schema_n = sizeof cr_schema / sizeof *cr_schema;
+_Static_assert(sizeof cr_schema / sizeof *cr_schema <= CR_SCHEMA_MAX, "too many columns");
+
+int cr_schema_find(const char *name)
+{
+    for (size_t i = 0; i < cr_schema_n; i++)
+        if (!strcmp(cr_schema[i].name, name)) return (int)i;
+    return -1;
+}
+
+#define CR_FIELD(type, c, r) ((type *)((char *)(r) + (c)->off))
+#define CR_CFIELD(type, c, r) ((const type *)((const char *)(r) + (c)->off))
+
+static size_t cr_schema_nnames(const cr_col_t *c)
+{
+    size_t n = 0;
+    while (c->names[n]) n++;
+    return n;
+}
+
+int cr_schema_format(const cr_col_t *c, const cr_result_t *r, char *buf, size_t len)
+{
+    int n = -1, e;
+    switch (c->type) {
+    case CR_COL_STR: n = snprintf(buf, len, c->fmt, CR_CFIELD(char, c, r)); break;
+    case CR_COL_INT: n = snprintf(buf, len, c->fmt, *CR_CFIELD(int, c, r)); break;
+    case CR_COL_U64: n = snprintf(buf, len, c->fmt, *CR_CFIELD(uint64_t, c, r)); break;
+    case CR_COL_SIZE: n = snprintf(buf, len, c->fmt, *CR_CFIELD(size_t, c, r)); break;
+    case CR_COL_DBL: n = snprintf(buf, len, c->fmt, *CR_CFIELD(double, c, r)); break;
+    case CR_COL_ENUM:
+        e = *CR_CFIELD(int, c, r);
+        if (e < 0 || (size_t)e >= cr_schema_nnames(c)) return -1;
+        n = snprintf(buf, len, c->fmt, c->names[e]);
+        break;
+    }
+    return n >= 0 && (size_t)n < len ? n : -1;
+}
+
+void cr_schema_names(const cr_col_t *c, char *buf, size_t len)
+{
+    size_t n = cr_schema_nnames(c), used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < n && used < len; i++) {
+        int k = snprintf(buf + used, len - used, "%s%s", i == 0 ? "" : i + 1 < n ? ", " : " or ",
+                         c->names[i]);
+        if (k < 0) break;
+        used += (size_t)k;
+    }
+}
+
+/* An integer of column c: digits only, min <= v <= max. */
+static int cr_schema_int(const cr_col_t *c, const char *s, long long max, long long *out)
+{
+    char *end;
+    errno = 0;
+    *out = strtoll(s, &end, 10);
+    return *s && !*end && errno != ERANGE && *out >= (long long)c->min && *out <= max;
+}
+
+int cr_schema_parse(const cr_col_t *c, const char *s, cr_result_t *r, char *why, size_t wl)
+{
+    long long v;
+    double d;
+    char *end, names[128];
+    int e;
+    switch (c->type) {
+    case CR_COL_STR:
+        if (strlen(s) >= CR_NAME_LEN) {
+            snprintf(why, wl, "column %s: '%.40s' is longer than %d characters", c->name, s,
+                     CR_NAME_LEN - 1);
+            return -1;
+        }
+        strcpy(CR_FIELD(char, c, r), s);
+        return 0;
+    case CR_COL_INT:
+    case CR_COL_U64:
+    case CR_COL_SIZE:
+        if (!cr_schema_int(c, s, c->type == CR_COL_INT ? INT_MAX : LLONG_MAX, &v)) {
+            snprintf(why, wl, "column %s: '%s' is not a%s integer", c->name, s,
+                     c->min == 1 ? " positive" : c->min == 0 ? " non-negative" : "n");
+            return -1;
+        }
+        if (c->type == CR_COL_INT) *CR_FIELD(int, c, r) = (int)v;
+        else if (c->type == CR_COL_U64) *CR_FIELD(uint64_t, c, r) = (uint64_t)v;
+        else *CR_FIELD(size_t, c, r) = (size_t)v;
+        return 0;
+    case CR_COL_DBL:
+        errno = 0;
+        d = strtod(s, &end);
+        if (!*s || *end || errno == ERANGE ||
+            (isfinite(c->min) && !(isfinite(d) && d >= c->min))) {
+            if (isfinite(c->min))
+                snprintf(why, wl, "column %s: '%s' is not a finite number >= %g", c->name, s,
+                         c->min);
+            else
+                snprintf(why, wl, "column %s: '%s' is not a number", c->name, s);
+            return -1;
+        }
+        *CR_FIELD(double, c, r) = d;
+        return 0;
+    case CR_COL_ENUM:
+        for (e = 0; c->names[e]; e++)
+            if (!strcmp(s, c->names[e])) {
+                *CR_FIELD(int, c, r) = e;
+                return 0;
+            }
+        cr_schema_names(c, names, sizeof names);
+        snprintf(why, wl, "column %s: '%s' is not %s", c->name, s, names);
+        return -1;
+    }
+    return -1;
+}
