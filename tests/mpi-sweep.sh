@@ -65,6 +65,15 @@ check_csv "$T/nb/results.csv" 2 8
 check "both cadences labelled" test "$(csv_col "$T/nb/results.csv" cadence | sort -u | tr '\n' ' ')" = "isolated streaming "
 check "streaming rows record K calls per sample" \
     test "$(awk -F, 'NR==1{for(i=1;i<=NF;i++)c[$i]=i;next} $c["cadence"]=="streaming"{print $c["calls_per_sample"]}' "$T/nb/results.csv" | sort -u)" = 8
+check "nonblocking rows say so (variant)" test "$(csv_col "$T/nb/results.csv" variant | sort -u)" = nonblocking
+check "blocking rows say so (variant)" test "$(csv_col "$T/inplace/results.csv" variant | sort -u)" = blocking
+# pingpong has no nonblocking call: said once, and its rows record what was timed.
+crun 2 -c pingpong,allreduce -m 1K,64K --nonblocking $QUICK -o "$T/nbpp" 2> "$T/nbpp.err"
+check "--nonblocking with pingpong: exits 0" test $? -eq 0
+check "--nonblocking with pingpong: warned once" \
+    test "$(grep -c 'nonblocking: pingpong has no nonblocking call' "$T/nbpp.err")" -eq 1
+check "variant per collective: pingpong blocking, allreduce nonblocking" test \
+    "$(awk -F, 'NR==1{for(i=1;i<=NF;i++)c[$i]=i;next} {print $c["collective"] "=" $c["variant"]}' "$T/nbpp/results.csv" | sort -u | tr '\n' ' ')" = "allreduce=nonblocking pingpong=blocking "
 
 # --no-raw leaves samples out; default keeps them (jsonl_check counts them).
 crun 2 -c bcast -m 1K $QUICK --no-raw -o "$T/noraw"

@@ -325,6 +325,7 @@ static void sample_result_edge(cr_result_t *r)
     r->calls_per_sample = 16;
     r->cold = 1;
     r->faults_per_call = 1234.5678;
+    r->variant = CR_VARIANT_NONBLOCKING;
 }
 
 static void check_golden(const char *name, const char *got)

@@ -6,6 +6,7 @@
 
 const char *const cr_stop_names[] = {"precision", "iters", "time", NULL};
 const char *const cr_valid_names[] = {"pass", "fail", "skipped", NULL};
+const char *const cr_variant_names[] = {"blocking", "nonblocking", NULL};
 
 const char *cr_stop_str(cr_stop_t s) { return cr_stop_names[s]; }
 const char *cr_valid_str(cr_valid_t v) { return cr_valid_names[v]; }

@@ -10,10 +10,13 @@
 
 typedef enum cr_stop { CR_STOP_PRECISION, CR_STOP_ITERS, CR_STOP_TIME } cr_stop_t;
 typedef enum cr_valid { CR_VALID_PASS, CR_VALID_FAIL, CR_VALID_SKIPPED } cr_valid_t;
+/* The call that was timed: MPI_<coll>, or MPI_I<coll> + MPI_Wait (--nonblocking). */
+typedef enum cr_variant { CR_VARIANT_BLOCKING, CR_VARIANT_NONBLOCKING } cr_variant_t;
 
 /* Value names in enum order, NULL-terminated (the words results.csv holds). */
 extern const char *const cr_stop_names[];
 extern const char *const cr_valid_names[];
+extern const char *const cr_variant_names[];
 
 const char *cr_stop_str(cr_stop_t s);
 const char *cr_valid_str(cr_valid_t v);
@@ -61,6 +64,7 @@ typedef struct cr_result {
     int cold;                    /* --cold-cache pool larger than twice the last-level cache */
     double faults_per_call;      /* minor page faults per call during the timed loop (getrusage
                                     ru_minflt / calls), on the rank with the most */
+    cr_variant_t variant;        /* blocking unless --nonblocking and the collective has one */
 } cr_result_t;
 
 #endif

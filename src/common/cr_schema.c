@@ -13,7 +13,8 @@
 #define CR_AT(member) offsetof(cr_result_t, member)
 
 /* Enums are read and written through an int (cr_col_t.names indexes it). */
-_Static_assert(sizeof(cr_stop_t) == sizeof(int) && sizeof(cr_valid_t) == sizeof(int),
+_Static_assert(sizeof(cr_stop_t) == sizeof(int) && sizeof(cr_valid_t) == sizeof(int) &&
+                   sizeof(cr_variant_t) == sizeof(int),
                "enum columns are int-sized");
 
 /* name, type, where, CSV format, contract, min, enum names. Times µs, bandwidths GB/s. */
@@ -53,6 +54,7 @@ const cr_col_t cr_schema[] = {
     { "pages",            CR_COL_STR,  CR_AT(pages),            "%s",        0, 0, NULL },
     { "cold_cache",       CR_COL_INT,  CR_AT(cold),             "%d",        0, 0, NULL },
     { "faults_per_call",  CR_COL_DBL,  CR_AT(faults_per_call),  "%.4g",      0, 0, NULL },
+    { "variant",          CR_COL_ENUM, CR_AT(variant),          "%s",        0, 0, cr_variant_names },
 };
 const size_t cr_schema_n = sizeof cr_schema / sizeof *cr_schema;
 _Static_assert(sizeof cr_schema / sizeof *cr_schema <= CR_SCHEMA_MAX, "too many columns");

@@ -251,6 +251,23 @@ static cr_status_t cr_sample(cr_run_t *run, const cr_coll_ops_t *ops, cr_coll_bu
     }
 }
 
+/* The call timed: nonblocking when asked for and the collective has one; else
+ * blocking, and --nonblocking is said to be ignored (rank 0, once per collective). */
+static cr_variant_t cr_variant(const cr_run_t *run, const cr_coll_ops_t *ops)
+{
+    static const cr_coll_ops_t *warned[32];
+    size_t i;
+    if (!run->o->nonblocking) return CR_VARIANT_BLOCKING;
+    if (ops->irun) return CR_VARIANT_NONBLOCKING;
+    for (i = 0; i < sizeof warned / sizeof *warned && warned[i]; i++)
+        if (warned[i] == ops) return CR_VARIANT_BLOCKING;
+    if (i < sizeof warned / sizeof *warned) warned[i] = ops;
+    if (run->wrank == 0)
+        cr_warn("--nonblocking: %s has no nonblocking call; its rows time the blocking call "
+                "(column variant = blocking)", ops->name);
+    return CR_VARIANT_BLOCKING;
+}
+
 static void cr_fill_result(const cr_run_t *run, const cr_level_ctx_t *lv, const cr_coll_ops_t *ops,
                            const cr_dtype_t *dt, uint64_t bytes, uint64_t block_bytes,
                            int calls, cr_result_t *r)
@@ -270,6 +287,7 @@ static void cr_fill_result(const cr_run_t *run, const cr_level_ctx_t *lv, const 
     r->in_place = run->o->in_place && ops->has_in_place;
     r->warmup = run->o->warmup;
     r->calls_per_sample = calls;
+    r->variant = cr_variant(run, ops);
 }
 
 cr_status_t cr_harness_measure(cr_run_t *run, const cr_level_ctx_t *lv, const cr_coll_ops_t *ops,
