@@ -101,6 +101,37 @@ expect 1 "no fit for collective 'bcast'" "$FIT" predict --fit "$T/fit" --collect
   --bytes 1M --ranks 8
 expect 2 "invalid --bytes '1Q'" "$FIT" predict --fit "$T/fit" --collective allreduce \
   --bytes 1Q --ranks 8
+# Fits never merge variants: the same rows measured blocking and nonblocking give
+# separate fit.csv groups, told apart by the variant column and in the summary.
+awk -F, -v OFS=, 'NR == 1 { print $0, "in_place", "variant"; next }
+    { print $0, 0, "blocking"; print $0, 0, "nonblocking" }' "$FIX/run-csv/results.csv" > "$T/var.csv"
+expect 0 "^allreduce/nonblocking *node" "$FIT" --no-plots --bootstrap 20 -o "$T/var" "$T/var.csv"
+nseg1() { awk -F, -v v="$1" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+          $c["segment"] == 1 && $c["variant"] == v && $c["dtype"] == "float"' "$T/var/fit.csv" | wc -l; }
+[ "$(nseg1 blocking)" -eq 5 ] && [ "$(nseg1 nonblocking)" -eq 5 ] ||
+  { echo "FAIL: fit.csv: expected 5 groups per variant"; cat "$T/var/fit.csv"; fail=1; }
+head -1 "$T/var/roofline.csv" | grep -q ",dtype,in_place,variant$" ||
+  { echo "FAIL: roofline.csv lacks the group key columns"; fail=1; }
+# predict will not pick a variant for the user; told one, it says which it read.
+expect 1 "fitted for several variants (dtype float, in_place 0, variant blocking; dtype float, in_place 0, variant nonblocking)" \
+  "$FIT" predict --fit "$T/var" --collective allreduce --bytes 1M --ranks 8
+expect 0 "S=1048576 bytes (float, nonblocking)" "$FIT" predict --fit "$T/var" \
+  --collective allreduce --variant nonblocking --bytes 1M --ranks 8
+expect 1 "no fit for collective 'allreduce' dtype double" "$FIT" predict --fit "$T/var" \
+  --collective allreduce --dtype double --bytes 1M --ranks 8
+expect 2 "invalid --variant 'overlap'" "$FIT" predict --fit "$T/var" --collective allreduce \
+  --variant overlap --bytes 1M --ranks 8
+expect 2 "invalid --in-place 'yes'" "$FIT" predict --fit "$T/var" --collective allreduce \
+  --in-place yes --bytes 1M --ranks 8
+# A fit directory written before these columns existed still predicts.
+mkdir -p "$T/old"
+cut -d, -f1-27 "$T/fit/fit.csv" > "$T/old/fit.csv"
+cut -d, -f1-13 "$T/fit/scaling.csv" > "$T/old/scaling.csv"
+expect 0 "interpolates in size within segment 2" "$FIT" predict --fit "$T/old" \
+  --collective allreduce --level node --bytes 1M --ranks 8
+expect 0 "extrapolates in ranks" "$FIT" predict --fit "$T/old" --collective allreduce \
+  --level node --bytes 1M --ranks 32
+
 expect 0 "communication-bound" "$FIT" intensity --flops 1e9 --bytes 1G --peak-tflops 100 \
   --bw-GBps 50
 expect 0 "compute-bound" "$FIT" intensity --flops 1e15 --bytes 64M --peak-tflops 100 \

@@ -32,6 +32,14 @@
 #define FROW(bytes, f) "r1,allreduce,node,isolated,2,1,2,1," bytes "," bytes ",float,10," \
                        "precision,1,2,2,2,1,1,1,1,0.5,0.5,pass,0," f "\n"
 
+/* results.csv with the group key's appended columns: dtype (contract), in_place, variant. */
+#define VHDR "run_id,collective,level,cadence,ranks,nodes,ppn,groups,bytes,block_bytes,dtype," \
+             "samples,stop,t_min_us,t_median_us,t_ci_lo_us,t_ci_hi_us,t_mean_us,t_p90_us,"    \
+             "t_p99_us,t_max_us,algbw_GBps,busbw_GBps,valid,in_place,variant\n"
+#define VROW(dt, ip, var, bytes) "r1,allreduce,node,isolated,2,1,2,1," bytes "," bytes "," dt \
+                                 ",10,precision,1,2,2,2,1,1,1,1,0.5,0.5,pass," ip "," var "\n"
+#define VPAIR(dt, ip, var) VROW(dt, ip, var, "8") VROW(dt, ip, var, "16")
+
 static char tmpdir[256];
 
 static double rel(double a, double b) { return fabs(a - b) / fabs(b); }
@@ -317,6 +325,120 @@ static void test_predict_roundtrip(void)
     cr_fit_set_free(&set);
 }
 
+/* Rows differing only in variant, only in dtype or only in in_place are never fitted
+ * together: each lands in its own group, labelled so that people can tell them apart.
+ * Without the columns (a contract-only CSV): dtype from its column, 0, blocking. */
+static void test_variants_apart(void)
+{
+    static const struct {
+        const char *name, *content;
+        size_t ngroups;
+        const char *label[2];
+    } cases[] = {
+        { "v-same.csv", VHDR VPAIR("float", "0", "blocking"), 1, { "allreduce" } },
+        { "v-variant.csv", VHDR VPAIR("float", "0", "blocking") VPAIR("float", "0", "nonblocking"),
+          2, { "allreduce/blocking", "allreduce/nonblocking" } },
+        { "v-dtype.csv", VHDR VPAIR("float", "0", "blocking") VPAIR("double", "0", "blocking"),
+          2, { "allreduce/double", "allreduce/float" } },
+        { "v-inplace.csv", VHDR VPAIR("float", "1", "blocking") VPAIR("float", "0", "blocking"),
+          2, { "allreduce/out-of-place", "allreduce/in-place" } },
+        { "v-old.csv", HDR ROW("8", "1.5") ROW("16", "2"), 1, { "allreduce" } },
+        { "v-variant.jsonl", META JROW("8", "1.5", "") JROW("16", "2", "")
+          JROW("8", "1.5", ",\"variant\":\"nonblocking\"")
+          JROW("16", "2", ",\"variant\":\"nonblocking\""),
+          2, { "allreduce/blocking", "allreduce/nonblocking" } },
+    };
+    cr_fit_read_opts_t o = { 0 };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        cr_fit_set_t set;
+        cr_fit_set_init(&set);
+        CU_ASSERT_EQUAL_FATAL(cr_fit_read_path(write_tmp(cases[i].name, cases[i].content), &o,
+                                               &set), CR_OK);
+        cr_fit_set_finish(&set);
+        CU_ASSERT_EQUAL(set.ngroups, cases[i].ngroups);
+        if (set.ngroups != cases[i].ngroups) printf("\n  case %s: %zu groups\n", cases[i].name,
+                                                    set.ngroups);
+        for (size_t g = 0; g < set.ngroups && g < 2; g++) {
+            CU_ASSERT_EQUAL(set.groups[g].npts, 2);
+            CU_ASSERT_STRING_EQUAL(cr_fit_group_name(&set.groups[g]), cases[i].label[g]);
+        }
+        if (!strcmp(cases[i].name, "v-old.csv")) {
+            CU_ASSERT_STRING_EQUAL(set.groups[0].dtype, "float");
+            CU_ASSERT_EQUAL(set.groups[0].in_place, 0);
+            CU_ASSERT_EQUAL(set.groups[0].variant, CR_VARIANT_BLOCKING);
+        }
+        cr_fit_set_free(&set);
+    }
+    {   /* a bad value of the new column names it */
+        cr_fit_set_t set;
+        cr_fit_set_init(&set);
+        cr_log_quiet(1);
+        CU_ASSERT_EQUAL(cr_fit_read_path(write_tmp("v-bad.csv", VHDR VPAIR("float", "0", "maybe")),
+                                         &o, &set), CR_ERR_INVAL);
+        cr_log_quiet(0);
+        cr_fit_set_free(&set);
+    }
+}
+
+/* Two variants of one collective over p = 2..16 (nonblocking 5 us slower): separate
+ * fits and α(p) series; predict refuses to choose between them unless told, and reads
+ * the one it is told. */
+static void test_predict_variants(void)
+{
+    static const int ps[] = { 2, 4, 8, 16 };
+    cr_fit_set_t set;
+    cr_fit_report_t rep;
+    cr_fit_opts_t o;
+    cr_fit_model_t m;
+    cr_fit_prediction_t pr;
+    cr_fit_query_t q = { .collective = "allreduce", .bytes = 1 << 20, .ranks = 8 };
+    char dir[512];
+    cr_fit_set_init(&set);
+    for (int v = 0; v < 2; v++)
+        for (size_t k = 0; k < 4; k++)
+            for (int i = 0; i < 12; i++) {
+                int p = ps[k];
+                double F = 2.0 * (p - 1) / p, S = 8.0 * (1 << (2 * i));
+                double T = 1 + 5 * v + 2 * cr_fit_log2_ceil(p) + S * F / 10000.0;
+                cr_fit_row_t r = { .collective = "allreduce", .level = "world",
+                                   .cadence = "isolated", .dtype = "float", .variant = v,
+                                   .ranks = p, .nodes = 1, .ppn = p, .bytes = (uint64_t)S,
+                                   .t_med = T, .t_lo = T, .t_hi = T, .algbw = S / T * 1e-3,
+                                   .busbw = F * S / T * 1e-3 };
+                CU_ASSERT_EQUAL(cr_fit_set_add(&set, &r), CR_OK);
+            }
+    cr_fit_set_finish(&set);
+    CU_ASSERT_EQUAL(set.ngroups, 8);
+    cr_fit_opts_default(&o);
+    o.reps = 20;
+    CU_ASSERT_EQUAL_FATAL(cr_fit_report_build(&set, &o, &rep), CR_OK);
+    CU_ASSERT_EQUAL(rep.nscal, 2);                      /* one α(p) series per variant */
+    snprintf(dir, sizeof dir, "%s/variants", tmpdir);
+    CU_ASSERT_EQUAL(cr_fit_write_all(dir, &rep), CR_OK);
+    CU_ASSERT_EQUAL_FATAL(cr_fit_model_load(dir, &m), CR_OK);
+    cr_log_quiet(1);
+    CU_ASSERT_EQUAL(cr_fit_predict(&m, &q, &pr), CR_ERR_INVAL);      /* which one? */
+    q.variant = "sometimes";
+    CU_ASSERT_EQUAL(cr_fit_predict(&m, &q, &pr), CR_ERR_INVAL);
+    q.variant = "blocking";
+    q.dtype = "double";
+    CU_ASSERT_EQUAL(cr_fit_predict(&m, &q, &pr), CR_ERR_INVAL);      /* no such fit */
+    cr_log_quiet(0);
+    q.dtype = NULL;
+    CU_ASSERT_EQUAL_FATAL(cr_fit_predict(&m, &q, &pr), CR_OK);
+    CU_ASSERT_EQUAL(pr.variant, CR_VARIANT_BLOCKING);
+    CU_ASSERT(rel(pr.t, 1 + 2 * 3 + (1 << 20) * (2.0 * 7 / 8) / 10000.0) < 1e-4);
+    q.variant = "nonblocking";
+    q.ranks = 64;                                       /* through its own α(p) series */
+    CU_ASSERT_EQUAL_FATAL(cr_fit_predict(&m, &q, &pr), CR_OK);
+    CU_ASSERT_EQUAL(pr.variant, CR_VARIANT_NONBLOCKING);
+    CU_ASSERT_STRING_EQUAL(pr.dtype, "float");
+    CU_ASSERT(rel(pr.t, 6 + 2 * 6 + (1 << 20) * (2.0 * 63 / 64) / 10000.0) < 1e-3);
+    cr_fit_model_free(&m);
+    cr_fit_report_free(&rep);
+    cr_fit_set_free(&set);
+}
+
 static void test_intensity(void)
 {
     cr_fit_intensity_t it;
@@ -351,6 +473,8 @@ CU_TestInfo test_fit_io_tests[] = {
     { "reader csv/jsonl, ceilings", test_reader_ok },
     { "faults_per_call: read, fault-bound sizes", test_faults },
     { "fit -> fit.csv -> predict", test_predict_roundtrip },
+    { "variant, dtype, in_place: never one group", test_variants_apart },
+    { "predict: variants apart, refuses to guess", test_predict_variants },
     { "alpha(p) with one ceil(log2 p)", test_scaling_degenerate },
     { "intensity", test_intensity },
     CU_TEST_INFO_NULL,

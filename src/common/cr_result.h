@@ -23,6 +23,7 @@ const char *cr_valid_str(cr_valid_t v);
 /* Return 0 and set *out when name is known, -1 otherwise. */
 int cr_stop_parse(const char *name, cr_stop_t *out);
 int cr_valid_parse(const char *name, cr_valid_t *out);
+int cr_variant_parse(const char *name, cr_variant_t *out);
 
 /* Fresh memory in the timed loop: at least 16 page faults per call that amount, as
  * 4 KiB pages, to at least 10% of the message — the mark of an MPI library mapping

@@ -16,7 +16,8 @@ static void cr_fit_predict_usage(FILE *f)
 {
     fprintf(f,
 "usage: collroof-fit predict --fit DIR --collective C --bytes S (--ranks P | --nodes N --ppn Q)\n"
-"                            [--level L] [--cadence C] [--link-GBps X] [--latency-us Y] [--csv FILE]\n"
+"                            [--level L] [--cadence C] [--dtype T] [--in-place 0|1]\n"
+"                            [--variant V] [--link-GBps X] [--latency-us Y] [--csv FILE]\n"
 "\n"
 "  --fit DIR        a collroof-fit output directory (fit.csv, scaling.csv)\n"
 "  --collective C   allreduce, allgather, reduce_scatter, alltoall, bcast, pingpong ...\n"
@@ -26,6 +27,10 @@ static void cr_fit_predict_usage(FILE *f)
 "  --ppn Q          ranks per node (with --nodes)\n"
 "  --level L        topology level (default: world when fitted, else the first)\n"
 "  --cadence C      isolated | streaming (default: isolated when fitted)\n"
+"  --dtype T        datatype of the fitted rows, e.g. float (default: the one fitted)\n"
+"  --in-place 0|1   out-of-place or in-place rows (default: the one fitted)\n"
+"  --variant V      blocking | nonblocking rows (default: the one fitted)\n"
+"                   where a fit holds several of these, predict names them and asks\n"
 "  --link-GBps X    what-if: the link runs at X GB/s (default: as measured)\n"
 "  --latency-us Y   what-if: latency floor alpha = Y us (default: as measured)\n"
 "  --csv FILE       also append the prediction as a CSV row (header when new)\n");
@@ -41,7 +46,8 @@ static void cr_fit_intensity_usage(FILE *f)
 "  --bytes S        bytes the step communicates (collective size S; units K/M/G)\n"
 "  --peak-tflops T  accelerator peak, TFLOP/s (1e12 FLOP/s)\n"
 "  --bw-GBps B      communication bandwidth, GB/s (or take it from a fit:)\n"
-"  --fit DIR, --collective C, --ranks P, --nodes N, --ppn Q, --level L, --cadence C\n"
+"  --fit DIR, --collective C, --ranks P, --nodes N, --ppn Q, --level L, --cadence C,\n"
+"  --dtype T, --in-place 0|1, --variant V\n"
 "                   as for predict: bandwidth = S / predicted time at size S\n");
 }
 
@@ -65,9 +71,12 @@ static int cr_fit_parse_pargs(int argc, char **argv, int intensity, struct cr_fi
         { "csv", required_argument, NULL, 'v' },   { "flops", required_argument, NULL, 'F' },
         { "peak-tflops", required_argument, NULL, 'T' },
         { "bw-GBps", required_argument, NULL, 'B' }, { "help", no_argument, NULL, 'h' },
+        { "dtype", required_argument, NULL, 'd' }, { "in-place", required_argument, NULL, 'i' },
+        { "variant", required_argument, NULL, 'V' },
         { NULL, 0, NULL, 0 },
     };
     char err[256];
+    cr_variant_t variant;
     long v;
     int c;
     memset(a, 0, sizeof *a);
@@ -80,6 +89,22 @@ static int cr_fit_parse_pargs(int argc, char **argv, int intensity, struct cr_fi
         case 'c': a->q.collective = optarg; break;
         case 'l': a->q.level = optarg; break;
         case 'C': a->q.cadence = optarg; break;
+        case 'd': a->q.dtype = optarg; break;
+        case 'i':
+            if (strcmp(optarg, "0") && strcmp(optarg, "1")) {
+                cr_error("invalid --in-place '%s': expected 0 (out of place) or 1 (in place)",
+                         optarg);
+                return 2;
+            }
+            a->q.in_place = optarg;
+            break;
+        case 'V':
+            if (cr_variant_parse(optarg, &variant) != 0) {
+                cr_error("invalid --variant '%s': expected blocking or nonblocking", optarg);
+                return 2;
+            }
+            a->q.variant = optarg;
+            break;
         case 'v': a->csv = optarg; break;
         case 'b':
             if (cr_size_parse(optarg, &a->q.bytes, err, sizeof err) != CR_OK) {
@@ -172,12 +197,13 @@ int cr_fit_cmd_predict(int argc, char **argv)
     int rc = cr_fit_parse_pargs(argc, argv, 0, &a);
     if (rc) return rc == 1 ? 0 : rc;
     if ((rc = cr_fit_predict_run(&a, &p)) != 0) return rc;
-    printf("%s %s %s p=%d S=%llu bytes:\n"
+    printf("%s %s %s p=%d S=%llu bytes (%s%s%s%s):\n"
            "  time   %.4g us   [%.4g, %.4g]\n"
            "  algbw  %.4g GB/s [%.4g, %.4g]\n"
            "  busbw  %.4g GB/s [%.4g, %.4g]  (F = %.4g)\n"
            "  %s\n", a.q.collective, p.level, p.cadence, a.q.ranks, (unsigned long long)a.q.bytes,
-           p.t, p.t_lo, p.t_hi, p.algbw, p.algbw_lo, p.algbw_hi, p.busbw, p.busbw_lo,
+           p.dtype, p.dtype[0] ? ", " : "", cr_variant_names[p.variant],
+           p.in_place ? ", in place" : "", p.t, p.t_lo, p.t_hi, p.algbw, p.algbw_lo, p.algbw_hi, p.busbw, p.busbw_lo,
            p.busbw_hi, p.F, p.basis);
     return a.csv ? cr_fit_csv_append(a.csv, &a, &p) : 0;
 }

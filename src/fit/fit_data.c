@@ -3,6 +3,7 @@
 #include "fit_data.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -81,30 +82,43 @@ void cr_fit_set_free(cr_fit_set_t *set)
     memset(set, 0, sizeof *set);
 }
 
-static int cr_fit_key_cmp(const cr_fit_group_t *g, const char *c, const char *l,
-                          const char *cad, int ranks)
+int cr_fit_key_cmp(const cr_fit_group_t *a, const cr_fit_group_t *b, int with_ranks)
 {
-    int d = strcmp(g->collective, c);
-    if (!d) d = strcmp(g->level, l);
-    if (!d) d = strcmp(g->cadence, cad);
-    if (!d) d = (g->ranks > ranks) - (g->ranks < ranks);
+    int d = strcmp(a->collective, b->collective);
+    if (!d) d = strcmp(a->level, b->level);
+    if (!d) d = strcmp(a->cadence, b->cadence);
+    if (!d) d = strcmp(a->dtype, b->dtype);
+    if (!d) d = (a->in_place > b->in_place) - (a->in_place < b->in_place);
+    if (!d) d = (a->variant > b->variant) - (a->variant < b->variant);
+    if (!d && with_ranks) d = (a->ranks > b->ranks) - (a->ranks < b->ranks);
     return d;
 }
 
-const cr_fit_group_t *cr_fit_set_find(const cr_fit_set_t *set, const char *coll,
-                                      const char *level, const char *cadence, int ranks)
+const cr_fit_group_t *cr_fit_set_find(const cr_fit_set_t *set, const cr_fit_group_t *key)
 {
     for (size_t g = 0; g < set->ngroups; g++)
-        if (!cr_fit_key_cmp(&set->groups[g], coll, level, cadence, ranks))
-            return &set->groups[g];
+        if (!cr_fit_key_cmp(&set->groups[g], key, 1)) return &set->groups[g];
     return NULL;
+}
+
+const char *cr_fit_group_name(const cr_fit_group_t *g)
+{
+    return g->label[0] ? g->label : g->collective;
 }
 
 cr_status_t cr_fit_set_add(cr_fit_set_t *set, cr_fit_row_t *row)
 {
-    cr_fit_group_t *g = (cr_fit_group_t *)cr_fit_set_find(set, row->collective, row->level,
-                                                          row->cadence, row->ranks);
+    cr_fit_group_t key, *g;
     cr_fit_point_t *p;
+    memset(&key, 0, sizeof key);
+    memcpy(key.collective, row->collective, CR_NAME_LEN);
+    memcpy(key.level, row->level, CR_NAME_LEN);
+    memcpy(key.cadence, row->cadence, CR_NAME_LEN);
+    memcpy(key.dtype, row->dtype, CR_NAME_LEN);
+    key.in_place = row->in_place;
+    key.variant = row->variant;
+    key.ranks = row->ranks;
+    g = (cr_fit_group_t *)cr_fit_set_find(set, &key);
     if (!g) {
         if (set->ngroups == set->cap) {
             size_t cap = set->cap ? 2 * set->cap : 16;
@@ -114,11 +128,7 @@ cr_status_t cr_fit_set_add(cr_fit_set_t *set, cr_fit_row_t *row)
             set->cap = cap;
         }
         g = &set->groups[set->ngroups++];
-        memset(g, 0, sizeof *g);
-        memcpy(g->collective, row->collective, CR_NAME_LEN);
-        memcpy(g->level, row->level, CR_NAME_LEN);
-        memcpy(g->cadence, row->cadence, CR_NAME_LEN);
-        g->ranks = row->ranks;
+        *g = key;
     }
     if (g->npts == g->cap) {
         size_t cap = g->cap ? 2 * g->cap : 32;
@@ -149,8 +159,7 @@ cr_status_t cr_fit_set_add(cr_fit_set_t *set, cr_fit_row_t *row)
 
 static int cr_fit_group_cmp(const void *a, const void *b)
 {
-    const cr_fit_group_t *y = b;
-    return cr_fit_key_cmp(a, y->collective, y->level, y->cadence, y->ranks);
+    return cr_fit_key_cmp(a, b, 1);
 }
 
 static int cr_fit_point_cmp(const void *a, const void *b)
@@ -176,6 +185,28 @@ static double cr_fit_group_factor(const cr_fit_group_t *g)
     return fabs(m - table) <= 1e-4 * table ? table : m;
 }
 
+/* Labels name what tells groups of one collective apart beyond level, cadence and
+ * ranks: "allreduce/double/in-place/nonblocking", each part only when the set holds
+ * that collective with another value of it. */
+static void cr_fit_set_label(cr_fit_set_t *set)
+{
+    for (size_t i = 0; i < set->ngroups; i++) {
+        cr_fit_group_t *g = &set->groups[i];
+        int dt = 0, ip = 0, var = 0;
+        for (size_t j = 0; j < set->ngroups; j++) {
+            const cr_fit_group_t *h = &set->groups[j];
+            if (strcmp(g->collective, h->collective)) continue;
+            dt |= strcmp(g->dtype, h->dtype) != 0;
+            ip |= g->in_place != h->in_place;
+            var |= g->variant != h->variant;
+        }
+        snprintf(g->label, sizeof g->label, "%s%s%s%s%s%s%s", g->collective, dt ? "/" : "",
+                 dt ? (g->dtype[0] ? g->dtype : "?") : "", ip ? "/" : "",
+                 ip ? (g->in_place ? "in-place" : "out-of-place") : "", var ? "/" : "",
+                 var ? cr_variant_names[g->variant] : "");
+    }
+}
+
 void cr_fit_set_finish(cr_fit_set_t *set)
 {
     qsort(set->groups, set->ngroups, sizeof *set->groups, cr_fit_group_cmp);
@@ -184,4 +215,5 @@ void cr_fit_set_finish(cr_fit_set_t *set)
         qsort(gr->pts, gr->npts, sizeof *gr->pts, cr_fit_point_cmp);
         gr->F = cr_fit_group_factor(gr);
     }
+    cr_fit_set_label(set);
 }

@@ -1,5 +1,6 @@
-/* collroof-fit input model: measurements grouped by
- * (collective, level, cadence, ranks), plus the run's link ceilings. Pure. */
+/* collroof-fit input model: measurements grouped by (collective, level, cadence,
+ * dtype, in_place, variant, ranks), plus the run's link ceilings. Rows that differ
+ * in any of these are never fitted together. Pure. */
 #ifndef FIT_DATA_H
 #define FIT_DATA_H
 
@@ -23,7 +24,13 @@ typedef struct cr_fit_group {
     char collective[CR_NAME_LEN];
     char level[CR_NAME_LEN];
     char cadence[CR_NAME_LEN];
+    char dtype[CR_NAME_LEN];  /* "" when the input does not say */
+    int in_place;
+    cr_variant_t variant;
     int ranks, nodes, ppn;
+    /* For people: the collective, plus the dtype, in-place and variant where the set
+     * holds groups differing in them (cr_fit_set_finish); see cr_fit_group_name(). */
+    char label[4 * CR_NAME_LEN];
     double F;                /* bus factor busbw/algbw of its rows (1 for pingpong) */
     cr_fit_point_t *pts;     /* sorted by bytes after cr_fit_set_finish() */
     size_t npts, cap;
@@ -49,6 +56,9 @@ typedef struct cr_fit_row {
     char collective[CR_NAME_LEN];
     char level[CR_NAME_LEN];
     char cadence[CR_NAME_LEN];
+    char dtype[CR_NAME_LEN];
+    int in_place;            /* 0 when the input has no such column */
+    cr_variant_t variant;    /* blocking when the input has no such column */
     int ranks, nodes, ppn;
     uint64_t bytes;
     double t_med, t_lo, t_hi;
@@ -63,12 +73,18 @@ void cr_fit_set_init(cr_fit_set_t *set);
 void cr_fit_set_free(cr_fit_set_t *set);
 /* Adds one row to its group (created on first sight); takes ownership of raw. */
 cr_status_t cr_fit_set_add(cr_fit_set_t *set, cr_fit_row_t *row);
-/* Sorts groups by key and points by size; computes F per group. */
+/* Sorts groups by key and points by size; computes F and the label per group. */
 void cr_fit_set_finish(cr_fit_set_t *set);
 
-/* Lookup by key; NULL when absent. */
-const cr_fit_group_t *cr_fit_set_find(const cr_fit_set_t *set, const char *coll,
-                                      const char *level, const char *cadence, int ranks);
+/* Orders groups by key: collective, level, cadence, dtype, in_place, variant, then
+ * ranks unless with_ranks is 0 (a series across rank counts). 0: same key. */
+int cr_fit_key_cmp(const cr_fit_group_t *a, const cr_fit_group_t *b, int with_ranks);
+
+/* The group with key's key (the fields cr_fit_key_cmp compares); NULL when absent. */
+const cr_fit_group_t *cr_fit_set_find(const cr_fit_set_t *set, const cr_fit_group_t *key);
+
+/* The group's label, or its collective when it has none. */
+const char *cr_fit_group_name(const cr_fit_group_t *g);
 
 /* Bus factor F(p) from the DESIGN table; 1 for unknown names and pingpong. */
 double cr_fit_bus_factor(const char *collective, int p);

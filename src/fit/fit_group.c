@@ -48,6 +48,8 @@ static double cr_fit_sigma_ci(const cr_fit_group_t *g)
     return s;
 }
 
+/* Per-group stream. Groups differing only in dtype, in_place or variant share one:
+ * their data differ, and older fits keep their numbers. */
 static uint64_t cr_fit_group_seed(const cr_fit_group_t *g, uint64_t seed)
 {
     char key[4 * CR_NAME_LEN + 16];
@@ -150,6 +152,10 @@ static void cr_fit_scaling_one(const cr_fit_report_t *rep, size_t first, size_t 
     memcpy(sc->collective, g0->collective, CR_NAME_LEN);
     memcpy(sc->level, g0->level, CR_NAME_LEN);
     memcpy(sc->cadence, g0->cadence, CR_NAME_LEN);
+    memcpy(sc->dtype, g0->dtype, CR_NAME_LEN);
+    memcpy(sc->label, g0->label, sizeof sc->label);
+    sc->in_place = g0->in_place;
+    sc->variant = g0->variant;
     sc->pmin = INT_MAX;
     sc->pmax = 0;
     for (size_t i = first; i <= last && n < 64; i++) {
@@ -172,12 +178,6 @@ static void cr_fit_scaling_one(const cr_fit_report_t *rep, size_t first, size_t 
     }
 }
 
-static int cr_fit_same_series(const cr_fit_group_t *a, const cr_fit_group_t *b)
-{
-    return !strcmp(a->collective, b->collective) && !strcmp(a->level, b->level) &&
-           !strcmp(a->cadence, b->cadence);
-}
-
 cr_status_t cr_fit_report_build(const cr_fit_set_t *set, const cr_fit_opts_t *o,
                                 cr_fit_report_t *rep)
 {
@@ -196,7 +196,7 @@ cr_status_t cr_fit_report_build(const cr_fit_set_t *set, const cr_fit_opts_t *o,
         cr_status_t st;
         if (g->npts < 2 || g->pts[0].bytes == g->pts[g->npts - 1].bytes) {
             cr_warn("%s %s %s ranks=%d: fewer than two distinct sizes; group not fitted",
-                    g->collective, g->level, g->cadence, g->ranks);
+                    cr_fit_group_name(g), g->level, g->cadence, g->ranks);
             continue;
         }
         st = cr_fit_group_run(g, o, r);
@@ -210,7 +210,7 @@ cr_status_t cr_fit_report_build(const cr_fit_set_t *set, const cr_fit_opts_t *o,
     }
     for (size_t i = 0; i < rep->nres;) {
         size_t j = i, distinct = 1;
-        while (j + 1 < rep->nres && cr_fit_same_series(rep->res[i].g, rep->res[j + 1].g)) {
+        while (j + 1 < rep->nres && !cr_fit_key_cmp(rep->res[i].g, rep->res[j + 1].g, 0)) {
             j++;
             if (rep->res[j].g->ranks != rep->res[j - 1].g->ranks) distinct++;
         }

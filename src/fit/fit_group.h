@@ -49,6 +49,10 @@ typedef struct cr_fit_result {
 /* α(p) = a + b·x with x = p-1 (ring-like) or ceil(log2 p) (tree-like). */
 typedef struct cr_fit_scaling {
     char collective[CR_NAME_LEN], level[CR_NAME_LEN], cadence[CR_NAME_LEN];
+    char dtype[CR_NAME_LEN];
+    int in_place;
+    cr_variant_t variant;
+    char label[4 * CR_NAME_LEN];     /* the groups' label (cr_fit_group_t) */
     size_t points;           /* distinct rank counts */
     int pmin, pmax;
     double lin_a, lin_b, lin_rmse;   /* µs, µs per rank, relative RMS error */

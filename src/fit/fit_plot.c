@@ -82,7 +82,7 @@ static void cr_fit_plot_one(FILE *f, const char *lv, const cr_fit_result_t *res,
         if (busbw && !(r->g->F > 0)) continue;  /* one rank per group: no bus traffic */
         fprintf(f, "%s'plot-%s-%zu.dat' using 1:%s with yerrorbars lt %d pt 7 ps 0.6 "
                 "title '%s %s p=%d'", sep, lv, idx[q], busbw ? "2:3:4" : "5:6:7", lt,
-                r->g->collective, r->g->cadence, r->g->ranks);
+                cr_fit_group_name(r->g), r->g->cadence, r->g->ranks);
         sep = ", \\\n     ";
         for (size_t s = 0; s < r->k; s++)
             fprintf(f, "%s%c%zu_%zu(x) with lines lt %d lw 2 notitle", sep, busbw ? 'b' : 't',

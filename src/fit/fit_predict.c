@@ -6,62 +6,129 @@
 #include <stdio.h>
 #include <string.h>
 
-static int cr_fit_row_match(const cr_fit_model_row_t *r, const char *c, const char *l,
-                            const char *cad)
+/* The group a prediction reads: collective, level, cadence and the rest of its key. */
+typedef struct cr_fit_pkey {
+    const char *c;
+    char lv[CR_NAME_LEN], cad[CR_NAME_LEN], dtype[CR_NAME_LEN];
+    int in_place;
+    cr_variant_t variant;
+} cr_fit_pkey_t;
+
+static int cr_fit_row_match(const cr_fit_model_row_t *r, const cr_fit_pkey_t *k)
 {
-    return !strcmp(r->collective, c) && !strcmp(r->level, l) && !strcmp(r->cadence, cad);
+    return !strcmp(r->collective, k->c) && !strcmp(r->level, k->lv) &&
+           !strcmp(r->cadence, k->cad) && !strcmp(r->dtype, k->dtype) &&
+           r->in_place == k->in_place && r->variant == k->variant;
 }
 
-/* Picks level and cadence for the query: the level first (asked, else world, else the
- * first fitted), then a cadence that level has (asked, else isolated, else its first).
- * -1 when the collective has no such rows. */
-static int cr_fit_pick(const cr_fit_model_t *m, const cr_fit_query_t *q, char *lv, char *cad)
+/* The query's own choices, checked: in_place -1 and variant -1 when not given. */
+typedef struct cr_fit_qsel {
+    int in_place, variant;
+} cr_fit_qsel_t;
+
+static int cr_fit_row_wanted(const cr_fit_model_row_t *r, const cr_fit_query_t *q,
+                             const cr_fit_qsel_t *sel)
 {
-    const cr_fit_model_row_t *first = NULL, *first_lv = NULL;
+    return !strcmp(r->collective, q->collective) && (!q->level || !strcmp(r->level, q->level)) &&
+           (!q->cadence || !strcmp(r->cadence, q->cadence)) &&
+           (!q->dtype || !strcmp(r->dtype, q->dtype)) &&
+           (sel->in_place < 0 || r->in_place == sel->in_place) &&
+           (sel->variant < 0 || (int)r->variant == sel->variant);
+}
+
+static int cr_fit_same_rest(const cr_fit_model_row_t *a, const cr_fit_model_row_t *b)
+{
+    return !strcmp(a->dtype, b->dtype) && a->in_place == b->in_place && a->variant == b->variant;
+}
+
+/* "dtype float, in_place 0, variant blocking" of a row, for messages. */
+static void cr_fit_rest_str(const cr_fit_model_row_t *r, char *buf, size_t len)
+{
+    snprintf(buf, len, "dtype %s, in_place %d, variant %s", r->dtype[0] ? r->dtype : "(none)",
+             r->in_place, cr_variant_names[r->variant]);
+}
+
+/* Picks the group for the query: the level first (asked, else world, else the first
+ * fitted), then a cadence that level has (asked, else isolated, else its first), then
+ * the one dtype, in_place and variant fitted there among those asked for: several
+ * are refused, naming them. Reports its errors. */
+static cr_status_t cr_fit_pick(const cr_fit_model_t *m, const cr_fit_query_t *q,
+                               const cr_fit_qsel_t *sel, cr_fit_pkey_t *k)
+{
+    const cr_fit_model_row_t *first = NULL, *first_lv = NULL, *rest[8];
+    size_t n = 0;
     int world = 0, iso = 0;
     for (size_t i = 0; i < m->n; i++) {
         const cr_fit_model_row_t *r = &m->rows[i];
-        if (strcmp(r->collective, q->collective)) continue;
-        if (q->level && strcmp(r->level, q->level)) continue;
-        if (q->cadence && strcmp(r->cadence, q->cadence)) continue;
+        if (!cr_fit_row_wanted(r, q, sel)) continue;
         if (!first) first = r;
         world |= !strcmp(r->level, "world");
     }
-    if (!first) return -1;
-    snprintf(lv, CR_NAME_LEN, "%s", q->level ? q->level : world ? "world" : first->level);
+    if (!first) {
+        cr_error("no fit for collective '%s'%s%s%s%s%s%s%s%s%s%s in this fit directory",
+                 q->collective, q->level ? " level " : "", q->level ? q->level : "",
+                 q->cadence ? " cadence " : "", q->cadence ? q->cadence : "",
+                 q->dtype ? " dtype " : "", q->dtype ? q->dtype : "",
+                 q->in_place ? " in_place " : "", q->in_place ? q->in_place : "",
+                 q->variant ? " variant " : "", q->variant ? q->variant : "");
+        return CR_ERR_INVAL;
+    }
+    k->c = q->collective;
+    snprintf(k->lv, CR_NAME_LEN, "%s", q->level ? q->level : world ? "world" : first->level);
     for (size_t i = 0; i < m->n; i++) {
         const cr_fit_model_row_t *r = &m->rows[i];
-        if (strcmp(r->collective, q->collective) || strcmp(r->level, lv)) continue;
-        if (q->cadence && strcmp(r->cadence, q->cadence)) continue;
+        if (!cr_fit_row_wanted(r, q, sel) || strcmp(r->level, k->lv)) continue;
         if (!first_lv) first_lv = r;
         iso |= !strcmp(r->cadence, "isolated");
     }
-    snprintf(cad, CR_NAME_LEN, "%s", q->cadence ? q->cadence : iso ? "isolated" : first_lv->cadence);
-    return 0;
+    snprintf(k->cad, CR_NAME_LEN, "%s",
+             q->cadence ? q->cadence : iso ? "isolated" : first_lv->cadence);
+    for (size_t i = 0; i < m->n; i++) {
+        const cr_fit_model_row_t *r = &m->rows[i];
+        size_t j = 0;
+        if (!cr_fit_row_wanted(r, q, sel) || strcmp(r->level, k->lv) || strcmp(r->cadence, k->cad))
+            continue;
+        while (j < n && !cr_fit_same_rest(r, rest[j])) j++;
+        if (j == n && n < sizeof rest / sizeof *rest) rest[n++] = r;
+    }
+    if (n > 1) {
+        char choices[512], one[128];
+        size_t used = 0;
+        for (size_t j = 0; j < n && used < sizeof choices; j++) {
+            cr_fit_rest_str(rest[j], one, sizeof one);
+            used += (size_t)snprintf(choices + used, sizeof choices - used, "%s%s",
+                                     j ? "; " : "", one);
+        }
+        cr_error("%s %s %s was fitted for several variants (%s): choose one with --dtype T, "
+                 "--in-place 0|1 or --variant blocking|nonblocking", q->collective, k->lv, k->cad,
+                 choices);
+        return CR_ERR_INVAL;
+    }
+    snprintf(k->dtype, CR_NAME_LEN, "%s", rest[0]->dtype);
+    k->in_place = rest[0]->in_place;
+    k->variant = rest[0]->variant;
+    return CR_OK;
 }
 
-/* α of segment 1 (the latency floor) of group (c, lv, cad, p); NAN if absent. */
-static double cr_fit_alpha1(const cr_fit_model_t *m, const char *c, const char *lv,
-                            const char *cad, int p)
+/* α of segment 1 (the latency floor) of group (k, p); NAN if absent. */
+static double cr_fit_alpha1(const cr_fit_model_t *m, const cr_fit_pkey_t *k, int p)
 {
     for (size_t i = 0; i < m->n; i++)
-        if (cr_fit_row_match(&m->rows[i], c, lv, cad) && m->rows[i].ranks == p &&
-            m->rows[i].segment == 1)
+        if (cr_fit_row_match(&m->rows[i], k) && m->rows[i].ranks == p && m->rows[i].segment == 1)
             return m->rows[i].alpha;
     return NAN;
 }
 
-/* Segment of group (lv, cad, p) that covers S, or the nearest; NULL if no group. */
-static const cr_fit_model_row_t *cr_fit_seg_for(const cr_fit_model_t *m, const char *c,
-                                                const char *lv, const char *cad, int p, double S,
-                                                int *inside)
+/* Segment of group (k, p) that covers S, or the nearest; NULL if no group. */
+static const cr_fit_model_row_t *cr_fit_seg_for(const cr_fit_model_t *m, const cr_fit_pkey_t *k,
+                                                int p, double S, int *inside)
 {
     const cr_fit_model_row_t *best = NULL;
     double bestd = INFINITY;
     for (size_t i = 0; i < m->n; i++) {
         const cr_fit_model_row_t *r = &m->rows[i];
         double d;
-        if (!cr_fit_row_match(r, c, lv, cad) || r->ranks != p) continue;
+        if (!cr_fit_row_match(r, k) || r->ranks != p) continue;
         d = S < r->bytes_lo ? log(r->bytes_lo / S) : S > r->bytes_hi ? log(S / r->bytes_hi) : 0;
         if (d < bestd) {
             bestd = d;
@@ -73,15 +140,14 @@ static const cr_fit_model_row_t *cr_fit_seg_for(const cr_fit_model_t *m, const c
 }
 
 /* Nearest measured rank count (in log p) for the series. */
-static int cr_fit_nearest_p(const cr_fit_model_t *m, const char *c, const char *lv,
-                            const char *cad, int p)
+static int cr_fit_nearest_p(const cr_fit_model_t *m, const cr_fit_pkey_t *k, int p)
 {
     int best = 0;
     double bd = INFINITY;
     for (size_t i = 0; i < m->n; i++) {
         const cr_fit_model_row_t *r = &m->rows[i];
         double d;
-        if (!cr_fit_row_match(r, c, lv, cad)) continue;
+        if (!cr_fit_row_match(r, k)) continue;
         d = fabs(log((double)r->ranks / p));
         if (d < bd || (d == bd && r->ranks > best)) {
             bd = d;
@@ -92,16 +158,19 @@ static int cr_fit_nearest_p(const cr_fit_model_t *m, const char *c, const char *
 }
 
 /* α(p)/α(p0) from the series' scaling fit (log2 when undetermined or absent). */
-static double cr_fit_alpha_ratio(const cr_fit_model_t *m, const char *c, const char *lv,
-                                 const char *cad, int p0, int p, const char **shape)
+static double cr_fit_alpha_ratio(const cr_fit_model_t *m, const cr_fit_pkey_t *k, int p0, int p,
+                                 const char **shape)
 {
     const cr_fit_scaling_t *s = NULL;
     double a = 0, b = 1, x0, x1;
     int lin = 0;
-    for (size_t i = 0; i < m->nscal; i++)
-        if (!strcmp(m->scal[i].collective, c) && !strcmp(m->scal[i].level, lv) &&
-            !strcmp(m->scal[i].cadence, cad))
-            s = &m->scal[i];
+    for (size_t i = 0; i < m->nscal; i++) {
+        const cr_fit_scaling_t *c = &m->scal[i];
+        if (!strcmp(c->collective, k->c) && !strcmp(c->level, k->lv) &&
+            !strcmp(c->cadence, k->cad) && !strcmp(c->dtype, k->dtype) &&
+            c->in_place == k->in_place && c->variant == k->variant)
+            s = c;
+    }
     if (s && !strcmp(s->shape, "linear")) {
         lin = 1;
         a = s->lin_a;
@@ -120,7 +189,9 @@ static double cr_fit_alpha_ratio(const cr_fit_model_t *m, const char *c, const c
 cr_status_t cr_fit_predict(const cr_fit_model_t *m, const cr_fit_query_t *q,
                            cr_fit_prediction_t *out)
 {
-    char lv[CR_NAME_LEN], cad[CR_NAME_LEN];
+    cr_fit_pkey_t k;
+    cr_fit_qsel_t sel = { -1, -1 };
+    cr_variant_t v;
     const cr_fit_model_row_t *r;
     const char *shape = "";
     double S = (double)q->bytes, al, alo, ahi, rr, rlo, rhi, Fp, scale = 1;
@@ -130,23 +201,28 @@ cr_status_t cr_fit_predict(const cr_fit_model_t *m, const cr_fit_query_t *q,
                  (unsigned long long)q->bytes, q->ranks);
         return CR_ERR_INVAL;
     }
-    if (cr_fit_pick(m, q, lv, cad) != 0) {
-        cr_error("no fit for collective '%s'%s%s%s%s in this fit directory", q->collective,
-                 q->level ? " level " : "", q->level ? q->level : "",
-                 q->cadence ? " cadence " : "", q->cadence ? q->cadence : "");
+    if (q->in_place && strcmp(q->in_place, "0") && strcmp(q->in_place, "1")) {
+        cr_error("invalid in-place choice '%s': expected 0 or 1", q->in_place);
         return CR_ERR_INVAL;
     }
+    if (q->variant && cr_variant_parse(q->variant, &v) != 0) {
+        cr_error("invalid variant '%s': expected blocking or nonblocking", q->variant);
+        return CR_ERR_INVAL;
+    }
+    if (q->in_place) sel.in_place = q->in_place[0] == '1';
+    if (q->variant) sel.variant = (int)v;
+    CR_CHECK(cr_fit_pick(m, q, &sel, &k));
     if (!(cr_fit_bus_factor(q->collective, q->ranks) > 0)) {
         cr_error("%s on %d rank%s moves no data (F(%d) = 0): predict needs --ranks >= 2",
                  q->collective, q->ranks, q->ranks == 1 ? "" : "s", q->ranks);
         return CR_ERR_INVAL;
     }
     memset(out, 0, sizeof *out);
-    p0 = cr_fit_nearest_p(m, q->collective, lv, cad, q->ranks);
-    r = cr_fit_seg_for(m, q->collective, lv, cad, p0, S, &inside);
+    p0 = cr_fit_nearest_p(m, &k, q->ranks);
+    r = cr_fit_seg_for(m, &k, p0, S, &inside);
     if (r == NULL) {
         cr_error("no fit for collective '%s' level %s cadence %s in this fit directory",
-                 q->collective, lv, cad);
+                 q->collective, k.lv, k.cad);
         return CR_ERR_INVAL;
     }
     al = r->alpha;
@@ -158,7 +234,7 @@ cr_status_t cr_fit_predict(const cr_fit_model_t *m, const cr_fit_query_t *q,
     Fp = r->F;
     if (p0 != q->ranks) {
         double F1 = cr_fit_bus_factor(q->collective, q->ranks);
-        scale = cr_fit_alpha_ratio(m, q->collective, lv, cad, p0, q->ranks, &shape);
+        scale = cr_fit_alpha_ratio(m, &k, p0, q->ranks, &shape);
         al *= scale;
         alo *= scale;
         ahi *= scale;
@@ -185,7 +261,7 @@ cr_status_t cr_fit_predict(const cr_fit_model_t *m, const cr_fit_query_t *q,
     }
     if (q->latency_us > 0) {
         /* the latency floor α₁ becomes Y; every segment's intercept moves with it */
-        double a1 = cr_fit_alpha1(m, q->collective, lv, cad, p0) * scale;
+        double a1 = cr_fit_alpha1(m, &k, p0) * scale;
         double d = q->latency_us - (isfinite(a1) ? a1 : al);
         al += d;
         alo += d;
@@ -205,8 +281,11 @@ cr_status_t cr_fit_predict(const cr_fit_model_t *m, const cr_fit_query_t *q,
     out->F = Fp;
     out->rinf = rr;
     out->extrapolated = !inside || p0 != q->ranks;
-    snprintf(out->level, sizeof out->level, "%s", lv);
-    snprintf(out->cadence, sizeof out->cadence, "%s", cad);
+    snprintf(out->level, sizeof out->level, "%s", k.lv);
+    snprintf(out->cadence, sizeof out->cadence, "%s", k.cad);
+    snprintf(out->dtype, sizeof out->dtype, "%s", k.dtype);
+    out->in_place = k.in_place;
+    out->variant = k.variant;
     snprintf(out->basis, sizeof out->basis, "%s in size %s segment %d (%.0f-%.0f bytes) of p=%d"
              "%s%s%s%s", inside ? "interpolates" : "extrapolates",
              inside ? "within" : "beyond", r->segment, r->bytes_lo, r->bytes_hi, p0,

@@ -9,6 +9,9 @@
 /* One fit.csv row as read back; µs, GB/s, bytes. */
 typedef struct cr_fit_model_row {
     char collective[CR_NAME_LEN], level[CR_NAME_LEN], cadence[CR_NAME_LEN];
+    char dtype[CR_NAME_LEN];   /* "" in a fit.csv written before the column existed */
+    int in_place;              /* 0 when fit.csv has no such column */
+    cr_variant_t variant;      /* blocking when fit.csv has no such column */
     int ranks, segment;
     double bytes_lo, bytes_hi;
     double alpha, alpha_lo, alpha_hi;
@@ -31,6 +34,11 @@ typedef struct cr_fit_query {
     const char *collective;
     const char *level;        /* NULL: "world" when fitted, else the first level */
     const char *cadence;      /* NULL: "isolated" when fitted, else the first */
+    /* The rest of the group key. NULL: the one fitted for that collective, level and
+     * cadence; several are refused with the choices named. */
+    const char *dtype;
+    const char *in_place;     /* "0" | "1" */
+    const char *variant;      /* "blocking" | "nonblocking" */
     uint64_t bytes;           /* S */
     int ranks;                /* p */
     double link_GBps;         /* what-if link rate (0: as measured) */
@@ -44,7 +52,9 @@ typedef struct cr_fit_prediction {
     double F;
     double rinf;                             /* GB/s, algbw asymptote used */
     int extrapolated;
-    char level[CR_NAME_LEN], cadence[CR_NAME_LEN];
+    char level[CR_NAME_LEN], cadence[CR_NAME_LEN], dtype[CR_NAME_LEN];
+    int in_place;
+    cr_variant_t variant;
     char basis[256];                         /* what the answer rests on, in words */
 } cr_fit_prediction_t;
 

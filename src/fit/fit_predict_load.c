@@ -40,13 +40,14 @@ static double cr_fit_num(const char *s)
     return *end ? NAN : v;
 }
 
-/* Calls row(fields, cols, ctx) for each data line of path; cols[] maps names. row
+/* Calls row(fields, cols, ctx) for each data line of path; cols[] maps names, the
+ * first nreq required, the others -1 when the file has none (older files). row
  * returns 0 (taken), -1 (malformed: the file is refused) or 1 (well-formed but of
  * no use for predictions: skipped with a warning). */
 typedef int (*cr_fit_row_fn)(char **f, const int *col, void *ctx);
 
 static cr_status_t cr_fit_csv_each(const char *path, const char *const *names, size_t nn,
-                                   cr_fit_row_fn fn, void *ctx, int required)
+                                   size_t nreq, cr_fit_row_fn fn, void *ctx, int required)
 {
     FILE *f = fopen(path, "r");
     char *line = NULL, *hdr = NULL, *fh[CR_FIT_MAXF], *fd[CR_FIT_MAXF];
@@ -66,7 +67,7 @@ static cr_status_t cr_fit_csv_each(const char *path, const char *const *names, s
     hdr = strdup(line);
     nh = cr_fit_split(hdr, fh);
     for (size_t i = 0; i < nn; i++)
-        if ((col[i] = cr_fit_col(fh, nh, names[i])) < 0) {
+        if ((col[i] = cr_fit_col(fh, nh, names[i])) < 0 && i < nreq) {
             cr_error("%s:1: missing column '%s'", path, names[i]);
             st = CR_ERR_INVAL;
             goto out_with_file;
@@ -82,7 +83,8 @@ static cr_status_t cr_fit_csv_each(const char *path, const char *const *names, s
         }
         if (rc != 0) {
             cr_error("%s:%zu: malformed row (expected %zu fields as in the header, with "
-                     "names, sizes > 0, a finite alpha and r_inf > 0)", path, lineno, nh);
+                     "names, sizes > 0, a finite alpha, r_inf > 0, in_place 0 or 1 and variant "
+                     "blocking or nonblocking)", path, lineno, nh);
             st = CR_ERR_INVAL;
             break;
         }
@@ -98,13 +100,29 @@ static const char *const cr_fit_fit_cols[] = {
     "collective", "level", "cadence", "ranks", "segment", "bytes_lo", "bytes_hi", "alpha_us",
     "alpha_lo_us", "alpha_hi_us", "rinf_GBps", "rinf_lo_GBps", "rinf_hi_GBps",
     "busbw_ceiling_GBps", "F", "link_ceiling_GBps",
+    "dtype", "in_place", "variant",   /* optional: older fit.csv files lack them */
 };
+#define CR_FIT_FIT_NREQ 16
 
 static int cr_fit_name(char *dst, const char *s)
 {
     if (!*s || strlen(s) >= CR_NAME_LEN) return -1;
     strcpy(dst, s);
     return 0;
+}
+
+/* dtype, in_place, variant at columns c[0..2] (-1: absent, the defaults). */
+static int cr_fit_key_rest(char **f, const int *c, char *dtype, int *in_place,
+                           cr_variant_t *variant)
+{
+    dtype[0] = '\0';
+    *in_place = 0;
+    *variant = CR_VARIANT_BLOCKING;
+    if (c[0] >= 0 && strlen(f[c[0]]) >= CR_NAME_LEN) return -1;
+    if (c[0] >= 0) strcpy(dtype, f[c[0]]);
+    if (c[1] >= 0 && strcmp(f[c[1]], "0") && strcmp(f[c[1]], "1")) return -1;
+    if (c[1] >= 0) *in_place = f[c[1]][0] == '1';
+    return c[2] >= 0 ? cr_variant_parse(f[c[2]], variant) : 0;
 }
 
 static int cr_fit_fit_row(char **f, const int *c, void *ctx)
@@ -127,6 +145,7 @@ static int cr_fit_fit_row(char **f, const int *c, void *ctx)
     r->segment = atoi(f[c[4]]);
     for (int i = 5; i < 16; i++) *d[i] = cr_fit_num(f[c[i]]);
     if (isnan(r->link_GBps)) r->link_GBps = 0;
+    if (cr_fit_key_rest(f, c + 16, r->dtype, &r->in_place, &r->variant) != 0) return -1;
     if (r->ranks < 1 || !(r->bytes_lo > 0) || !(r->bytes_hi >= r->bytes_lo) ||
         !isfinite(r->alpha) || !(r->rinf > 0) || !(r->F >= 0))
         return -1;
@@ -141,7 +160,9 @@ static int cr_fit_fit_row(char **f, const int *c, void *ctx)
 
 static const char *const cr_fit_scal_cols[] = {
     "collective", "level", "cadence", "shape", "lin_a_us", "lin_b_us", "log_a_us", "log_b_us",
+    "dtype", "in_place", "variant",   /* optional, as in fit.csv */
 };
+#define CR_FIT_SCAL_NREQ 8
 
 static int cr_fit_scal_row(char **f, const int *c, void *ctx)
 {
@@ -160,6 +181,7 @@ static int cr_fit_scal_row(char **f, const int *c, void *ctx)
     s->lin_b = cr_fit_num(f[c[5]]);
     s->log_a = cr_fit_num(f[c[6]]);
     s->log_b = cr_fit_num(f[c[7]]);
+    if (cr_fit_key_rest(f, c + 8, s->dtype, &s->in_place, &s->variant) != 0) return -1;
     m->nscal++;
     return 0;
 }
@@ -170,14 +192,17 @@ cr_status_t cr_fit_model_load(const char *dir, cr_fit_model_t *m)
     cr_status_t st;
     memset(m, 0, sizeof *m);
     snprintf(path, sizeof path, "%s/fit.csv", dir);
-    st = cr_fit_csv_each(path, cr_fit_fit_cols, 16, cr_fit_fit_row, m, 1);
+    st = cr_fit_csv_each(path, cr_fit_fit_cols, sizeof cr_fit_fit_cols / sizeof *cr_fit_fit_cols,
+                         CR_FIT_FIT_NREQ, cr_fit_fit_row, m, 1);
     if (st == CR_OK && m->n == 0) {
         cr_error("%s: no fitted segments", path);
         st = CR_ERR_INVAL;
     }
     if (st == CR_OK) {
         snprintf(path, sizeof path, "%s/scaling.csv", dir);
-        st = cr_fit_csv_each(path, cr_fit_scal_cols, 8, cr_fit_scal_row, m, 0);
+        st = cr_fit_csv_each(path, cr_fit_scal_cols,
+                             sizeof cr_fit_scal_cols / sizeof *cr_fit_scal_cols, CR_FIT_SCAL_NREQ,
+                             cr_fit_scal_row, m, 0);
     }
     if (st != CR_OK) cr_fit_model_free(m);
     return st;

@@ -26,7 +26,8 @@ cr_status_t cr_fit_read_bad(const cr_fit_read_opts_t *o, const char *name, size_
     return CR_ERR_INVAL;
 }
 
-/* The columns every row must hold for a fit; the rest are optional. */
+/* The columns every row must hold for a fit; the rest are optional. dtype, in_place
+ * and variant are part of the group key: absent, they read "", 0 and blocking. */
 static const char *const cr_fit_needed[] = {
     "collective", "level", "cadence", "ranks", "nodes", "ppn", "bytes", "t_median_us",
     "t_ci_lo_us", "t_ci_hi_us", "algbw_GBps", "busbw_GBps", "valid",
@@ -50,6 +51,9 @@ int cr_fit_row_from_result(const cr_result_t *res, uint64_t present, cr_fit_row_
     memcpy(r->collective, res->collective, CR_NAME_LEN);
     memcpy(r->level, res->level, CR_NAME_LEN);
     memcpy(r->cadence, res->cadence, CR_NAME_LEN);
+    memcpy(r->dtype, res->dtype, CR_NAME_LEN);
+    r->in_place = res->in_place;   /* 0 and blocking when absent (res zeroed) */
+    r->variant = res->variant;
     r->ranks = res->ranks;
     r->nodes = res->nodes;
     r->ppn = res->ppn;

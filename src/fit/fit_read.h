@@ -21,7 +21,8 @@ cr_status_t cr_fit_read_jsonl(FILE *f, const char *name, const cr_fit_read_opts_
 
 /* Shared by both readers: the fit's view of a result parsed through the column
  * schema. present has bit i set when cr_schema[i] was read; the columns collroof-fit
- * needs must be there, the others take defaults (faults NAN when absent). Returns 0,
+ * needs must be there, the others take defaults (faults NAN, in_place 0, variant
+ * blocking, dtype "" when absent). Returns 0,
  * or -1 with why = "missing key 'NAME'". */
 int cr_fit_row_from_result(const cr_result_t *res, uint64_t present, cr_fit_row_t *row,
                            char *why, size_t wl);

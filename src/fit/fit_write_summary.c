@@ -19,7 +19,7 @@ static void cr_fit_bytes_str(double v, char *buf, size_t len)
     else snprintf(buf, len, "-");
 }
 
-static void cr_fit_summary_segs(FILE *f, const cr_fit_result_t *r, int *intercepts)
+static void cr_fit_summary_segs(FILE *f, const cr_fit_result_t *r, int w, int *intercepts)
 {
     const cr_fit_group_t *g = r->g;
     for (size_t s = 0; s < r->k; s++) {
@@ -48,9 +48,9 @@ static void cr_fit_summary_segs(FILE *f, const cr_fit_result_t *r, int *intercep
             snprintf(eff, sizeof eff, "%.0f%%", 100 * z->ceiling / r->link_GBps);
         else
             snprintf(eff, sizeof eff, "n/a");
-        fprintf(f, "%-15s %-9s %-9s %5d %3zu %-15s %10s %-21s %10.4g %-21s %9s %6s\n",
-                g->collective, g->level, g->cadence, g->ranks, s + 1, range, a, ci, z->ceiling,
-                rci, nh, eff);
+        fprintf(f, "%-*s %-9s %-9s %5d %3zu %-15s %10s %-21s %10.4g %-21s %9s %6s\n", w,
+                cr_fit_group_name(g), g->level, g->cadence, g->ranks, s + 1, range, a, ci,
+                z->ceiling, rci, nh, eff);
     }
 }
 
@@ -74,7 +74,7 @@ static void cr_fit_summary_roof(FILE *f, const cr_fit_result_t *r)
     else
         snprintf(eff, sizeof eff, "n/a");
     fprintf(f, "roofline: %s %s %s p=%d: latency floor %s, ceiling %.4g GB/s (%s), "
-            "knee S* %s bytes, efficiency %s", g->collective, g->level, g->cadence, g->ranks,
+            "knee S* %s bytes, efficiency %s", cr_fit_group_name(g), g->level, g->cadence, g->ranks,
             floor_s, r->roof_ceiling, from, knee, eff);
     /* What the largest messages get (the last segment's slope), when that is not the ceiling:
      * beyond a cache, or past a token bucket's burst, it is the sustained rate. */
@@ -99,17 +99,21 @@ static void cr_fit_summary_faults(FILE *f, const cr_fit_group_t *g)
             "buffer the MPI library allocates per call and the C library maps anew: those "
             "times include the kernel's page-fault cost; README 'Page faults in the timed "
             "loop' says how to measure without it\n",
-            g->collective, g->level, g->cadence, g->ranks, range, last->faults, hi,
+            cr_fit_group_name(g), g->level, g->cadence, g->ranks, range, last->faults, hi,
             last->faults * 4096.0 / 1048576.0);
 }
 
 static cr_status_t cr_fit_summary_write(FILE *f, const cr_fit_report_t *rep)
 {
-    int intercepts = 0;
-    fprintf(f, "%-15s %-9s %-9s %5s %3s %-15s %10s %-21s %10s %-21s %9s %6s\n", "collective",
+    int intercepts = 0, w = 15;   /* collective column: as wide as the longest label */
+    for (size_t i = 0; i < rep->nres; i++) {
+        int n = (int)strlen(cr_fit_group_name(rep->res[i].g));
+        if (n > w) w = n;
+    }
+    fprintf(f, "%-*s %-9s %-9s %5s %3s %-15s %10s %-21s %10s %-21s %9s %6s\n", w, "collective",
             "level", "cadence", "ranks", "seg", "sizes", "alpha_us", "[95% CI]",
             "ceil_GBps", "r_inf [95% CI] GB/s", "n_half", "eff");
-    for (size_t i = 0; i < rep->nres; i++) cr_fit_summary_segs(f, &rep->res[i], &intercepts);
+    for (size_t i = 0; i < rep->nres; i++) cr_fit_summary_segs(f, &rep->res[i], w, &intercepts);
     if (intercepts)
         fputs("'-': the segment's line has intercept alpha <= 0 (time grows faster than "
               "through the origin), or n_half where alpha's CI reaches 0; values in fit.csv\n", f);
@@ -118,8 +122,9 @@ static cr_status_t cr_fit_summary_write(FILE *f, const cr_fit_report_t *rep)
     for (size_t i = 0; i < rep->nscal; i++) {
         const cr_fit_scaling_t *s = &rep->scal[i];
         fprintf(f, "latency vs ranks: %s %s %s p=%d..%d (%zu counts): %s "
-                "(rel. RMS p-1: %.3g, log2 p: %.3g)\n", s->collective, s->level, s->cadence,
-                s->pmin, s->pmax, s->points, s->shape, s->lin_rmse, s->log_rmse);
+                "(rel. RMS p-1: %.3g, log2 p: %.3g)\n", s->label[0] ? s->label : s->collective,
+                s->level, s->cadence, s->pmin, s->pmax, s->points, s->shape, s->lin_rmse,
+                s->log_rmse);
     }
     return ferror(f) ? CR_ERR_IO : CR_OK;
 }
