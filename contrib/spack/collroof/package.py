@@ -31,8 +31,9 @@ class Collroof(AutotoolsPackage):
     variant(
         "gnuplot",
         default=False,
-        description="Render the roofline and time plots (SVG, PNG) with gnuplot; "
-        "without it collroof-fit writes the gnuplot scripts and data only",
+        description="Depend on gnuplot to render the roofline and time plots (SVG, PNG); "
+        "without it collroof-fit uses a gnuplot on PATH at run time, or writes the "
+        "gnuplot scripts and data and prints the command that renders them",
     )
 
     depends_on("c", type="build")
@@ -73,7 +74,7 @@ class Collroof(AutotoolsPackage):
             args = ["MPICC={0}".format(mpicc)]
         if spec.satisfies("+gnuplot"):
             args.append("GNUPLOT={0}".format(spec["gnuplot"].prefix.bin.gnuplot))
-        else:  # configure would otherwise record a gnuplot it finds on PATH
+        else:  # not a gnuplot that happens to be on the build's PATH: "gnuplot" at run time
             args.append("GNUPLOT=no")
         return args
 
