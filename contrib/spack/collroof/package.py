@@ -29,6 +29,12 @@ class Collroof(AutotoolsPackage):
     version("0.1.0", tag="v0.1.0")
 
     variant(
+        "numa",
+        default=True,
+        description="Place and verify buffers on NUMA nodes with libnuma (--mem); "
+        "without it every buffer gets the kernel's default placement (mem=default)",
+    )
+    variant(
         "gnuplot",
         default=False,
         description="Depend on gnuplot to render the roofline and time plots (SVG, PNG); "
@@ -48,7 +54,7 @@ class Collroof(AutotoolsPackage):
     # One per m4/cr_*.m4 check (tests/spack-recipe.sh holds them in step).
     depends_on("mpi@3.1:")  # m4/cr_mpi.m4: MPI-3.1 (MPI_Iallreduce, MPI_Comm_split_type)
     depends_on("hwloc@2:")  # m4/cr_hwloc.m4
-    depends_on("numactl")  # m4/cr_numa.m4: libnuma
+    depends_on("numactl", when="+numa")  # m4/cr_numa.m4: libnuma, optional
     depends_on("jansson@2.7:")  # m4/cr_jansson.m4
     depends_on("cunit", type="test")  # m4/cr_cunit.m4: unit tests of `make check`
     # configure records gnuplot's path (CR_GNUPLOT); collroof-fit runs it; PNG needs cairo.
@@ -72,6 +78,8 @@ class Collroof(AutotoolsPackage):
             args = ["--with-mpi={0}".format(os.path.dirname(os.path.dirname(mpicc)))]
         else:  # a wrapper by another name (Cray's cc): configure's MPICC variable
             args = ["MPICC={0}".format(mpicc)]
+        # --with-numa makes a missing libnuma an error instead of a silent fallback.
+        args.append("--with-numa" if spec.satisfies("+numa") else "--without-numa")
         if spec.satisfies("+gnuplot"):
             args.append("GNUPLOT={0}".format(spec["gnuplot"].prefix.bin.gnuplot))
         else:  # not a gnuplot that happens to be on the build's PATH: "gnuplot" at run time
