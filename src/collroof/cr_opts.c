@@ -258,8 +258,10 @@ static cr_status_t cr_set_run_id(const cr_cli_opt_t *opt, void *target, const ch
     return CR_OK;
 }
 
-#define CR_FLAG(member, value) .set = cr_cli_set_flag, .field = offsetof(cr_opts_t, member), .lo = (value)
-#define CR_INT(member, min, max) .set = cr_set_int, .field = offsetof(cr_opts_t, member), .lo = (min), .hi = (max)
+#define CR_FLAG(member, value) \
+    .set = cr_cli_set_flag, .field = offsetof(cr_opts_t, member), .lo = (value)
+#define CR_INT(member, min, max) \
+    .set = cr_set_int, .field = offsetof(cr_opts_t, member), .lo = (min), .hi = (max)
 
 /* collroof's options, in --help order. */
 static const cr_cli_opt_t cr_opts_table[] = {
@@ -267,8 +269,8 @@ static const cr_cli_opt_t cr_opts_table[] = {
      .section = "What to measure", .set = cr_set_colls,
      .help = "comma list of allreduce, allgather, alltoall, reduce_scatter, bcast, pingpong, "
              "pingpong_bidir, or 'all' (the five collectives)"},
-    {.name = "sizes", .letter = 'm', .arg = "SPEC", .def = CR_DEFAULT_SIZES, .unit = "bytes per rank",
-     .sample = "4K,1M", .set = cr_set_sizes,
+    {.name = "sizes", .letter = 'm', .arg = "SPEC", .def = CR_DEFAULT_SIZES,
+     .unit = "bytes per rank", .sample = "4K,1M", .set = cr_set_sizes,
      .help = "S (see README): MIN:MAX[:xF] (geometric, factor F, x2 when left out) or a list "
              "like 4K,1M,3M; suffixes B, K, M, G are binary"},
     {.name = "dtype", .letter = 'd', .arg = "NAME", .def = "float", .sample = "double",
@@ -280,8 +282,8 @@ static const cr_cli_opt_t cr_opts_table[] = {
      .help = "use MPI_IN_PLACE where the collective has it"},
     {.name = "nonblocking", .def = "off (blocking calls)", CR_FLAG(nonblocking, 1),
      .help = "time MPI_I<coll> + MPI_Wait instead of the blocking call"},
-    {.name = "cadence", .arg = "MODE", .def = "isolated", .sample = "both", .section = "How to measure",
-     .set = cr_set_cadence,
+    {.name = "cadence", .arg = "MODE", .def = "isolated", .sample = "both",
+     .section = "How to measure", .set = cr_set_cadence,
      .help = "isolated (barrier before each call, per-call time), streaming (K calls back to "
              "back, time/K) or both"},
     {.name = "stream-calls", .arg = "K", .def = "8", .unit = "calls", .sample = "4",

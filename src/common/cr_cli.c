@@ -14,9 +14,14 @@ static size_t cr_cli_count(const cr_cli_t *cli)
     return n;
 }
 
+int cr_cli_takes(const cr_cli_t *cli, const cr_cli_opt_t *opt)
+{
+    return !cli->cmd || !opt->cmds || (opt->cmds & cli->cmd);
+}
+
 cr_status_t cr_cli_getopt_build(const cr_cli_t *cli, const char *prefix, cr_cli_getopt_t *g)
 {
-    size_t n = cr_cli_count(cli), k;
+    size_t n = cr_cli_count(cli), k, m = 0;
     if (n > CR_CLI_MAX || strlen(prefix) > 1) {
         cr_error("%s: %zu options in its table, at most %d fit", cli->prog, n, CR_CLI_MAX);
         return CR_ERR_INTERNAL;
@@ -26,7 +31,8 @@ cr_status_t cr_cli_getopt_build(const cr_cli_t *cli, const char *prefix, cr_cli_
     k = strlen(prefix);
     for (size_t i = 0; i < n; i++) {
         const cr_cli_opt_t *o = &cli->opts[i];
-        g->longopts[i] = (struct option){
+        if (!cr_cli_takes(cli, o)) continue;
+        g->longopts[m++] = (struct option){
             .name = o->name,
             .has_arg = o->arg ? required_argument : no_argument,
             .val = o->letter ? o->letter : CR_CLI_LONG + (int)i,
@@ -42,10 +48,12 @@ cr_status_t cr_cli_getopt_build(const cr_cli_t *cli, const char *prefix, cr_cli_
 const cr_cli_opt_t *cr_cli_find(const cr_cli_t *cli, int c)
 {
     size_t n = cr_cli_count(cli);
-    if (c >= CR_CLI_LONG && (size_t)(c - CR_CLI_LONG) < n && !cli->opts[c - CR_CLI_LONG].letter)
-        return &cli->opts[c - CR_CLI_LONG];
+    const cr_cli_opt_t *o = cli->opts;
+    if (c >= CR_CLI_LONG && (size_t)(c - CR_CLI_LONG) < n && !o[c - CR_CLI_LONG].letter &&
+        cr_cli_takes(cli, &o[c - CR_CLI_LONG]))
+        return &o[c - CR_CLI_LONG];
     for (size_t i = 0; c > 0 && c < CR_CLI_LONG && i < n; i++)
-        if (cli->opts[i].letter == c) return &cli->opts[i];
+        if (o[i].letter == c && cr_cli_takes(cli, &o[i])) return &o[i];
     return NULL;
 }
 
@@ -85,6 +93,7 @@ void cr_cli_usage(const cr_cli_t *cli, FILE *fp)
     fputs(cli->head, fp);
     for (const cr_cli_opt_t *o = cli->opts; o->name; o++) {
         int col;
+        if (!cr_cli_takes(cli, o)) continue;
         if (o->section) fprintf(fp, "\n%s:\n", o->section);
         if (o->letter) col = fprintf(fp, "  -%c, --%s", o->letter, o->name);
         else col = fprintf(fp, "      --%s", o->name);
@@ -123,6 +132,7 @@ void cr_cli_man(const cr_cli_t *cli, FILE *fp)
 {
     char trailer[256];
     for (const cr_cli_opt_t *o = cli->opts; o->name; o++) {
+        if (!cr_cli_takes(cli, o)) continue;
         if (o->section) {
             fputs(".SS ", fp);
             cr_cli_roff(fp, o->section);

@@ -30,6 +30,7 @@ struct cr_cli_opt {
     cr_cli_set_fn set;
     size_t field;        /* offsetof the target member, for the generic setters */
     long lo, hi;         /* accepted range of a number; cr_cli_set_flag stores lo */
+    unsigned cmds;       /* commands sharing the table that take it (bits); 0 = all */
 };
 
 typedef struct cr_cli {
@@ -37,7 +38,11 @@ typedef struct cr_cli {
     const char *head;        /* usage lines and description before the options */
     const char *foot;        /* text after the options, or NULL */
     const cr_cli_opt_t *opts;
+    unsigned cmd;            /* this command's bit in opts[].cmds; 0 = every entry */
 } cr_cli_t;
+
+/* Whether opt belongs to cli's command. */
+int cr_cli_takes(const cr_cli_t *cli, const cr_cli_opt_t *opt);
 
 typedef struct cr_cli_getopt {
     struct option longopts[CR_CLI_MAX + 1];
@@ -45,7 +50,8 @@ typedef struct cr_cli_getopt {
 } cr_cli_getopt_t;
 
 /* getopt_long's arrays for cli, shortopts starting with prefix (":" or ""). An
- * option's getopt value is its letter, or CR_CLI_LONG + its index when it has none. */
+ * option's getopt value is its letter, or CR_CLI_LONG + its index in the table
+ * when it has none. */
 #define CR_CLI_LONG 256
 cr_status_t cr_cli_getopt_build(const cr_cli_t *cli, const char *prefix, cr_cli_getopt_t *g);
 /* The option getopt_long returned as c, or NULL ('?', ':'). */
