@@ -1,7 +1,6 @@
 /* Unit tests of the pure core: sizes, statistics, options, writers. */
 #include "config.h"
 
-#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -253,16 +252,6 @@ static void test_opts_bad(void)
     }
 }
 
-/* Whitespace runs as one blank: --help wraps lines, the table does not. */
-static void squeeze(char *s)
-{
-    char *w = s;
-    for (char *r = s; *r; r++)
-        if (!isspace((unsigned char)*r)) *w++ = *r;
-        else if (w > s && w[-1] != ' ') *w++ = ' ';
-    *w = '\0';
-}
-
 /* Every table entry is documented (help, default and unit in --help) and parsed
  * (its sample argument, long and short form): a new option cannot miss either. */
 static void test_every_option_in_help_and_parser(void)
@@ -273,7 +262,7 @@ static void test_every_option_in_help_and_parser(void)
     int n = 0;
     cr_opts_usage(fp);
     fclose(fp);
-    squeeze(buf);
+    cu_squeeze(buf);
     for (const cr_cli_opt_t *opt = cr_opts_cli.opts; opt->name; opt++, n++) {
         int action = !strcmp(opt->name, "help") || !strcmp(opt->name, "version");
         char line[256], err[512] = "";
@@ -284,8 +273,7 @@ static void test_every_option_in_help_and_parser(void)
         CU_ASSERT((opt->arg == NULL) == (opt->sample == NULL));
         snprintf(want, sizeof want, "--%s%s%s %s %s", opt->name, opt->arg ? " " : "",
                  opt->arg ? opt->arg : "", opt->help, cr_cli_trailer(opt, trailer, sizeof trailer));
-        squeeze(want);
-        if (want[strlen(want) - 1] == ' ') want[strlen(want) - 1] = '\0';
+        cu_squeeze(want);
         CU_ASSERT_PTR_NOT_NULL(strstr(buf, want));
         if (!strstr(buf, want)) printf("\n  --help lacks: %s\n", want);
         if (opt->unit) CU_ASSERT_PTR_NOT_NULL(strstr(trailer, opt->unit));
