@@ -152,6 +152,7 @@ void cr_cli_man(const cr_cli_t *cli, FILE *fp)
         cr_cli_roff(fp, o->help);
         fputc('\n', fp);
         if (o->def) {
+            fputs(".br\n", fp);
             cr_cli_roff(fp, cr_cli_trailer(o, trailer, sizeof trailer));
             fputc('\n', fp);
         }
