@@ -271,7 +271,7 @@ static const cr_cli_opt_t cr_opts_table[] = {
              "pingpong_bidir, or 'all' (the five collectives)"},
     {.name = "sizes", .letter = 'm', .arg = "SPEC", .def = CR_DEFAULT_SIZES,
      .unit = "bytes per rank", .sample = "4K,1M", .set = cr_set_sizes,
-     .help = "S (see README): MIN:MAX[:xF] (geometric, factor F, x2 when left out) or a list "
+     .help = "S (docs/method.md): MIN:MAX[:xF] (geometric, factor F, x2 when left out) or a list "
              "like 4K,1M,3M; suffixes B, K, M, G are binary"},
     {.name = "dtype", .letter = 'd', .arg = "NAME", .def = "float", .sample = "double",
      .set = cr_set_dtype, .help = "char, int32, int64, float or double (reductions: no char)"},
