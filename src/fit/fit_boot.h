@@ -30,7 +30,9 @@ cr_status_t cr_fit_medsamp_init(cr_fit_medsamp_t *ms, const double *sorted, size
 double cr_fit_medsamp_draw(const cr_fit_medsamp_t *ms, cr_fit_rng_t *r);
 void cr_fit_medsamp_free(cr_fit_medsamp_t *ms);
 
-/* 95% percentile intervals; µs and GB/s (rinf_hi may be +inf). */
+/* 95% intervals centred on the reported estimate: alpha_lo <= α <= alpha_hi and
+ * rinf_lo <= r∞ <= rinf_hi always; µs and GB/s (rinf_hi may be +inf; alpha_lo
+ * is clamped to 0 when α > 0). */
 typedef struct cr_fit_ci {
     double alpha_lo, alpha_hi;
     double rinf_lo, rinf_hi;
@@ -38,7 +40,8 @@ typedef struct cr_fit_ci {
 
 /* Bootstraps each segment of sg (breakpoints held fixed). When every point
  * has >= 5 raw samples the per-size medians are resampled from the raw
- * samples; otherwise the segment's relative residuals are resampled.
+ * samples; otherwise the robust fit's relative residuals are resampled. Each
+ * replicate is refitted with cr_fit_line_hockney, as the segment's line was.
  * ci has sg->k entries; *used_raw tells which method ran. */
 cr_status_t cr_fit_boot_segments(const cr_fit_point_t *pts, size_t n, const cr_fit_segs_t *sg,
                                  size_t reps, uint64_t seed, cr_fit_ci_t *ci, int *used_raw);

@@ -47,14 +47,50 @@ void cr_fit_sort(double *x, size_t n)
     cr_fit_isort(x, n);
 }
 
+/* Moves the k-th smallest to x[k], smaller or equal ones before it: the
+ * partition of cr_fit_sort, descending into the side that holds k only. */
+static void cr_fit_select(double *x, size_t n, size_t k)
+{
+    size_t lo = 0, hi = n - 1;
+    while (hi - lo >= 16) {
+        double a = x[lo], b = x[lo + (hi - lo) / 2], c = x[hi], piv;
+        size_t i = lo, j = hi;
+        piv = a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b));
+        for (;;) {
+            while (x[i] < piv) i++;
+            while (x[j] > piv) j--;
+            if (i >= j) break;
+            double t = x[i];
+            x[i] = x[j];
+            x[j] = t;
+            i++;
+            j--;
+        }
+        if (k <= j) hi = j;
+        else lo = j + 1;
+    }
+    cr_fit_isort(x + lo, hi - lo + 1);
+}
+
+double cr_fit_median_inplace(double *x, size_t n)
+{
+    size_t k = n / 2;
+    double below;
+    cr_fit_select(x, n, k);
+    if (n % 2) return x[k];
+    below = x[0];
+    for (size_t i = 1; i < k; i++)
+        if (x[i] > below) below = x[i];
+    return 0.5 * (below + x[k]);
+}
+
 double cr_fit_median(const double *x, size_t n)
 {
     double small[64], *tmp = n <= 64 ? small : malloc(n * sizeof *tmp);
     double m;
     if (!tmp) return NAN;
     memcpy(tmp, x, n * sizeof *tmp);
-    cr_fit_sort(tmp, n);
-    m = n % 2 ? tmp[n / 2] : 0.5 * (tmp[n / 2 - 1] + tmp[n / 2]);
+    m = cr_fit_median_inplace(tmp, n);
     if (tmp != small) free(tmp);
     return m;
 }

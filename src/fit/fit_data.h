@@ -93,5 +93,7 @@ double cr_fit_bus_factor(const char *collective, int p);
 void cr_fit_sort(double *x, size_t n);
 /* Median of x[0..n) (copies; does not modify x). n > 0. */
 double cr_fit_median(const double *x, size_t n);
+/* The same value, found by selection in x itself (reorders x). n > 0. */
+double cr_fit_median_inplace(double *x, size_t n);
 
 #endif

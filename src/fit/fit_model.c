@@ -29,10 +29,10 @@ int cr_fit_line_theil_sen(const double *x, const double *y, size_t n, cr_fit_lin
         for (size_t j = i + 1; j < n; j++)
             if (x[j] != x[i]) sl[k++] = (y[j] - y[i]) / ((x[j] - x[i]) / xs);
     if (k == 0) { free(sl); return -1; }
-    b = cr_fit_median(sl, k);
+    b = cr_fit_median_inplace(sl, k);
     ic = sl;
     for (size_t i = 0; i < n; i++) ic[i] = y[i] - b * (x[i] / xs);
-    out->alpha = cr_fit_median(ic, n);
+    out->alpha = cr_fit_median_inplace(ic, n);
     out->beta = b / xs;
     out->rel_med = NAN;
     free(sl);
@@ -48,8 +48,7 @@ void cr_fit_line_resid(const cr_fit_line_t *l, const double *x, const double *y,
 static double cr_fit_abs_median(const double *r, size_t n, double *tmp)
 {
     for (size_t i = 0; i < n; i++) tmp[i] = fabs(r[i]);
-    cr_fit_sort(tmp, n);
-    return n % 2 ? tmp[n / 2] : 0.5 * (tmp[n / 2 - 1] + tmp[n / 2]);
+    return cr_fit_median_inplace(tmp, n);
 }
 
 /* One weighted least-squares step on centered, scaled data; -1 if degenerate. */

@@ -51,6 +51,17 @@ double cr_fit_fdist_sf(double f, double d1, double d2)
     return cr_fit_betai(d2 / 2, d1 / 2, d2 / (d2 + d1 * f));
 }
 
+double cr_fit_t_twosided(double p, double nu)
+{
+    double lo = 0, hi = 1;   /* x = ν / (ν + t²); P(|T| > t) = I_x(ν/2, 1/2) rises with x */
+    for (int it = 0; it < 200 && hi - lo > 1e-16; it++) {
+        double mid = 0.5 * (lo + hi);
+        if (cr_fit_betai(nu / 2, 0.5, mid) < p) lo = mid;
+        else hi = mid;
+    }
+    return sqrt(nu * (1 - lo) / lo);
+}
+
 static uint64_t cr_fit_splitmix(uint64_t *x)
 {
     uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);

@@ -10,6 +10,10 @@ double cr_fit_betai(double a, double b, double x);
 /* Upper tail P(F > f) of Fisher's F distribution with (d1, d2) degrees of freedom. */
 double cr_fit_fdist_sf(double f, double d1, double d2);
 
+/* Two-sided Student t quantile: t with P(|T| > t) = p for nu degrees of freedom
+ * (nu = 22, p = 0.05: 2.0739). */
+double cr_fit_t_twosided(double p, double nu);
+
 /* xoshiro256** seeded through splitmix64: same seed, same stream, everywhere. */
 typedef struct cr_fit_rng { uint64_t s[4]; } cr_fit_rng_t;
 
