@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "fit_predict.h"
+#include "cr_level_names.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@ static int cr_fit_row_match(const cr_fit_model_row_t *r, const char *c, const ch
 static int cr_fit_pick(const cr_fit_model_t *m, const cr_fit_query_t *q, char *lv, char *cad)
 {
     const cr_fit_model_row_t *first = NULL, *first_lv = NULL;
+    const char *world_name = cr_level_name(CR_LEVEL_WORLD);
     int world = 0, iso = 0;
     for (size_t i = 0; i < m->n; i++) {
         const cr_fit_model_row_t *r = &m->rows[i];
@@ -25,10 +27,10 @@ static int cr_fit_pick(const cr_fit_model_t *m, const cr_fit_query_t *q, char *l
         if (q->level && strcmp(r->level, q->level)) continue;
         if (q->cadence && strcmp(r->cadence, q->cadence)) continue;
         if (!first) first = r;
-        world |= !strcmp(r->level, "world");
+        world |= !strcmp(r->level, world_name);
     }
     if (!first) return -1;
-    snprintf(lv, CR_NAME_LEN, "%s", q->level ? q->level : world ? "world" : first->level);
+    snprintf(lv, CR_NAME_LEN, "%s", q->level ? q->level : world ? world_name : first->level);
     for (size_t i = 0; i < m->n; i++) {
         const cr_fit_model_row_t *r = &m->rows[i];
         if (strcmp(r->collective, q->collective) || strcmp(r->level, lv)) continue;
