@@ -101,6 +101,20 @@ expect 1 "no fit for collective 'bcast'" "$FIT" predict --fit "$T/fit" --collect
   --bytes 1M --ranks 8
 expect 2 "invalid --bytes '1Q'" "$FIT" predict --fit "$T/fit" --collective allreduce \
   --bytes 1Q --ranks 8
+# An unknown collective: refused, naming it and the known ones (F comes from the
+# plug-in table; no silent F = 1).
+expect 2 "invalid --collective 'nosuch': expected allreduce, .*pingpong" "$FIT" predict \
+  --fit "$T/fit" --collective nosuch --bytes 1M --ranks 8
+expect 2 "invalid --collective 'nosuch'" "$FIT" intensity --flops 1e9 --bytes 1G \
+  --peak-tflops 100 --fit "$T/fit" --collective nosuch --ranks 8
+expect 0 "--collective C   allreduce, allgather" "$FIT" predict --help
+# A results file with an unknown collective: an error naming it; --lenient skips it.
+{ head -1 "$FIX/run-csv/results.csv"; sed -n '2,30p' "$FIX/run-csv/results.csv" |
+  awk -F, -v OFS=, 'NR == 1 { $2 = "nosuch" } { print }'; } > "$T/nosuch.csv"
+expect 1 "nosuch.csv:2: unknown collective 'nosuch' (this collroof-fit knows allreduce" \
+  "$FIT" -o "$T/o" "$T/nosuch.csv"
+expect 0 "nosuch.csv:2: unknown collective 'nosuch'.*row skipped (--lenient)" \
+  "$FIT" --lenient --no-plots -o "$T/o" "$T/nosuch.csv"
 expect 0 "communication-bound" "$FIT" intensity --flops 1e9 --bytes 1G --peak-tflops 100 \
   --bw-GBps 50
 expect 0 "compute-bound" "$FIT" intensity --flops 1e15 --bytes 64M --peak-tflops 100 \

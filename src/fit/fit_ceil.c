@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "fit_group.h"
+#include "cr_coll.h"
 #include "cr_level_names.h"
 
 #include <math.h>
@@ -12,7 +13,11 @@
  * since the first probe, docs/formats.md). */
 #define CR_FIT_LINK_PROBE "pingpong"
 
-static int cr_fit_is_probe(const char *c) { return !strncmp(c, "pingpong", 8); }
+static int cr_fit_is_probe(const char *c)
+{
+    const cr_coll_ops_t *ops = cr_coll_find(c);
+    return ops && cr_coll_is_probe(ops);
+}
 
 /* Highest one-way rate among the probe rows of one distance class: their algbw
  * (bytes / t per direction; a bidirectional probe's busbw counts both directions

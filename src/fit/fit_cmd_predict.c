@@ -9,17 +9,19 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include "cr_coll.h"
 #include "cr_sizes.h"
 #include "fit_predict.h"
 
 static void cr_fit_predict_usage(FILE *f)
 {
+    char known[512];
     fprintf(f,
 "usage: collroof-fit predict --fit DIR --collective C --bytes S (--ranks P | --nodes N --ppn Q)\n"
 "                            [--level L] [--cadence C] [--link-GBps X] [--latency-us Y] [--csv FILE]\n"
 "\n"
 "  --fit DIR        a collroof-fit output directory (fit.csv, scaling.csv)\n"
-"  --collective C   allreduce, allgather, reduce_scatter, alltoall, bcast, pingpong ...\n"
+"  --collective C   %s\n"
 "  --bytes S        size S in bytes, units K/M/G (binary) accepted, e.g. 64M\n"
 "  --ranks P        ranks per group (default: nodes x ppn)\n"
 "  --nodes N        nodes (with --ppn)\n"
@@ -28,7 +30,8 @@ static void cr_fit_predict_usage(FILE *f)
 "  --cadence C      isolated | streaming (default: isolated when fitted)\n"
 "  --link-GBps X    what-if: the link runs at X GB/s (default: as measured)\n"
 "  --latency-us Y   what-if: latency floor alpha = Y us (default: as measured)\n"
-"  --csv FILE       also append the prediction as a CSV row (header when new)\n");
+"  --csv FILE       also append the prediction as a CSV row (header when new)\n",
+            cr_coll_names(known, sizeof known));
 }
 
 static void cr_fit_intensity_usage(FILE *f)
@@ -77,7 +80,15 @@ static int cr_fit_parse_pargs(int argc, char **argv, int intensity, struct cr_fi
         if (intensity && c == 'v') c = '?';
         switch (c) {
         case 'f': a->fit = optarg; break;
-        case 'c': a->q.collective = optarg; break;
+        case 'c':
+            if (!cr_coll_find(optarg)) {
+                char known[512];
+                cr_error("invalid --collective '%s': expected %s", optarg,
+                         cr_coll_names(known, sizeof known));
+                return 2;
+            }
+            a->q.collective = optarg;
+            break;
         case 'l': a->q.level = optarg; break;
         case 'C': a->q.cadence = optarg; break;
         case 'v': a->csv = optarg; break;

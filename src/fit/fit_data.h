@@ -24,7 +24,7 @@ typedef struct cr_fit_group {
     char level[CR_NAME_LEN];
     char cadence[CR_NAME_LEN];
     int ranks, nodes, ppn;
-    double F;                /* bus factor busbw/algbw of its rows (1 for pingpong) */
+    double F;                /* bus factor busbw/algbw of its rows */
     cr_fit_point_t *pts;     /* sorted by bytes after cr_fit_set_finish() */
     size_t npts, cap;
 } cr_fit_group_t;
@@ -69,9 +69,6 @@ void cr_fit_set_finish(cr_fit_set_t *set);
 /* Lookup by key; NULL when absent. */
 const cr_fit_group_t *cr_fit_set_find(const cr_fit_set_t *set, const char *coll,
                                       const char *level, const char *cadence, int ranks);
-
-/* Bus factor F(p) from the DESIGN table; 1 for unknown names and pingpong. */
-double cr_fit_bus_factor(const char *collective, int p);
 
 /* Sorting helpers on doubles (ascending). */
 void cr_fit_sort(double *x, size_t n);

@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "fit_predict.h"
+#include "cr_coll.h"
 #include "cr_level_names.h"
 
 #include <math.h>
@@ -124,9 +125,16 @@ cr_status_t cr_fit_predict(const cr_fit_model_t *m, const cr_fit_query_t *q,
 {
     char lv[CR_NAME_LEN], cad[CR_NAME_LEN];
     const cr_fit_model_row_t *r;
+    const cr_coll_ops_t *ops = cr_coll_find(q->collective);
     const char *shape = "";
     double S = (double)q->bytes, al, alo, ahi, rr, rlo, rhi, Fp, scale = 1;
     int inside, p0;
+    if (!ops) {
+        char known[512];
+        cr_error("unknown collective '%s': expected %s", q->collective ? q->collective : "",
+                 cr_coll_names(known, sizeof known));
+        return CR_ERR_INVAL;
+    }
     if (q->ranks < 1 || q->bytes == 0) {
         cr_error("predict needs --bytes > 0 and --ranks >= 1 (got %llu bytes, %d ranks)",
                  (unsigned long long)q->bytes, q->ranks);
@@ -138,7 +146,7 @@ cr_status_t cr_fit_predict(const cr_fit_model_t *m, const cr_fit_query_t *q,
                  q->cadence ? " cadence " : "", q->cadence ? q->cadence : "");
         return CR_ERR_INVAL;
     }
-    if (!(cr_fit_bus_factor(q->collective, q->ranks) > 0)) {
+    if (!(ops->bus_factor(q->ranks) > 0)) {
         cr_error("%s on %d rank%s moves no data (F(%d) = 0): predict needs --ranks >= 2",
                  q->collective, q->ranks, q->ranks == 1 ? "" : "s", q->ranks);
         return CR_ERR_INVAL;
@@ -159,7 +167,7 @@ cr_status_t cr_fit_predict(const cr_fit_model_t *m, const cr_fit_query_t *q,
     rhi = r->rinf_hi;
     Fp = r->F;
     if (p0 != q->ranks) {
-        double F1 = cr_fit_bus_factor(q->collective, q->ranks);
+        double F1 = ops->bus_factor(q->ranks);
         scale = cr_fit_alpha_ratio(m, q->collective, lv, cad, p0, q->ranks, &shape);
         al *= scale;
         alo *= scale;

@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "fit_read.h"
+#include "cr_coll.h"
 
 #include <errno.h>
 #include <math.h>
@@ -27,9 +28,15 @@ cr_status_t cr_fit_read_bad(const cr_fit_read_opts_t *o, const char *name, size_
 
 static int cr_fit_pos(double x) { return isfinite(x) && x > 0; }
 
-const char *cr_fit_row_check(const cr_fit_row_t *r)
+const char *cr_fit_row_check(const cr_fit_row_t *r, char *why, size_t wl)
 {
     if (!r->collective[0]) return "empty collective";
+    if (!cr_coll_find(r->collective)) {
+        char known[512];
+        snprintf(why, wl, "unknown collective '%s' (this collroof-fit knows %s)",
+                 r->collective, cr_coll_names(known, sizeof known));
+        return why;
+    }
     if (!r->level[0]) return "empty level";
     if (r->ranks < 1) return "ranks must be >= 1";
     if (r->bytes == 0) return "bytes must be > 0";
