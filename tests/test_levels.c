@@ -10,6 +10,7 @@
 
 #include "cu_main.h"
 #include "cr_ceil.h"
+#include "cr_coll.h"
 #include "cr_levels.h"
 #include "cr_mem.h"
 #include "cr_opts.h"
@@ -252,7 +253,8 @@ static void test_named_levels(void)
 }
 
 /* Every level and distance-class name parses back to itself; the link class
- * of each level; --help and the joined list name every level. */
+ * of each level; --help and the joined list name every level (and --help every
+ * registered collective). */
 static void test_level_names(void)
 {
     static const struct { const char *name; int one_host, many_hosts; } link[] = {
@@ -280,6 +282,8 @@ static void test_level_names(void)
         CU_ASSERT_PTR_NOT_NULL(strstr(help, name));
         CU_ASSERT_PTR_NOT_NULL(strstr(list, name));
     }
+    for (const cr_coll_ops_t *const *c = cr_coll_registry; *c; c++)
+        CU_ASSERT_PTR_NOT_NULL(strstr(help, (*c)->name));  /* and every collective */
     for (int i = 0; i < CR_DIST_COUNT; i++) {
         cr_dist_t d;
         cr_level_t lv;

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cr_coll.h"
 #include "cr_dtype.h"
 #include "cr_levels.h"
 #include "cr_sizes.h"
@@ -53,23 +54,50 @@ static const struct option cr_long_opts[] = {
     {NULL, 0, NULL, 0},
 };
 
+/* The rest of an option's line from column col: words, then "[default: dflt]" kept
+ * whole, from column 26 on, wrapped before column 88. */
+static void cr_usage_words(FILE *fp, int col, const char *words, const char *dflt)
+{
+    char buf[1024], last[128], *save = NULL;
+    snprintf(buf, sizeof buf, "%s", words);
+    snprintf(last, sizeof last, "[default: %s]", dflt);
+    fprintf(fp, "%*s", col < 26 ? 26 - col : 0, "");
+    col = col < 26 ? 26 : col;
+    for (char *w = strtok_r(buf, " ", &save);; w = strtok_r(NULL, " ", &save)) {
+        const char *word = w ? w : last;
+        if (col > 26 && col + 1 + (int)strlen(word) > 88) {
+            fprintf(fp, "\n%26s", "");
+            col = 26;
+        }
+        col += fprintf(fp, "%s%s", col > 26 ? " " : "", word);
+        if (!w) break;
+    }
+    fputc('\n', fp);
+}
+
 void cr_opts_usage(FILE *fp)
 {
+    char list[512], words[640];
     fputs(
 "Usage: mpirun -np N collroof [options]\n"
 "Measures MPI collectives at every level of the machine and writes results.csv,\n"
 "results.jsonl and placement.csv for collroof-fit.\n"
 "\n"
 "What to measure:\n"
-"  -c, --collectives LIST  allreduce,allgather,alltoall,reduce_scatter,bcast,\n"
-"                          pingpong,pingpong_bidir or 'all' (the five collectives)\n"
-"                          [default: all]\n"
+"  -c, --collectives LIST", fp);
+    snprintf(words, sizeof words, "%s or 'all' (all but the link probes)",
+             cr_coll_names(list, sizeof list));
+    cr_usage_words(fp, 24, words, "all");
+    fputs(
 "  -m, --sizes SPEC        S in bytes per rank (see README): MIN:MAX[:xF] (geometric,\n"
 "                          factor F, default x2) or a list like 4K,1M,3M; units B,K,M,G\n"
 "                          (binary) [default: " CR_DEFAULT_SIZES "]\n"
 "  -d, --dtype NAME        char, int32, int64, float, double (reductions: no char)\n"
 "                          [default: float]\n"
-"  -l, --levels LIST       world,node,package,numa,internode,rail or auto [default: world]\n"
+"  -l, --levels LIST", fp);
+    snprintf(words, sizeof words, "%s or auto", cr_level_names(list, sizeof list));
+    cr_usage_words(fp, 19, words, cr_level_name(CR_LEVEL_WORLD));
+    fputs(
 "      --in-place          use MPI_IN_PLACE where the collective has it [default: off]\n"
 "      --nonblocking       time MPI_I<coll> + MPI_Wait instead of the blocking call\n"
 "\n"
@@ -210,9 +238,12 @@ static cr_status_t cr_opts_one(cr_opts_t *o, int c, const char *arg, char *err, 
         CR_CHECK(cr_parse_list("--levels", arg, o->levels, &o->nlevels, err, errlen));
         for (int i = 0; i < o->nlevels; i++) {
             cr_level_t lv;
-            if (strcmp(o->levels[i], "auto") != 0 && cr_level_parse(o->levels[i], &lv) != 0)
-                return cr_bad(err, errlen, "--levels", o->levels[i],
-                              "world, node, package, numa, internode, rail or auto");
+            char known[160];
+            if (strcmp(o->levels[i], "auto") != 0 && cr_level_parse(o->levels[i], &lv) != 0) {
+                size_t n = strlen(cr_level_names(known, sizeof known - 8));
+                snprintf(known + n, sizeof known - n, " or auto");
+                return cr_bad(err, errlen, "--levels", o->levels[i], known);
+            }
         }
         return CR_OK;
     case OPT_CADENCE:
