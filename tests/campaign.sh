@@ -1,5 +1,5 @@
 #!/bin/bash
-# scripts/campaign --local: a 1-node x ppn 1,2 matrix run in sequence with $MPIEXEC on
+# scripts/collroof-campaign --local: a 1-node x ppn 1,2 matrix run in sequence with $MPIEXEC on
 # loopback; every cell has its run directory with world rows of N*P ranks, cells.csv
 # lists them as done, and collroof-fit (when built) reads all runs together.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
@@ -32,12 +32,12 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/cr-campaign.XXXXXX") || exit 1
 trap 'rm -rf "$WORK"' EXIT
 trap 'exit 130' INT TERM
 
-timeout 120 "$top_srcdir/scripts/campaign" --local --nodes 1 --ppn 1,2 --timeout 60 \
+timeout 120 "$top_srcdir/scripts/collroof-campaign" --local --nodes 1 --ppn 1,2 --timeout 60 \
     --launcher "$launcher" --collroof "$COLLROOF" --fit "$fit" -d "$WORK/camp" \
     -- -q -c allreduce -l world -m 1K:16K:x4 --time-limit 0.1 --min-iters 3 --max-iters 10 \
        --warmup 1
 rc=$?
-[ $rc = 0 ] || fail "campaign --local exited $rc"
+[ $rc = 0 ] || fail "collroof-campaign --local exited $rc"
 cat "$WORK/camp/cells.csv"
 [ "$(awk -F, 'NR > 1 && $5 == "done"' "$WORK/camp/cells.csv" | wc -l)" = 2 ] ||
     fail "cells.csv does not list 2 done cells"
@@ -49,7 +49,7 @@ for p in 1 2; do
     [ "$got" = "$p " ] || fail "n1-ppn$p: world rows have ranks '$got', want $p"
 done
 if [ "$fit" != none ]; then
-    [ -s "$WORK/camp/fit.out" ] || fail "campaign ran no fit (no fit.out)"
+    [ -s "$WORK/camp/fit.out" ] || fail "collroof-campaign ran no fit (no fit.out)"
 fi
 
 [ $FAILED = 0 ] && echo PASS

@@ -4,6 +4,7 @@
 #define CU_MAIN_H
 
 #include <CUnit/Basic.h>
+#include <ctype.h>
 
 static inline int cu_run(CU_SuiteInfo *suites)
 {
@@ -18,6 +19,17 @@ static inline int cu_run(CU_SuiteInfo *suites)
     fails = CU_get_number_of_failures() + CU_get_number_of_suites_failed();
     CU_cleanup_registry();
     return fails > 255 ? 255 : (int)fails;
+}
+
+/* Whitespace runs as one blank, in place: --help wraps lines, tables do not. */
+static inline void cu_squeeze(char *s)
+{
+    char *w = s;
+    for (char *r = s; *r; r++)
+        if (!isspace((unsigned char)*r)) *w++ = *r;
+        else if (w > s && w[-1] != ' ') *w++ = ' ';
+    if (w > s && w[-1] == ' ') w--;
+    *w = '\0';
 }
 
 #endif

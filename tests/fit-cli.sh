@@ -107,7 +107,6 @@ expect 2 "invalid --collective 'nosuch': expected allreduce, .*pingpong" "$FIT" 
   --fit "$T/fit" --collective nosuch --bytes 1M --ranks 8
 expect 2 "invalid --collective 'nosuch'" "$FIT" intensity --flops 1e9 --bytes 1G \
   --peak-tflops 100 --fit "$T/fit" --collective nosuch --ranks 8
-expect 0 "--collective C   allreduce, allgather" "$FIT" predict --help
 # A results file with an unknown collective: an error naming it; --lenient skips it.
 { head -1 "$FIX/run-csv/results.csv"; sed -n '2,30p' "$FIX/run-csv/results.csv" |
   awk -F, -v OFS=, 'NR == 1 { $2 = "nosuch" } { print }'; } > "$T/nosuch.csv"

@@ -5,7 +5,7 @@
 # 1. sbatch scripts/collroof.sbatch with srun --mpi=pmix on 2 nodes x 2 tasks:
 #    the job completes and results.csv / placement.csv hold 4 ranks.
 # 2. the same template with mpirun inside a 1 node x 2 tasks allocation.
-# 3. scripts/campaign in Slurm mode, nodes 1,2 x ppn 1, --wait: every cell has results.
+# 3. scripts/collroof-campaign in Slurm mode, nodes 1,2 x ppn 1, --wait: every cell has results.
 # 4. The same without --wait, with a cell that fails at run time: the dependent fit
 #    job fits the cell that ran.
 # Skips (77) without root or without the Slurm/munge daemons installed.
@@ -126,9 +126,9 @@ echo "job $job (mpirun, 1x2): $st at ${SECONDS}s"; cat "$WORK/mpirun.out"
 check_run mpirun "$WORK/run-mpirun" 2
 
 # 3. The campaign driver, Slurm mode, 2 cells, waiting and fitting here.
-timeout 120 "$top_srcdir/scripts/campaign" --nodes 1,2 --ppn 1 --wait --timeout 90 \
+timeout 120 "$top_srcdir/scripts/collroof-campaign" --nodes 1,2 --ppn 1 --wait --timeout 90 \
     --template "$TEMPLATE" --collroof "$COLLROOF" --fit "$COLLROOF_FIT" -d "$WORK/camp" \
-    -- "${ARGS[@]}" || fail "campaign (Slurm mode) exited $?"
+    -- "${ARGS[@]}" || fail "collroof-campaign (Slurm mode) exited $?"
 cat "$WORK/camp/cells.csv" 2>/dev/null
 check_run campaign-n1 "$WORK/camp/n1-ppn1" 1 nofit
 check_run campaign-n2 "$WORK/camp/n2-ppn1" 2 nofit
@@ -138,15 +138,15 @@ check_run campaign-n2 "$WORK/camp/n2-ppn1" 2 nofit
 # overwrite): its job fails, and the fit job still fits cell n1.
 if [ "$COLLROOF_FIT" != none ]; then
     mkdir -p "$WORK/camp2/n2-ppn1" && echo "run_id" >"$WORK/camp2/n2-ppn1/results.csv"
-    timeout 60 "$top_srcdir/scripts/campaign" --nodes 1,2 --ppn 1 --template "$TEMPLATE" \
+    timeout 60 "$top_srcdir/scripts/collroof-campaign" --nodes 1,2 --ppn 1 --template "$TEMPLATE" \
         --collroof "$COLLROOF" --fit "$COLLROOF_FIT" -d "$WORK/camp2" -- "${ARGS[@]}" \
         >"$WORK/camp2.out" 2>&1
     rc=$?
     cat "$WORK/camp2.out" "$WORK/camp2/cells.csv"
-    [ $rc = 0 ] || fail "campaign (no --wait) exited $rc, want 0 (both cells submitted)"
-    fj=$(sed -n 's/^campaign: fit job \([0-9]*\) runs after.*/\1/p' "$WORK/camp2.out")
+    [ $rc = 0 ] || fail "collroof-campaign (no --wait) exited $rc, want 0 (both cells submitted)"
+    fj=$(sed -n 's/^collroof-campaign: fit job \([0-9]*\) runs after.*/\1/p' "$WORK/camp2.out")
     if [ -z "$fj" ]; then
-        fail "campaign submitted no fit job"
+        fail "collroof-campaign submitted no fit job"
     else
         st=$(wait_job "$fj")
         echo "fit job $fj: $st"; cat "$WORK/camp2/fit.out" 2>/dev/null

@@ -252,20 +252,43 @@ static void test_opts_bad(void)
     }
 }
 
-static void test_usage_lists_every_option(void)
+/* Every table entry is documented (help, default and unit in --help) and parsed
+ * (its sample argument, long and short form): a new option cannot miss either. */
+static void test_every_option_in_help_and_parser(void)
 {
-    char *buf = NULL;
+    char *buf = NULL, want[512], trailer[256];
     size_t len = 0;
     FILE *fp = open_memstream(&buf, &len);
-    static const char *const names[] = {
-        "--collectives", "--sizes", "--dtype", "--levels", "--cadence", "--stream-calls",
-        "--precision", "--min-iters", "--max-iters", "--time-limit", "--warmup", "--validate",
-        "--in-place", "--nonblocking", "--timer", "--output", "--run-id", "--no-raw", "--overwrite", "--mem",
-        "--cold-cache", "--huge-pages", "--probe-memory", "--quiet", "--progress", "--help",
-        "--version", NULL};
+    int n = 0;
     cr_opts_usage(fp);
     fclose(fp);
-    for (int i = 0; names[i]; i++) CU_ASSERT_PTR_NOT_NULL(strstr(buf, names[i]));
+    cu_squeeze(buf);
+    for (const cr_cli_opt_t *opt = cr_opts_cli.opts; opt->name; opt++, n++) {
+        int action = !strcmp(opt->name, "help") || !strcmp(opt->name, "version");
+        char line[256], err[512] = "";
+        cr_opts_t o;
+        CU_ASSERT_PTR_NOT_NULL(opt->set);
+        CU_ASSERT(opt->help && *opt->help);
+        CU_ASSERT(action || opt->def);                 /* STYLE rule 12 */
+        CU_ASSERT((opt->arg == NULL) == (opt->sample == NULL));
+        snprintf(want, sizeof want, "--%s%s%s %s %s", opt->name, opt->arg ? " " : "",
+                 opt->arg ? opt->arg : "", opt->help, cr_cli_trailer(opt, trailer, sizeof trailer));
+        cu_squeeze(want);
+        CU_ASSERT_PTR_NOT_NULL(strstr(buf, want));
+        if (!strstr(buf, want)) printf("\n  --help lacks: %s\n", want);
+        if (opt->unit) CU_ASSERT_PTR_NOT_NULL(strstr(trailer, opt->unit));
+        snprintf(line, sizeof line, "--%s %s", opt->name, opt->sample ? opt->sample : "");
+        CU_ASSERT_EQUAL(parse(line, &o, err, sizeof err), CR_OK);
+        if (*err) printf("\n  '%s' gave: %s\n", line, err);
+        else cr_opts_free(&o);
+        if (opt->letter) {
+            snprintf(line, sizeof line, "-%c %s", opt->letter, opt->sample ? opt->sample : "");
+            CU_ASSERT_EQUAL(parse(line, &o, err, sizeof err), CR_OK);
+            if (*err) printf("\n  '%s' gave: %s\n", line, err);
+            else cr_opts_free(&o);
+        }
+    }
+    CU_ASSERT(n >= 27);
     free(buf);
 }
 
@@ -408,7 +431,7 @@ static CU_TestInfo opts_tests[] = {
     {"defaults", test_opts_defaults},
     {"good options", test_opts_good},
     {"bad options name the value", test_opts_bad},
-    {"--help lists every option", test_usage_lists_every_option},
+    {"every option in --help and the parser", test_every_option_in_help_and_parser},
     CU_TEST_INFO_NULL,
 };
 static CU_TestInfo writer_tests[] = {

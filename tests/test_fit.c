@@ -465,6 +465,7 @@ static CU_TestInfo test_fit_roof_tests[] = {
 };
 
 extern CU_TestInfo test_fit_io_tests[];
+extern CU_TestInfo test_fit_cli_tests[];
 int test_fit_io_init(void);
 int test_fit_io_clean(void);
 
@@ -476,6 +477,7 @@ int main(void)
         { "fit-boot", NULL, NULL, NULL, NULL, test_fit_boot_tests },
         { "fit-roof", NULL, NULL, NULL, NULL, test_fit_roof_tests },
         { "fit-io", test_fit_io_init, test_fit_io_clean, NULL, NULL, test_fit_io_tests },
+        { "fit-cli", NULL, NULL, NULL, NULL, test_fit_cli_tests },
         CU_SUITE_INFO_NULL,
     };
     unsigned fails;

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdint.h>
+#include "cr_cli.h"
 #include "cr_error.h"
 
 #define CR_MAX_LIST 16
@@ -52,5 +53,7 @@ cr_status_t cr_opts_parse(int argc, char **argv, long now, cr_opts_t *o,
 void cr_opts_free(cr_opts_t *o);
 /* Full --help text, every option with its default and unit. */
 void cr_opts_usage(FILE *fp);
+/* The option table behind the parser, --help and the man page. */
+extern const cr_cli_t cr_opts_cli;
 
 #endif

@@ -19,7 +19,7 @@ int cr_valid_parse(const char *name, cr_valid_t *out);
 
 /* Fresh memory in the timed loop: at least 16 page faults per call that amount, as
  * 4 KiB pages, to at least 10% of the message — the mark of an MPI library mapping
- * a new temporary every call (README, "Page faults in the timed loop"). NAN: no. */
+ * a new temporary every call (docs/method.md, "Page faults in the timed loop"). NAN: no. */
 int cr_result_fresh_memory(double faults_per_call, uint64_t bytes);
 
 /* Summary of one sample set; times in µs. */

@@ -3,10 +3,9 @@
 
 #include "fit_cmd.h"
 
-#ifdef HAVE_CONFIG_H
-#endif
 #include <errno.h>
 #include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,37 +18,124 @@
 #define PACKAGE_VERSION "0.1.0"
 #endif
 
-int cr_fit_opt_double(const char *opt, const char *val, double lo, double hi, double *out)
+cr_status_t cr_fit_opt_double(const char *opt, const char *val, double lo, double hi,
+                              double *out, char *err, size_t errlen)
 {
     char *end;
     double v;
     errno = 0;
     v = strtod(val, &end);
     if (!*val || *end || errno || !(v >= lo && v <= hi)) {
-        cr_error("invalid %s '%s': expected a number in [%g, %g]", opt, val, lo, hi);
-        return -1;
+        snprintf(err, errlen, "invalid %s '%s': expected a number in [%g, %g]", opt, val, lo, hi);
+        return CR_ERR_INVAL;
     }
     *out = v;
-    return 0;
+    return CR_OK;
 }
 
-int cr_fit_opt_long(const char *opt, const char *val, long lo, long hi, long *out)
+cr_status_t cr_fit_opt_long(const char *opt, const char *val, long lo, long hi, long *out,
+                            char *err, size_t errlen)
 {
     char *end;
     long v;
     errno = 0;
     v = strtol(val, &end, 10);
     if (!*val || *end || errno || v < lo || v > hi) {
-        cr_error("invalid %s '%s': expected an integer in [%ld, %ld]", opt, val, lo, hi);
-        return -1;
+        snprintf(err, errlen, "invalid %s '%s': expected an integer in [%ld, %ld]", opt, val, lo,
+                 hi);
+        return CR_ERR_INVAL;
     }
     *out = v;
-    return 0;
+    return CR_OK;
 }
 
-static void cr_fit_usage(FILE *f)
+/* An integer in [opt->lo, opt->hi]. */
+static cr_status_t cr_fit_long_arg(const cr_cli_opt_t *opt, const char *arg, long *v, char *err,
+                                   size_t errlen)
 {
-    fprintf(f,
+    char name[64];
+    snprintf(name, sizeof name, "--%s", opt->name);
+    return cr_fit_opt_long(name, arg, opt->lo, opt->hi, v, err, errlen);
+}
+
+static cr_status_t cr_fit_set_output(const cr_cli_opt_t *opt, void *target, const char *arg,
+                                     char *err, size_t errlen)
+{
+    (void)opt, (void)err, (void)errlen;
+    ((cr_fit_fit_args_t *)target)->outdir = arg;
+    return CR_OK;
+}
+
+static cr_status_t cr_fit_set_max_segments(const cr_cli_opt_t *opt, void *target,
+                                           const char *arg, char *err, size_t errlen)
+{
+    long v;
+    CR_CHECK(cr_fit_long_arg(opt, arg, &v, err, errlen));
+    ((cr_fit_fit_args_t *)target)->fo.seg.max_segments = (size_t)v;
+    return CR_OK;
+}
+
+static cr_status_t cr_fit_set_bootstrap(const cr_cli_opt_t *opt, void *target, const char *arg,
+                                        char *err, size_t errlen)
+{
+    long v;
+    CR_CHECK(cr_fit_long_arg(opt, arg, &v, err, errlen));
+    ((cr_fit_fit_args_t *)target)->fo.reps = (size_t)v;
+    return CR_OK;
+}
+
+static cr_status_t cr_fit_set_seed(const cr_cli_opt_t *opt, void *target, const char *arg,
+                                   char *err, size_t errlen)
+{
+    long v;
+    CR_CHECK(cr_fit_long_arg(opt, arg, &v, err, errlen));
+    ((cr_fit_fit_args_t *)target)->fo.seed = (uint64_t)v;
+    return CR_OK;
+}
+
+static cr_status_t cr_fit_set_format(const cr_cli_opt_t *opt, void *target, const char *arg,
+                                     char *err, size_t errlen)
+{
+    cr_fit_fit_args_t *a = target;
+    (void)opt;
+    if ((a->formats = cr_fit_plot_formats(arg)) < 0) {
+        snprintf(err, errlen, "invalid --format '%s': expected a comma list of svg, png", arg);
+        return CR_ERR_INVAL;
+    }
+    return CR_OK;
+}
+
+#define CR_FIT_FLAG(member, value) \
+    .set = cr_cli_set_flag, .field = offsetof(cr_fit_fit_args_t, member), .lo = (value)
+
+/* The fit command's options, in --help order. */
+static const cr_cli_opt_t cr_fit_fit_table[] = {
+    {.name = "output", .letter = 'o', .arg = "DIR", .def = "RUN1/fit, or beside a file RUN1",
+     .sample = "out", .set = cr_fit_set_output, .help = "output directory"},
+    {.name = "max-segments", .arg = "K", .def = "3", .unit = "segments", .sample = "2",
+     .set = cr_fit_set_max_segments, .lo = 1, .hi = CR_FIT_MAXSEG,
+     .help = "at most K Hockney segments per group"},
+    {.name = "bootstrap", .arg = "N", .def = "1000", .unit = "replicates", .sample = "100",
+     .set = cr_fit_set_bootstrap, .lo = 0, .hi = 1000000,
+     .help = "bootstrap replicates for the 95% CIs (0: none)"},
+    {.name = "seed", .arg = "N", .def = "1", .sample = "7", .set = cr_fit_set_seed, .lo = 0,
+     .hi = 0x7fffffffL, .help = "bootstrap seed; same seed, same output"},
+    {.name = "lenient", .def = "off: stop at the first malformed row", CR_FIT_FLAG(ro.lenient, 1),
+     .help = "skip malformed rows with a warning"},
+    {.name = "no-plots", .def = "off (plots written)", CR_FIT_FLAG(plots, 0),
+     .help = "do not write gnuplot scripts or plots"},
+    {.name = "format", .arg = "LIST", .def = "svg,png", .sample = "svg",
+     .set = cr_fit_set_format, .help = "plot formats, comma list of svg, png"},
+    {.name = "help", .letter = 'h', CR_FIT_FLAG(help, 1),
+     .help = "this help; 'collroof-fit predict --help' and 'collroof-fit intensity --help' "
+             "for the others"},
+    {.name = "version", .letter = 'V', CR_FIT_FLAG(version, 1), .help = "print the version"},
+    {.name = NULL},
+};
+
+const cr_cli_t cr_fit_cli_fit = {
+    .prog = "collroof-fit",
+    .head =
 "usage: collroof-fit [options] RUN...\n"
 "       collroof-fit predict --fit DIR --collective C --bytes S --ranks P [options]\n"
 "       collroof-fit intensity --flops F --bytes S --peak-tflops T (--bw-GBps B | --fit DIR ...)\n"
@@ -58,21 +144,38 @@ static void cr_fit_usage(FILE *f)
 "(results.jsonl preferred, else results.csv) or one of those files; several\n"
 "runs (e.g. node counts) are fitted together, grouped by collective, level,\n"
 "cadence and ranks.\n"
-"\n"
-"  -o, --output DIR       output directory (default: RUN1/fit, or beside a file RUN1)\n"
-"      --max-segments K   at most K Hockney segments per group, 1..8 (default 3)\n"
-"      --bootstrap N      bootstrap replicates for the 95%% CIs, 0..1000000 (default 1000)\n"
-"      --seed N           bootstrap seed; same seed, same output (default 1)\n"
-"      --lenient          skip malformed rows with a warning (default: stop with an error)\n"
-"      --no-plots         do not write gnuplot scripts or plots\n"
-"      --format LIST      plot formats, comma list of svg,png (default svg,png)\n"
-"  -h, --help             this help\n"
-"  -V, --version          print the version\n"
-"\n"
+"\n",
+    .foot =
 "Writes DIR/fit.csv, roofline.csv, scaling.csv, plot-LEVEL.gp with its .dat files,\n"
 "roofline-LEVEL.{svg,png} and time-LEVEL.{svg,png} (when gnuplot is installed),\n"
-"and prints a summary: latency in us, ceilings in GB/s (1e9 B/s), n_half in bytes.\n"
-"Run 'collroof-fit predict --help' and 'collroof-fit intensity --help' for the others.\n");
+"and prints a summary: latency in us, ceilings in GB/s (1e9 B/s), n_half in bytes.\n",
+    .opts = cr_fit_fit_table,
+};
+
+int cr_fit_fit_parse(int argc, char **argv, cr_fit_fit_args_t *a)
+{
+    cr_cli_getopt_t g;
+    char err[256];
+    int c;
+    memset(a, 0, sizeof *a);
+    cr_fit_opts_default(&a->fo);
+    a->plots = 1;
+    a->formats = CR_FIT_PLOT_SVG | CR_FIT_PLOT_PNG;
+    if (cr_cli_getopt_build(&cr_fit_cli_fit, "", &g) != CR_OK) return 2;
+    optind = 0; /* full reinitialisation (glibc), so tests may parse many times */
+    while (!a->help && !a->version &&
+           (c = getopt_long(argc, argv, g.shortopts, g.longopts, NULL)) != -1) {
+        const cr_cli_opt_t *opt = cr_cli_find(&cr_fit_cli_fit, c);
+        if (!opt) { /* getopt_long said what was wrong */
+            cr_cli_usage(&cr_fit_cli_fit, stderr);
+            return 2;
+        }
+        if (opt->set(opt, a, optarg, err, sizeof err) != CR_OK) {
+            cr_error("%s", err);
+            return 2;
+        }
+    }
+    return 0;
 }
 
 static void cr_fit_default_outdir(const char *run, char *out, size_t len)
@@ -89,70 +192,37 @@ static void cr_fit_default_outdir(const char *run, char *out, size_t len)
 
 int cr_fit_cmd_fit(int argc, char **argv)
 {
-    static const struct option lo[] = {
-        { "output", required_argument, NULL, 'o' },
-        { "max-segments", required_argument, NULL, 'K' },
-        { "bootstrap", required_argument, NULL, 'B' },
-        { "seed", required_argument, NULL, 'S' },
-        { "lenient", no_argument, NULL, 'L' },
-        { "no-plots", no_argument, NULL, 'P' },
-        { "format", required_argument, NULL, 'F' },
-        { "help", no_argument, NULL, 'h' },
-        { "version", no_argument, NULL, 'V' },
-        { NULL, 0, NULL, 0 },
-    };
-    cr_fit_opts_t fo;
-    cr_fit_read_opts_t ro = { 0 };
+    cr_fit_fit_args_t a;
     cr_fit_set_t set;
     cr_fit_report_t rep;
-    const char *outdir = NULL;
+    const char *outdir;
     char defdir[4096];
-    int c, plots = 1, formats = CR_FIT_PLOT_SVG | CR_FIT_PLOT_PNG;
-    long v;
     cr_status_t st = CR_OK;
-    cr_fit_opts_default(&fo);
-    while ((c = getopt_long(argc, argv, "o:hV", lo, NULL)) != -1) {
-        switch (c) {
-        case 'o': outdir = optarg; break;
-        case 'K':
-            if (cr_fit_opt_long("--max-segments", optarg, 1, CR_FIT_MAXSEG, &v)) return 2;
-            fo.seg.max_segments = (size_t)v;
-            break;
-        case 'B':
-            if (cr_fit_opt_long("--bootstrap", optarg, 0, 1000000, &v)) return 2;
-            fo.reps = (size_t)v;
-            break;
-        case 'S':
-            if (cr_fit_opt_long("--seed", optarg, 0, 0x7fffffffL, &v)) return 2;
-            fo.seed = (uint64_t)v;
-            break;
-        case 'L': ro.lenient = 1; break;
-        case 'P': plots = 0; break;
-        case 'F':
-            if ((formats = cr_fit_plot_formats(optarg)) < 0) {
-                cr_error("invalid --format '%s': expected a comma list of svg, png", optarg);
-                return 2;
-            }
-            break;
-        case 'h': cr_fit_usage(stdout); return 0;
-        case 'V': printf("collroof-fit %s\n", PACKAGE_VERSION); return 0;
-        default: cr_fit_usage(stderr); return 2;
-        }
+    int rc = cr_fit_fit_parse(argc, argv, &a);
+    if (rc) return rc;
+    if (a.help) {
+        cr_cli_usage(&cr_fit_cli_fit, stdout);
+        return 0;
+    }
+    if (a.version) {
+        printf("collroof-fit %s\n", PACKAGE_VERSION);
+        return 0;
     }
     if (optind >= argc) {
         cr_error("no run given: expected one or more run directories or results files");
-        cr_fit_usage(stderr);
+        cr_cli_usage(&cr_fit_cli_fit, stderr);
         return 2;
     }
+    outdir = a.outdir;
     if (!outdir) {
         cr_fit_default_outdir(argv[optind], defdir, sizeof defdir);
         outdir = defdir;
     }
     cr_fit_set_init(&set);
     for (int i = optind; i < argc; i++)
-        CR_CHECK_GOTO(cr_fit_read_path(argv[i], &ro, &set), st, out_with_set);
+        CR_CHECK_GOTO(cr_fit_read_path(argv[i], &a.ro, &set), st, out_with_set);
     cr_fit_set_finish(&set);
-    CR_CHECK_GOTO(cr_fit_report_build(&set, &fo, &rep), st, out_with_set);
+    CR_CHECK_GOTO(cr_fit_report_build(&set, &a.fo, &rep), st, out_with_set);
     if (rep.nres == 0) {
         cr_error("no group has two distinct sizes: nothing to fit");
         st = CR_ERR_INVAL;
@@ -160,7 +230,7 @@ int cr_fit_cmd_fit(int argc, char **argv)
     }
     CR_CHECK_GOTO(cr_fit_write_all(outdir, &rep), st, out_with_rep);
     cr_fit_writer_summary.write(stdout, &rep);
-    if (plots) CR_CHECK_GOTO(cr_fit_plot_write(outdir, &rep, formats), st, out_with_rep);
+    if (a.plots) CR_CHECK_GOTO(cr_fit_plot_write(outdir, &rep, a.formats), st, out_with_rep);
     printf("collroof-fit: %zu groups, %zu measurements, %zu raw samples -> %s\n", rep.nres,
            set.rows, set.samples, outdir);
 out_with_rep:

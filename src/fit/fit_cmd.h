@@ -1,13 +1,48 @@
-/* collroof-fit command lines: fit (default), predict, intensity. */
+/* collroof-fit command lines: fit (default), predict, intensity. Each command's
+ * options are one table (cr_cli_t): its parser, --help, man page and tests. */
 #ifndef FIT_CMD_H
 #define FIT_CMD_H
+
+#include "cr_cli.h"
+#include "fit_group.h"
+#include "fit_predict.h"
+#include "fit_read.h"
 
 int cr_fit_cmd_fit(int argc, char **argv);
 int cr_fit_cmd_predict(int argc, char **argv);
 int cr_fit_cmd_intensity(int argc, char **argv);
 
-/* Strict number parsing for options; print "invalid OPT 'VAL': expected WHAT". */
-int cr_fit_opt_double(const char *opt, const char *val, double lo, double hi, double *out);
-int cr_fit_opt_long(const char *opt, const char *val, long lo, long hi, long *out);
+/* Strict number parsing for options; on a bad value writes "invalid OPT 'VAL':
+ * expected WHAT" into err and returns CR_ERR_INVAL. */
+cr_status_t cr_fit_opt_double(const char *opt, const char *val, double lo, double hi,
+                              double *out, char *err, size_t errlen);
+cr_status_t cr_fit_opt_long(const char *opt, const char *val, long lo, long hi, long *out,
+                            char *err, size_t errlen);
+
+/* The fit command's options. */
+typedef struct cr_fit_fit_args {
+    cr_fit_opts_t fo;
+    cr_fit_read_opts_t ro;
+    const char *outdir;      /* NULL: beside the first run */
+    int plots, formats;      /* formats: CR_FIT_PLOT_* bits */
+    int help, version;
+} cr_fit_fit_args_t;
+
+/* predict's and intensity's options (one table, each entry marked for its commands). */
+typedef struct cr_fit_pargs {
+    cr_fit_query_t q;
+    const char *fit, *csv;
+    double flops, peak_tflops, bw;  /* FLOP, TFLOP/s, GB/s */
+    long nodes, ppn;
+    int help;
+} cr_fit_pargs_t;
+
+extern const cr_cli_t cr_fit_cli_fit, cr_fit_cli_predict, cr_fit_cli_intensity;
+
+/* Options into *a (defaults first); parsing stops at --help or --version as those
+ * print at once. Returns 0, or 2 after printing an error (exit status 2). Operands
+ * are left at argv[optind...]. */
+int cr_fit_fit_parse(int argc, char **argv, cr_fit_fit_args_t *a);
+int cr_fit_pargs_parse(const cr_cli_t *cli, int argc, char **argv, cr_fit_pargs_t *a);
 
 #endif

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -13,112 +14,198 @@
 #include "cr_sizes.h"
 #include "fit_predict.h"
 
-static void cr_fit_predict_usage(FILE *f)
+enum { CR_FIT_PREDICT = 1, CR_FIT_INTENSITY = 2, CR_FIT_BOTH = 3 };
+
+static cr_status_t cr_fit_set_str(const cr_cli_opt_t *opt, void *target, const char *arg,
+                                  char *err, size_t errlen)
+{
+    (void)err, (void)errlen;
+    *(const char **)((char *)target + opt->field) = arg;
+    return CR_OK;
+}
+
+/* A collective the registry knows (its F(p) comes from there). */
+static cr_status_t cr_fit_set_collective(const cr_cli_opt_t *opt, void *target,
+                                         const char *arg, char *err, size_t errlen)
 {
     char known[512];
-    fprintf(f,
+    (void)opt;
+    if (!cr_coll_find(arg)) {
+        snprintf(err, errlen, "invalid --collective '%s': expected %s", arg,
+                 cr_coll_names(known, sizeof known));
+        return CR_ERR_INVAL;
+    }
+    ((cr_fit_pargs_t *)target)->q.collective = arg;
+    return CR_OK;
+}
+
+static cr_status_t cr_fit_set_bytes(const cr_cli_opt_t *opt, void *target, const char *arg,
+                                    char *err, size_t errlen)
+{
+    char why[200];
+    (void)opt;
+    if (cr_size_parse(arg, &((cr_fit_pargs_t *)target)->q.bytes, why, sizeof why) != CR_OK) {
+        snprintf(err, errlen, "invalid --bytes '%s': %s (e.g. 4096, 64K, 1M)", arg, why);
+        return CR_ERR_INVAL;
+    }
+    return CR_OK;
+}
+
+/* An integer in [opt->lo, opt->hi] into the long at opt->field. */
+static cr_status_t cr_fit_set_long(const cr_cli_opt_t *opt, void *target, const char *arg,
+                                   char *err, size_t errlen)
+{
+    char name[64];
+    snprintf(name, sizeof name, "--%s", opt->name);
+    return cr_fit_opt_long(name, arg, opt->lo, opt->hi, (long *)((char *)target + opt->field), err,
+                           errlen);
+}
+
+static cr_status_t cr_fit_set_ranks(const cr_cli_opt_t *opt, void *target, const char *arg,
+                                    char *err, size_t errlen)
+{
+    long v;
+    CR_CHECK(cr_fit_opt_long("--ranks", arg, opt->lo, opt->hi, &v, err, errlen));
+    ((cr_fit_pargs_t *)target)->q.ranks = (int)v;
+    return CR_OK;
+}
+
+/* A number in [lo, hi] into the double at opt->field. */
+static cr_status_t cr_fit_double_at(const cr_cli_opt_t *opt, void *target, const char *arg,
+                                    double lo, double hi, char *err, size_t errlen)
+{
+    char name[64];
+    snprintf(name, sizeof name, "--%s", opt->name);
+    return cr_fit_opt_double(name, arg, lo, hi, (double *)((char *)target + opt->field), err,
+                             errlen);
+}
+
+static cr_status_t cr_fit_set_link(const cr_cli_opt_t *opt, void *target, const char *arg,
+                                   char *err, size_t errlen)
+{
+    return cr_fit_double_at(opt, target, arg, 1e-9, 1e9, err, errlen);
+}
+
+static cr_status_t cr_fit_set_latency(const cr_cli_opt_t *opt, void *target, const char *arg,
+                                      char *err, size_t errlen)
+{
+    return cr_fit_double_at(opt, target, arg, 1e-9, 1e12, err, errlen);
+}
+
+static cr_status_t cr_fit_set_flops(const cr_cli_opt_t *opt, void *target, const char *arg,
+                                    char *err, size_t errlen)
+{
+    return cr_fit_double_at(opt, target, arg, 1e-300, 1e300, err, errlen);
+}
+
+/* --peak-tflops and --bw-GBps */
+static cr_status_t cr_fit_set_rate(const cr_cli_opt_t *opt, void *target, const char *arg,
+                                   char *err, size_t errlen)
+{
+    return cr_fit_double_at(opt, target, arg, 1e-12, 1e12, err, errlen);
+}
+
+#define CR_FIT_AT(member) .field = offsetof(cr_fit_pargs_t, member)
+
+/* predict's and intensity's options, in --help order; cmds says which take each. */
+static const cr_cli_opt_t cr_fit_pargs_table[] = {
+    {.name = "flops", .arg = "F", .def = "none (required)", .unit = "FLOP", .sample = "2.4e12",
+     .cmds = CR_FIT_INTENSITY, .set = cr_fit_set_flops, CR_FIT_AT(flops),
+     .help = "FLOPs of the step (e.g. 2.4e12)"},
+    {.name = "bytes", .arg = "S", .def = "none (required)", .unit = "bytes", .sample = "64M",
+     .cmds = CR_FIT_INTENSITY, .set = cr_fit_set_bytes,
+     .help = "bytes the step communicates (collective size S; suffixes K, M, G are binary)"},
+    {.name = "peak-tflops", .arg = "T", .def = "none (required)", .unit = "TFLOP/s (1e12 FLOP/s)",
+     .sample = "100", .cmds = CR_FIT_INTENSITY, .set = cr_fit_set_rate, CR_FIT_AT(peak_tflops),
+     .help = "accelerator peak"},
+    {.name = "bw-GBps", .arg = "B", .def = "predicted from --fit", .unit = "GB/s (1e9 B/s)",
+     .sample = "50", .cmds = CR_FIT_INTENSITY, .set = cr_fit_set_rate, CR_FIT_AT(bw),
+     .help = "communication bandwidth; without it, bandwidth = S / the time predict gives "
+             "for size S from the options below"},
+    {.name = "fit", .arg = "DIR", .def = "none (required; intensity: or --bw-GBps)",
+     .sample = "fit", .cmds = CR_FIT_BOTH, .set = cr_fit_set_str, CR_FIT_AT(fit),
+     .help = "a collroof-fit output directory (fit.csv, scaling.csv)"},
+    {.name = "collective", .arg = "C", .def = "none (required with --fit)", .sample = "allreduce",
+     .cmds = CR_FIT_BOTH, .set = cr_fit_set_collective, CR_FIT_AT(q.collective),
+     .help = "allreduce, allgather, reduce_scatter, alltoall, bcast, pingpong ..."},
+    {.name = "bytes", .arg = "S", .def = "none (required)", .unit = "bytes", .sample = "64M",
+     .cmds = CR_FIT_PREDICT, .set = cr_fit_set_bytes,
+     .help = "size S; suffixes K, M, G are binary, e.g. 64M"},
+    {.name = "ranks", .arg = "P", .def = "nodes x ppn", .unit = "ranks per group", .sample = "8",
+     .cmds = CR_FIT_BOTH, .set = cr_fit_set_ranks, .lo = 1, .hi = 1L << 24,
+     .help = "ranks per group"},
+    {.name = "nodes", .arg = "N", .def = "none", .unit = "nodes", .sample = "2",
+     .cmds = CR_FIT_BOTH, .set = cr_fit_set_long, CR_FIT_AT(nodes), .lo = 1, .hi = 1L << 20,
+     .help = "nodes (with --ppn)"},
+    {.name = "ppn", .arg = "Q", .def = "none", .unit = "ranks per node", .sample = "4",
+     .cmds = CR_FIT_BOTH, .set = cr_fit_set_long, CR_FIT_AT(ppn), .lo = 1, .hi = 1L << 12,
+     .help = "ranks per node (with --nodes)"},
+    {.name = "level", .arg = "L", .def = "world when fitted, else the first", .sample = "node",
+     .cmds = CR_FIT_BOTH, .set = cr_fit_set_str, CR_FIT_AT(q.level),
+     .help = "topology level"},
+    {.name = "cadence", .arg = "C", .def = "isolated when fitted, else the first",
+     .sample = "streaming", .cmds = CR_FIT_BOTH, .set = cr_fit_set_str, CR_FIT_AT(q.cadence),
+     .help = "isolated or streaming"},
+    {.name = "link-GBps", .arg = "X", .def = "as measured", .unit = "GB/s", .sample = "25",
+     .cmds = CR_FIT_BOTH, .set = cr_fit_set_link, CR_FIT_AT(q.link_GBps),
+     .help = "what-if: the link runs at X"},
+    {.name = "latency-us", .arg = "Y", .def = "as measured", .unit = "us", .sample = "3",
+     .cmds = CR_FIT_BOTH, .set = cr_fit_set_latency, CR_FIT_AT(q.latency_us),
+     .help = "what-if: latency floor alpha = Y"},
+    {.name = "csv", .arg = "FILE", .def = "none", .sample = "pred.csv", .cmds = CR_FIT_PREDICT,
+     .set = cr_fit_set_str, CR_FIT_AT(csv),
+     .help = "also append the prediction as a CSV row (header when new)"},
+    {.name = "help", .letter = 'h', .cmds = CR_FIT_BOTH, .set = cr_cli_set_flag, CR_FIT_AT(help),
+     .lo = 1, .help = "this help"},
+    {.name = NULL},
+};
+
+const cr_cli_t cr_fit_cli_predict = {
+    .prog = "collroof-fit predict",
+    .head =
 "usage: collroof-fit predict --fit DIR --collective C --bytes S (--ranks P | --nodes N --ppn Q)\n"
 "                            [--level L] [--cadence C] [--link-GBps X] [--latency-us Y] [--csv FILE]\n"
 "\n"
-"  --fit DIR        a collroof-fit output directory (fit.csv, scaling.csv)\n"
-"  --collective C   %s\n"
-"  --bytes S        size S in bytes, units K/M/G (binary) accepted, e.g. 64M\n"
-"  --ranks P        ranks per group (default: nodes x ppn)\n"
-"  --nodes N        nodes (with --ppn)\n"
-"  --ppn Q          ranks per node (with --nodes)\n"
-"  --level L        topology level (default: world when fitted, else the first)\n"
-"  --cadence C      isolated | streaming (default: isolated when fitted)\n"
-"  --link-GBps X    what-if: the link runs at X GB/s (default: as measured)\n"
-"  --latency-us Y   what-if: latency floor alpha = Y us (default: as measured)\n"
-"  --csv FILE       also append the prediction as a CSV row (header when new)\n",
-            cr_coll_names(known, sizeof known));
-}
+"Predicts the time, algbw and busbw of collective C at size S on P ranks from a fit,\n"
+"with 95% intervals; beyond the fitted rank counts it extrapolates along alpha(p).\n"
+"\n",
+    .opts = cr_fit_pargs_table,
+    .cmd = CR_FIT_PREDICT,
+};
 
-static void cr_fit_intensity_usage(FILE *f)
-{
-    fprintf(f,
+const cr_cli_t cr_fit_cli_intensity = {
+    .prog = "collroof-fit intensity",
+    .head =
 "usage: collroof-fit intensity --flops F --bytes S --peak-tflops T\n"
 "                              (--bw-GBps B | --fit DIR --collective C --ranks P [--level L])\n"
 "\n"
-"  --flops F        FLOPs of the step (e.g. 2.4e12)\n"
-"  --bytes S        bytes the step communicates (collective size S; units K/M/G)\n"
-"  --peak-tflops T  accelerator peak, TFLOP/s (1e12 FLOP/s)\n"
-"  --bw-GBps B      communication bandwidth, GB/s (or take it from a fit:)\n"
-"  --fit DIR, --collective C, --ranks P, --nodes N, --ppn Q, --level L, --cadence C\n"
-"                   as for predict: bandwidth = S / predicted time at size S\n");
-}
-
-struct cr_fit_pargs {
-    cr_fit_query_t q;
-    const char *fit, *csv;
-    double flops, peak_tflops, bw;
-    long nodes, ppn;
+"Compute or communication bound: arithmetic intensity F / S against the critical\n"
+"intensity peak / bandwidth, and the step time with and without overlap.\n"
+"\n",
+    .opts = cr_fit_pargs_table,
+    .cmd = CR_FIT_INTENSITY,
 };
 
-/* Shared option parser; intensity = 1 accepts --flops/--peak-tflops/--bw-GBps. */
-static int cr_fit_parse_pargs(int argc, char **argv, int intensity, struct cr_fit_pargs *a)
+int cr_fit_pargs_parse(const cr_cli_t *cli, int argc, char **argv, cr_fit_pargs_t *a)
 {
-    static const struct option lo[] = {
-        { "fit", required_argument, NULL, 'f' },  { "collective", required_argument, NULL, 'c' },
-        { "bytes", required_argument, NULL, 'b' }, { "ranks", required_argument, NULL, 'r' },
-        { "nodes", required_argument, NULL, 'n' }, { "ppn", required_argument, NULL, 'p' },
-        { "level", required_argument, NULL, 'l' }, { "cadence", required_argument, NULL, 'C' },
-        { "link-GBps", required_argument, NULL, 'k' },
-        { "latency-us", required_argument, NULL, 'a' },
-        { "csv", required_argument, NULL, 'v' },   { "flops", required_argument, NULL, 'F' },
-        { "peak-tflops", required_argument, NULL, 'T' },
-        { "bw-GBps", required_argument, NULL, 'B' }, { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
+    cr_cli_getopt_t g;
     char err[256];
-    long v;
     int c;
     memset(a, 0, sizeof *a);
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
-        if (!intensity && strchr("FTB", c)) c = '?';
-        if (intensity && c == 'v') c = '?';
-        switch (c) {
-        case 'f': a->fit = optarg; break;
-        case 'c':
-            if (!cr_coll_find(optarg)) {
-                char known[512];
-                cr_error("invalid --collective '%s': expected %s", optarg,
-                         cr_coll_names(known, sizeof known));
-                return 2;
-            }
-            a->q.collective = optarg;
-            break;
-        case 'l': a->q.level = optarg; break;
-        case 'C': a->q.cadence = optarg; break;
-        case 'v': a->csv = optarg; break;
-        case 'b':
-            if (cr_size_parse(optarg, &a->q.bytes, err, sizeof err) != CR_OK) {
-                cr_error("invalid --bytes '%s': %s (e.g. 4096, 64K, 1M)", optarg, err);
-                return 2;
-            }
-            break;
-        case 'r':
-            if (cr_fit_opt_long("--ranks", optarg, 1, 1 << 24, &v)) return 2;
-            a->q.ranks = (int)v;
-            break;
-        case 'n': if (cr_fit_opt_long("--nodes", optarg, 1, 1 << 20, &a->nodes)) return 2; break;
-        case 'p': if (cr_fit_opt_long("--ppn", optarg, 1, 1 << 12, &a->ppn)) return 2; break;
-        case 'k': if (cr_fit_opt_double("--link-GBps", optarg, 1e-9, 1e9, &a->q.link_GBps)) return 2; break;
-        case 'a': if (cr_fit_opt_double("--latency-us", optarg, 1e-9, 1e12, &a->q.latency_us)) return 2; break;
-        case 'F': if (cr_fit_opt_double("--flops", optarg, 1e-300, 1e300, &a->flops)) return 2; break;
-        case 'T': if (cr_fit_opt_double("--peak-tflops", optarg, 1e-12, 1e12, &a->peak_tflops)) return 2; break;
-        case 'B': if (cr_fit_opt_double("--bw-GBps", optarg, 1e-12, 1e12, &a->bw)) return 2; break;
-        case 'h':
-            if (intensity) cr_fit_intensity_usage(stdout);
-            else cr_fit_predict_usage(stdout);
-            return 1;
-        default:
-            if (intensity) cr_fit_intensity_usage(stderr);
-            else cr_fit_predict_usage(stderr);
+    if (cr_cli_getopt_build(cli, "", &g) != CR_OK) return 2;
+    optind = 0; /* full reinitialisation (glibc) */
+    while (!a->help && (c = getopt_long(argc, argv, g.shortopts, g.longopts, NULL)) != -1) {
+        const cr_cli_opt_t *opt = cr_cli_find(cli, c);
+        if (!opt) { /* getopt_long said what was wrong */
+            cr_cli_usage(cli, stderr);
+            return 2;
+        }
+        if (opt->set(opt, a, optarg, err, sizeof err) != CR_OK) {
+            cr_error("%s", err);
             return 2;
         }
     }
+    if (a->help) return 0;
     if (optind < argc) {
         cr_error("unexpected argument '%s'", argv[optind]);
         return 2;
@@ -138,7 +225,7 @@ static int cr_fit_parse_pargs(int argc, char **argv, int intensity, struct cr_fi
     return 0;
 }
 
-static int cr_fit_predict_run(struct cr_fit_pargs *a, cr_fit_prediction_t *pr)
+static int cr_fit_predict_run(cr_fit_pargs_t *a, cr_fit_prediction_t *pr)
 {
     cr_fit_model_t m;
     cr_status_t st;
@@ -152,7 +239,7 @@ static int cr_fit_predict_run(struct cr_fit_pargs *a, cr_fit_prediction_t *pr)
     return st == CR_OK ? 0 : 1;
 }
 
-static int cr_fit_csv_append(const char *path, const struct cr_fit_pargs *a,
+static int cr_fit_csv_append(const char *path, const cr_fit_pargs_t *a,
                              const cr_fit_prediction_t *p)
 {
     struct stat sb;
@@ -178,10 +265,14 @@ static int cr_fit_csv_append(const char *path, const struct cr_fit_pargs *a,
 
 int cr_fit_cmd_predict(int argc, char **argv)
 {
-    struct cr_fit_pargs a;
+    cr_fit_pargs_t a;
     cr_fit_prediction_t p;
-    int rc = cr_fit_parse_pargs(argc, argv, 0, &a);
-    if (rc) return rc == 1 ? 0 : rc;
+    int rc = cr_fit_pargs_parse(&cr_fit_cli_predict, argc, argv, &a);
+    if (rc) return rc;
+    if (a.help) {
+        cr_cli_usage(&cr_fit_cli_predict, stdout);
+        return 0;
+    }
     if ((rc = cr_fit_predict_run(&a, &p)) != 0) return rc;
     printf("%s %s %s p=%d S=%llu bytes:\n"
            "  time   %.4g us   [%.4g, %.4g]\n"
@@ -195,11 +286,15 @@ int cr_fit_cmd_predict(int argc, char **argv)
 
 int cr_fit_cmd_intensity(int argc, char **argv)
 {
-    struct cr_fit_pargs a;
+    cr_fit_pargs_t a;
     cr_fit_intensity_t it;
     double bw;
-    int rc = cr_fit_parse_pargs(argc, argv, 1, &a);
-    if (rc) return rc == 1 ? 0 : rc;
+    int rc = cr_fit_pargs_parse(&cr_fit_cli_intensity, argc, argv, &a);
+    if (rc) return rc;
+    if (a.help) {
+        cr_cli_usage(&cr_fit_cli_intensity, stdout);
+        return 0;
+    }
     if (!(a.flops > 0) || !a.q.bytes || !(a.peak_tflops > 0)) {
         cr_error("intensity needs --flops F, --bytes S and --peak-tflops T");
         return 2;

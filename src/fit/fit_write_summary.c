@@ -97,8 +97,8 @@ static void cr_fit_summary_faults(FILE *f, const cr_fit_group_t *g)
     fprintf(f, "note: %s %s %s p=%d: %s every call page-faults in fresh memory (%.0f faults "
             "per call at %s = %.3g MiB of 4 KiB pages), most likely a temporary "
             "buffer the MPI library allocates per call and the C library maps anew: those "
-            "times include the kernel's page-fault cost; README 'Page faults in the timed "
-            "loop' says how to measure without it\n",
+            "times include the kernel's page-fault cost; docs/method.md 'Page faults in "
+            "the timed loop' says how to measure without it\n",
             g->collective, g->level, g->cadence, g->ranks, range, last->faults, hi,
             last->faults * 4096.0 / 1048576.0);
 }

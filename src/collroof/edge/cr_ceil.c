@@ -8,7 +8,9 @@
 #include "cr_topo.h"
 
 #include <dirent.h>
+#if HAVE_LIBNUMA
 #include <numa.h>
+#endif
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -151,32 +153,21 @@ static cr_status_t cr_memcpy_once(size_t bytes, int reps, const cr_opts_t *o, do
     return CR_OK;
 }
 
-cr_status_t cr_ceil_memcpy(size_t bytes, int reps, const char *host, json_t *arr)
+#if HAVE_LIBNUMA
+/* The memcpy probe on every NUMA node this rank may use, run from that node's CPUs. */
+static cr_status_t cr_ceil_memcpy_nodes(size_t bytes, int reps, const char *host, json_t *arr)
 {
-    size_t avail = cr_mem_available();
-    cr_opts_t o = { .mem = CR_MEM_DEFAULT };
+    cr_opts_t o = { .mem = CR_MEM_NODE };
     struct bitmask *nodes;
     cpu_set_t saved;
     double gbps;
 
-    if (avail && 8 * bytes > avail)
-        bytes = avail / 8;
-    if (bytes < ((size_t)8 << 20)) {
-        cr_warn("--probe-memory: too little free memory for the memcpy probe; skipped");
-        return CR_OK;
-    }
-    if (numa_available() < 0) {
-        CR_CHECK(cr_memcpy_once(bytes, reps, &o, &gbps));
-        json_array_append_new(arr, json_pack("{s:s,s:n,s:f}", "host", host, "numa", "GBps", gbps));
-        return CR_OK;
-    }
     if (sched_getaffinity(0, sizeof saved, &saved) != 0) {
         cr_error_at(__FILE__, __LINE__, "sched_getaffinity failed");
         return CR_ERR_TOPO;
     }
     nodes = numa_get_mems_allowed();
     CR_CHECK_ALLOC(nodes, sizeof *nodes);
-    o.mem = CR_MEM_NODE;
     for (int node = 0; node <= numa_max_node(); node++) {
         cr_status_t st;
         if (!numa_bitmask_isbitset(nodes, (unsigned)node))
@@ -194,6 +185,29 @@ cr_status_t cr_ceil_memcpy(size_t bytes, int reps, const char *host, json_t *arr
                                              "GBps", gbps));
     }
     numa_bitmask_free(nodes);
+    return CR_OK;
+}
+#endif
+
+cr_status_t cr_ceil_memcpy(size_t bytes, int reps, const char *host, json_t *arr)
+{
+    size_t avail = cr_mem_available();
+    cr_opts_t o = { .mem = CR_MEM_DEFAULT };
+    double gbps;
+
+    if (avail && 8 * bytes > avail)
+        bytes = avail / 8;
+    if (bytes < ((size_t)8 << 20)) {
+        cr_warn("--probe-memory: too little free memory for the memcpy probe; skipped");
+        return CR_OK;
+    }
+#if HAVE_LIBNUMA
+    if (cr_mem_have_numa())
+        return cr_ceil_memcpy_nodes(bytes, reps, host, arr);
+#endif
+    /* no NUMA (not built with libnuma, or the host has none): one probe, numa = null */
+    CR_CHECK(cr_memcpy_once(bytes, reps, &o, &gbps));
+    json_array_append_new(arr, json_pack("{s:s,s:n,s:f}", "host", host, "numa", "GBps", gbps));
     return CR_OK;
 }
 

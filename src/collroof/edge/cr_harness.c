@@ -186,8 +186,8 @@ static void cr_warn_fresh_memory(const cr_coll_ops_t *ops, const cr_result_t *r)
     if (i < sizeof warned / sizeof *warned) warned[i] = ops;
     cr_warn("%s at %" PRIu64 " bytes: %.0f page faults per call (%.3g MiB of fresh 4 KiB "
             "pages per call): the MPI library maps fresh memory every call, and the times "
-            "include the kernel's page-fault cost (column faults_per_call; README, \"Page "
-            "faults in the timed loop\"; said once per collective)", ops->name, r->bytes,
+            "include the kernel's page-fault cost (column faults_per_call; docs/method.md, "
+            "\"Page faults in the timed loop\"; said once per collective)", ops->name, r->bytes,
             r->faults_per_call, r->faults_per_call * 4096.0 / 1048576.0);
 }
 

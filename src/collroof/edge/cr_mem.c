@@ -4,14 +4,16 @@
 #include "cr_mem.h"
 
 #include <errno.h>
-#include <numa.h>
-#include <numaif.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#if HAVE_LIBNUMA
+#include <numa.h>
+#include <numaif.h>
+#endif
 
 enum { CR_HOW_NONE, CR_HOW_MMAP };
 #define CR_SAMPLE_PAGES 1024   /* pages whose node is checked, evenly spread */
@@ -35,8 +37,6 @@ static size_t cr_meminfo(const char *key)
 }
 
 size_t cr_mem_available(void) { return cr_meminfo("MemAvailable"); }
-
-int cr_mem_have_numa(void) { return numa_available() >= 0; }
 
 static int cr_thp_never(void)
 {
@@ -89,21 +89,22 @@ static cr_status_t cr_mem_map(size_t bytes, int huge, cr_buf_t *b)
     return CR_OK;
 }
 
-cr_status_t cr_mem_policy_check(const cr_opts_t *o, char *err, size_t len)
+#if HAVE_LIBNUMA
+int cr_mem_have_numa(void) { return numa_available() >= 0; }
+
+/* May this rank place memory on node (without NUMA: node 0 only)? *maxnode = the
+ * highest node number of the host. */
+static int cr_mem_node_usable(int node, int *maxnode)
 {
     struct bitmask *allowed;
-    int ok, maxnode;
-    if (o->mem != CR_MEM_NODE) return CR_OK;
-    maxnode = cr_mem_have_numa() ? numa_max_node() : 0;
-    allowed = cr_mem_have_numa() ? numa_get_mems_allowed() : NULL;
-    ok = !cr_mem_have_numa() ? o->mem_node == 0
-                              : allowed && o->mem_node <= maxnode &&
-                                    numa_bitmask_isbitset(allowed, (unsigned)o->mem_node);
+    int ok;
+    *maxnode = 0;
+    if (!cr_mem_have_numa()) return node == 0;
+    *maxnode = numa_max_node();
+    allowed = numa_get_mems_allowed();
+    ok = allowed && node <= *maxnode && numa_bitmask_isbitset(allowed, (unsigned)node);
     if (allowed) numa_bitmask_free(allowed);
-    if (ok) return CR_OK;
-    snprintf(err, len, "--mem node:%d: this host has no NUMA node %d that this rank may use "
-             "(nodes 0-%d; see numactl -H)", o->mem_node, o->mem_node, maxnode);
-    return CR_ERR_INVAL;
+    return ok;
 }
 
 /* Apply the --mem policy to the mapping before first touch; *want = node asked (-1 none). */
@@ -185,6 +186,39 @@ static void cr_mem_verify(const cr_opts_t *o, int want, cr_buf_t *b)
                 count[want], known, want, b->placed);
     else if (o->mem == CR_MEM_INTERLEAVE && used == 1 && numa_num_configured_nodes() > 1)
         cr_warn("--mem interleave: all sampled pages are on NUMA node %d", last);
+}
+
+#else /* built without libnuma: every buffer gets the plain allocation (mem=default) */
+int cr_mem_have_numa(void) { return 0; }
+
+static int cr_mem_node_usable(int node, int *maxnode)
+{
+    *maxnode = 0;
+    return node == 0;
+}
+
+static cr_status_t cr_mem_policy(const cr_opts_t *o, cr_buf_t *b, int *want)
+{
+    (void)o; (void)b;
+    *want = -1;
+    return CR_OK;
+}
+
+static void cr_mem_verify(const cr_opts_t *o, int want, cr_buf_t *b)
+{
+    (void)o; (void)want;
+    snprintf(b->placed, sizeof b->placed, "default");
+}
+#endif
+
+cr_status_t cr_mem_policy_check(const cr_opts_t *o, char *err, size_t len)
+{
+    int maxnode = 0;
+    if (o->mem != CR_MEM_NODE) return CR_OK;
+    if (cr_mem_node_usable(o->mem_node, &maxnode)) return CR_OK;
+    snprintf(err, len, "--mem node:%d: this host has no NUMA node %d that this rank may use "
+             "(nodes 0-%d; see numactl -H)", o->mem_node, o->mem_node, maxnode);
+    return CR_ERR_INVAL;
 }
 
 cr_status_t cr_mem_alloc(size_t bytes, const cr_opts_t *o, cr_buf_t *out)

@@ -11,7 +11,7 @@
 extern char **environ;
 
 /* What changes MPI's behaviour; MALLOC_ and GLIBC_TUNABLES change how its temporaries
- * are mapped (README, "Page faults in the timed loop"). */
+ * are mapped (docs/method.md, "Page faults in the timed loop"). */
 static const char *const cr_env_prefixes[] = {"OMPI_", "MPICH_", "UCX_", "SLURM_", "I_MPI_",
                                               "PMIX_", "HYDRA_", "FI_", "NCCL_", "MALLOC_",
                                               "GLIBC_TUNABLES", NULL};

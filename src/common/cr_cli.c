@@ -1,0 +1,168 @@
+#include "config.h"
+
+#include "cr_cli.h"
+
+#include <string.h>
+
+#define CR_CLI_COL 26   /* column of the help text in --help */
+#define CR_CLI_WIDTH 79 /* last column of --help */
+
+static size_t cr_cli_count(const cr_cli_t *cli)
+{
+    size_t n = 0;
+    while (cli->opts[n].name) n++;
+    return n;
+}
+
+int cr_cli_takes(const cr_cli_t *cli, const cr_cli_opt_t *opt)
+{
+    return !cli->cmd || !opt->cmds || (opt->cmds & cli->cmd);
+}
+
+cr_status_t cr_cli_getopt_build(const cr_cli_t *cli, const char *prefix, cr_cli_getopt_t *g)
+{
+    size_t n = cr_cli_count(cli), k, m = 0;
+    if (n > CR_CLI_MAX || strlen(prefix) > 1) {
+        cr_error("%s: %zu options in its table, at most %d fit", cli->prog, n, CR_CLI_MAX);
+        return CR_ERR_INTERNAL;
+    }
+    memset(g, 0, sizeof *g);
+    strcpy(g->shortopts, prefix);
+    k = strlen(prefix);
+    for (size_t i = 0; i < n; i++) {
+        const cr_cli_opt_t *o = &cli->opts[i];
+        if (!cr_cli_takes(cli, o)) continue;
+        g->longopts[m++] = (struct option){
+            .name = o->name,
+            .has_arg = o->arg ? required_argument : no_argument,
+            .val = o->letter ? o->letter : CR_CLI_LONG + (int)i,
+        };
+        if (o->letter) {
+            g->shortopts[k++] = o->letter;
+            if (o->arg) g->shortopts[k++] = ':';
+        }
+    }
+    return CR_OK;
+}
+
+const cr_cli_opt_t *cr_cli_find(const cr_cli_t *cli, int c)
+{
+    size_t n = cr_cli_count(cli);
+    const cr_cli_opt_t *o = cli->opts;
+    if (c >= CR_CLI_LONG && (size_t)(c - CR_CLI_LONG) < n && !o[c - CR_CLI_LONG].letter &&
+        cr_cli_takes(cli, &o[c - CR_CLI_LONG]))
+        return &o[c - CR_CLI_LONG];
+    for (size_t i = 0; c > 0 && c < CR_CLI_LONG && i < n; i++)
+        if (o[i].letter == c && cr_cli_takes(cli, &o[i])) return &o[i];
+    return NULL;
+}
+
+const char *cr_cli_trailer(const cr_cli_opt_t *opt, char *buf, size_t len)
+{
+    if (!opt->def) snprintf(buf, len, "%s", "");
+    else if (opt->unit) snprintf(buf, len, "[default: %s; unit: %s]", opt->def, opt->unit);
+    else snprintf(buf, len, "[default: %s]", opt->def);
+    return buf;
+}
+
+/* Words of text from column col, wrapped at CR_CLI_WIDTH, continuation lines
+ * indented to CR_CLI_COL. */
+static int cr_cli_wrap(FILE *fp, const char *text, int col)
+{
+    const char *p = text;
+    while (*p) {
+        size_t w = strcspn(p, " ");
+        if (col > CR_CLI_COL && col + 1 + (int)w > CR_CLI_WIDTH) {
+            fprintf(fp, "\n%*s", CR_CLI_COL, "");
+            col = CR_CLI_COL;
+        } else if (col > CR_CLI_COL) {
+            fputc(' ', fp);
+            col++;
+        }
+        fwrite(p, 1, w, fp);
+        col += (int)w;
+        p += w;
+        while (*p == ' ') p++;
+    }
+    return col;
+}
+
+void cr_cli_usage(const cr_cli_t *cli, FILE *fp)
+{
+    char trailer[256];
+    fputs(cli->head, fp);
+    for (const cr_cli_opt_t *o = cli->opts; o->name; o++) {
+        int col;
+        if (!cr_cli_takes(cli, o)) continue;
+        if (o->section) fprintf(fp, "\n%s:\n", o->section);
+        if (o->letter) col = fprintf(fp, "  -%c, --%s", o->letter, o->name);
+        else col = fprintf(fp, "      --%s", o->name);
+        if (o->arg) col += fprintf(fp, " %s", o->arg);
+        if (col > CR_CLI_COL - 2) {
+            fputc('\n', fp);
+            col = 0;
+        }
+        fprintf(fp, "%*s", CR_CLI_COL - col, "");
+        col = cr_cli_wrap(fp, o->help, CR_CLI_COL);
+        cr_cli_trailer(o, trailer, sizeof trailer);
+        /* The trailer on a line of its own rather than split, when it fits one. */
+        if (*trailer && col + 1 + (int)strlen(trailer) > CR_CLI_WIDTH &&
+            CR_CLI_COL + (int)strlen(trailer) <= CR_CLI_WIDTH) {
+            fprintf(fp, "\n%*s", CR_CLI_COL, "");
+            col = CR_CLI_COL;
+        }
+        cr_cli_wrap(fp, trailer, col);
+        fputc('\n', fp);
+    }
+    if (cli->foot) fprintf(fp, "\n%s", cli->foot);
+}
+
+/* Text for roff: backslashes and hyphens escaped, nothing read as a request. */
+static void cr_cli_roff(FILE *fp, const char *s)
+{
+    if (*s == '.' || *s == '\'') fputs("\\&", fp);
+    for (; *s; s++) {
+        if (*s == '\\') fputs("\\e", fp);
+        else if (*s == '-') fputs("\\-", fp);
+        else fputc(*s, fp);
+    }
+}
+
+void cr_cli_man(const cr_cli_t *cli, FILE *fp)
+{
+    char trailer[256];
+    for (const cr_cli_opt_t *o = cli->opts; o->name; o++) {
+        if (!cr_cli_takes(cli, o)) continue;
+        if (o->section) {
+            fputs(".SS ", fp);
+            cr_cli_roff(fp, o->section);
+            fputc('\n', fp);
+        }
+        fputs(".TP\n", fp);
+        if (o->letter) fprintf(fp, "\\fB\\-%c\\fR, ", o->letter);
+        fputs("\\fB\\-\\-", fp);
+        cr_cli_roff(fp, o->name);
+        fputs("\\fR", fp);
+        if (o->arg) {
+            fputs(" \\fI", fp);
+            cr_cli_roff(fp, o->arg);
+            fputs("\\fR", fp);
+        }
+        fputc('\n', fp);
+        cr_cli_roff(fp, o->help);
+        fputc('\n', fp);
+        if (o->def) {
+            fputs(".br\n", fp);
+            cr_cli_roff(fp, cr_cli_trailer(o, trailer, sizeof trailer));
+            fputc('\n', fp);
+        }
+    }
+}
+
+cr_status_t cr_cli_set_flag(const cr_cli_opt_t *opt, void *target, const char *arg, char *err,
+                            size_t errlen)
+{
+    (void)arg, (void)err, (void)errlen;
+    *(int *)((char *)target + opt->field) = (int)opt->lo;
+    return CR_OK;
+}

@@ -1,0 +1,57 @@
+#!/bin/sh
+# The man pages: each is its template plus the OPTIONS section generated from its
+# program's option table (collroof, collroof-fit) or usage text (collroof-campaign)
+# and is up to date; it documents exactly the options that source declares (and
+# collroof-campaign's parser takes exactly those); groff renders it without a
+# warning. CR_UPDATE_MAN=1 rewrites the pages in the source tree (make update-man).
+set -u
+: "${top_builddir:=.}" "${top_srcdir:=.}"
+export top_builddir top_srcdir
+MK="$top_srcdir/man/mkman.sh"
+T=$(mktemp -d "${TMPDIR:-/tmp}/man.XXXXXX") || exit 1
+trap 'rm -rf "$T"' EXIT INT TERM
+fail=0
+
+# same WHAT FILE1 FILE2: the sorted option lists agree, or say which differ.
+same() {
+    if ! cmp -s "$2" "$3"; then
+        echo "FAIL: $1:"; comm -3 "$2" "$3" | sed 's/^\t/    only in the page or parser: /; s/^--/    only in the table or usage: --/'
+        fail=1
+    fi
+}
+
+for page in collroof collroof-fit collroof-campaign; do
+    man=$top_srcdir/man/$page.1
+    if ! sh "$MK" "$page" >"$T/$page.1"; then
+        echo "FAIL: cannot generate $page.1"; fail=1; continue
+    fi
+    if [ "${CR_UPDATE_MAN:-}" = 1 ]; then
+        cmp -s "$T/$page.1" "$man" || { cp "$T/$page.1" "$man" && echo "updated $man"; }
+        continue
+    fi
+    if ! diff -u "$man" "$T/$page.1" >"$T/diff"; then
+        echo "FAIL: $man is out of date (run make update-man):"; cat "$T/diff"; fail=1
+    fi
+    # The page's option entries (.TP then \fB\-\-name\fR) against the declared names.
+    sh "$MK" --list "$page" | sort -u >"$T/declared"
+    sed -n '/^\.TP$/{n;p;}' "$man" | sed 's/\\-/-/g' |
+        sed -n 's/^\(\\fB-.\\fR, \)\{0,1\}\\fB--\([A-Za-z0-9-]*\)\\fR.*/--\2/p' | sort -u >"$T/documented"
+    [ -s "$T/declared" ] || { echo "FAIL: $page: no options declared"; fail=1; }
+    same "$page.1 documents other options than $page declares" "$T/declared" "$T/documented"
+    if command -v groff >/dev/null 2>&1; then
+        groff -man -Tutf8 -ww -z "$man" >"$T/groff" 2>&1
+        if [ -s "$T/groff" ]; then
+            echo "FAIL: groff warns on $man:"; cat "$T/groff"; fail=1
+        fi
+    fi
+done
+command -v groff >/dev/null 2>&1 || echo "note: no groff, pages not rendered"
+
+# collroof-campaign's parser (its case arms) takes exactly the options its usage lists.
+sh "$MK" --list collroof-campaign | sort -u >"$T/usage"
+sed -n 's/^ *\(-[A-Za-z]|\)\{0,1\}\(--[a-z][a-z-]*\)).*/\2/p' \
+    "$top_srcdir/scripts/collroof-campaign" | sort -u >"$T/parsed"
+same "collroof-campaign parses other options than its usage lists" "$T/usage" "$T/parsed"
+
+[ $fail = 0 ] && echo PASS
+exit $fail
