@@ -5,17 +5,22 @@
 #include "config.h"
 
 #include "cr_coll.h"
+#ifdef CR_COLL_MPI
+#include "cr_coll_mpi.h"
 #include "pattern.h"
+#endif
 
 static int cr_allgather_s_blocks(int p) { return p; }
 
-static void cr_allgather_buf_bytes(size_t block_count, int p, size_t dsize, int in_place,
-                                   size_t *sbytes, size_t *rbytes)
+static void cr_allgather_buf_bytes(const cr_coll_shape_t *sh, size_t *sbytes, size_t *rbytes)
 {
-    *sbytes = in_place ? 0 : block_count * dsize;
-    *rbytes = (size_t)p * block_count * dsize;
+    *sbytes = sh->in_place ? 0 : sh->block_count * sh->dsize;
+    *rbytes = (size_t)sh->p * sh->block_count * sh->dsize;
 }
 
+static double cr_allgather_bus_factor(int p) { return p > 0 ? (double)(p - 1) / p : 0.0; }
+
+#ifdef CR_COLL_MPI
 static void cr_allgather_fill(const cr_coll_buf_t *b)
 {
     size_t n = b->block_count;
@@ -34,11 +39,11 @@ static int cr_allgather_run(const cr_coll_buf_t *b)
                          b->rbuf, n, b->mpi_type, b->comm);
 }
 
-static int cr_allgather_irun(const cr_coll_buf_t *b, MPI_Request *req)
+static int cr_allgather_irun(const cr_coll_buf_t *b, cr_coll_req_t *req)
 {
     int n = (int)b->block_count;
     return MPI_Iallgather(b->in_place ? MPI_IN_PLACE : b->sbuf, n, b->mpi_type,
-                          b->rbuf, n, b->mpi_type, b->comm, req);
+                          b->rbuf, n, b->mpi_type, b->comm, &req->mpi);
 }
 
 static size_t cr_allgather_check(const cr_coll_buf_t *b)
@@ -49,20 +54,19 @@ static size_t cr_allgather_check(const cr_coll_buf_t *b)
                                 n, src, -1);
     return bad;
 }
-
-static double cr_allgather_bus_factor(int p) { return p > 0 ? (double)(p - 1) / p : 0.0; }
+#endif
 
 const cr_coll_ops_t cr_coll_allgather = {
     .name = "allgather",
     .reduction = 0,
     .has_in_place = 1,
-    .pairwise = 0,
+    .on = CR_COLL_ON_LEVELS,
     .s_blocks = cr_allgather_s_blocks,
     .buf_bytes = cr_allgather_buf_bytes,
-    .fill = cr_allgather_fill,
-    .run = cr_allgather_run,
-    .irun = cr_allgather_irun,
-    .check = cr_allgather_check,
     .bus_factor = cr_allgather_bus_factor,
-    .time_divisor = 1,
+    .ops_per_call = 1,
+    .fill = CR_COLL_MPI_FN(cr_allgather_fill),
+    .run = CR_COLL_MPI_FN(cr_allgather_run),
+    .irun = CR_COLL_MPI_FN(cr_allgather_irun),
+    .check = CR_COLL_MPI_FN(cr_allgather_check),
 };

@@ -4,18 +4,23 @@
 #include "config.h"
 
 #include "cr_coll.h"
+#ifdef CR_COLL_MPI
+#include <string.h>
+#include "cr_coll_mpi.h"
 #include "pattern.h"
+#endif
 
 static int cr_allreduce_s_blocks(int p) { (void)p; return 1; }
 
-static void cr_allreduce_buf_bytes(size_t block_count, int p, size_t dsize, int in_place,
-                                   size_t *sbytes, size_t *rbytes)
+static void cr_allreduce_buf_bytes(const cr_coll_shape_t *sh, size_t *sbytes, size_t *rbytes)
 {
-    (void)p;
-    *sbytes = in_place ? 0 : block_count * dsize;
-    *rbytes = block_count * dsize;
+    *sbytes = sh->in_place ? 0 : sh->block_count * sh->dsize;
+    *rbytes = sh->block_count * sh->dsize;
 }
 
+static double cr_allreduce_bus_factor(int p) { return p > 0 ? 2.0 * (p - 1) / p : 0.0; }
+
+#ifdef CR_COLL_MPI
 static void cr_allreduce_fill(const cr_coll_buf_t *b)
 {
     if (b->in_place) {
@@ -26,36 +31,43 @@ static void cr_allreduce_fill(const cr_coll_buf_t *b)
     cr_pattern_poison(b->dtype, b->rbuf, b->block_count);
 }
 
+/* In place the sum replaces the input and grows by p every call: time it on zeros. */
+static void cr_allreduce_prepare_timed(const cr_coll_buf_t *b)
+{
+    cr_allreduce_fill(b);
+    if (b->in_place) memset(b->rbuf, 0, b->rbytes);
+}
+
 static int cr_allreduce_run(const cr_coll_buf_t *b)
 {
     return MPI_Allreduce(b->in_place ? MPI_IN_PLACE : b->sbuf, b->rbuf, (int)b->block_count,
                          b->mpi_type, MPI_SUM, b->comm);
 }
 
-static int cr_allreduce_irun(const cr_coll_buf_t *b, MPI_Request *req)
+static int cr_allreduce_irun(const cr_coll_buf_t *b, cr_coll_req_t *req)
 {
     return MPI_Iallreduce(b->in_place ? MPI_IN_PLACE : b->sbuf, b->rbuf, (int)b->block_count,
-                          b->mpi_type, MPI_SUM, b->comm, req);
+                          b->mpi_type, MPI_SUM, b->comm, &req->mpi);
 }
 
 static size_t cr_allreduce_check(const cr_coll_buf_t *b)
 {
     return cr_pattern_check_sum(b->dtype, b->rbuf, b->block_count, b->size, -1);
 }
-
-static double cr_allreduce_bus_factor(int p) { return p > 0 ? 2.0 * (p - 1) / p : 0.0; }
+#endif
 
 const cr_coll_ops_t cr_coll_allreduce = {
     .name = "allreduce",
     .reduction = 1,
     .has_in_place = 1,
-    .pairwise = 0,
+    .on = CR_COLL_ON_LEVELS,
     .s_blocks = cr_allreduce_s_blocks,
     .buf_bytes = cr_allreduce_buf_bytes,
-    .fill = cr_allreduce_fill,
-    .run = cr_allreduce_run,
-    .irun = cr_allreduce_irun,
-    .check = cr_allreduce_check,
     .bus_factor = cr_allreduce_bus_factor,
-    .time_divisor = 1,
+    .ops_per_call = 1,
+    .fill = CR_COLL_MPI_FN(cr_allreduce_fill),
+    .prepare_timed = CR_COLL_MPI_FN(cr_allreduce_prepare_timed),
+    .run = CR_COLL_MPI_FN(cr_allreduce_run),
+    .irun = CR_COLL_MPI_FN(cr_allreduce_irun),
+    .check = CR_COLL_MPI_FN(cr_allreduce_check),
 };

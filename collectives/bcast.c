@@ -4,20 +4,24 @@
 #include "config.h"
 
 #include "cr_coll.h"
+#ifdef CR_COLL_MPI
+#include "cr_coll_mpi.h"
 #include "pattern.h"
+#endif
 
 #define CR_BCAST_ROOT 0
 
 static int cr_bcast_s_blocks(int p) { (void)p; return 1; }
 
-static void cr_bcast_buf_bytes(size_t block_count, int p, size_t dsize, int in_place,
-                               size_t *sbytes, size_t *rbytes)
+static void cr_bcast_buf_bytes(const cr_coll_shape_t *sh, size_t *sbytes, size_t *rbytes)
 {
-    (void)p; (void)in_place;
     *sbytes = 0;
-    *rbytes = block_count * dsize;
+    *rbytes = sh->block_count * sh->dsize;
 }
 
+static double cr_bcast_bus_factor(int p) { (void)p; return 1.0; }
+
+#ifdef CR_COLL_MPI
 static void cr_bcast_fill(const cr_coll_buf_t *b)
 {
     if (b->rank == CR_BCAST_ROOT)
@@ -31,29 +35,29 @@ static int cr_bcast_run(const cr_coll_buf_t *b)
     return MPI_Bcast(b->rbuf, (int)b->block_count, b->mpi_type, CR_BCAST_ROOT, b->comm);
 }
 
-static int cr_bcast_irun(const cr_coll_buf_t *b, MPI_Request *req)
+static int cr_bcast_irun(const cr_coll_buf_t *b, cr_coll_req_t *req)
 {
-    return MPI_Ibcast(b->rbuf, (int)b->block_count, b->mpi_type, CR_BCAST_ROOT, b->comm, req);
+    return MPI_Ibcast(b->rbuf, (int)b->block_count, b->mpi_type, CR_BCAST_ROOT, b->comm,
+                      &req->mpi);
 }
 
 static size_t cr_bcast_check(const cr_coll_buf_t *b)
 {
     return cr_pattern_check(b->dtype, b->rbuf, b->block_count, CR_BCAST_ROOT, -1);
 }
-
-static double cr_bcast_bus_factor(int p) { (void)p; return 1.0; }
+#endif
 
 const cr_coll_ops_t cr_coll_bcast = {
     .name = "bcast",
     .reduction = 0,
     .has_in_place = 0,
-    .pairwise = 0,
+    .on = CR_COLL_ON_LEVELS,
     .s_blocks = cr_bcast_s_blocks,
     .buf_bytes = cr_bcast_buf_bytes,
-    .fill = cr_bcast_fill,
-    .run = cr_bcast_run,
-    .irun = cr_bcast_irun,
-    .check = cr_bcast_check,
     .bus_factor = cr_bcast_bus_factor,
-    .time_divisor = 1,
+    .ops_per_call = 1,
+    .fill = CR_COLL_MPI_FN(cr_bcast_fill),
+    .run = CR_COLL_MPI_FN(cr_bcast_run),
+    .irun = CR_COLL_MPI_FN(cr_bcast_irun),
+    .check = CR_COLL_MPI_FN(cr_bcast_check),
 };

@@ -1,49 +1,86 @@
-/* The collective plug-in: each collectives/<name>.c exports one const ops table. */
+/* The collective plug-in: each collectives/<name>.c exports one const ops table.
+ *
+ * Every file is built twice (collectives.am): into libcrcoll for collroof, with MPI
+ * and -DCR_COLL_MPI, and into libcrcollinfo for collroof-fit, without MPI. The pure
+ * members (name, flags, S, buffer bytes, F(p), operations per call) are the same in
+ * both; the members that take a cr_coll_buf_t (cr_coll_mpi.h) are filled through
+ * CR_COLL_MPI_FN and are NULL in libcrcollinfo. Same layout in both builds. */
 #ifndef CR_COLL_H
 #define CR_COLL_H
 
-#include <mpi.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "cr_dtype.h"
+#include "cr_error.h"
 
-/* Everything one call needs; filled by the harness, read by the plug-in. */
-typedef struct cr_coll_buf {
-    MPI_Comm comm;
-    int rank, size;             /* in comm */
-    const cr_dtype_t *dtype;
-    MPI_Datatype mpi_type;
-    size_t block_count;         /* elements per block (see the S convention) */
+struct cr_coll_buf;  /* one rank's side of one call: cr_coll_mpi.h */
+struct cr_coll_req;  /* a started nonblocking call: cr_coll_mpi.h */
+
+/* An MPI-side member: the function in libcrcoll, NULL in libcrcollinfo. */
+#ifdef CR_COLL_MPI
+#define CR_COLL_MPI_FN(fn) (fn)
+#else
+#define CR_COLL_MPI_FN(fn) NULL
+#endif
+
+/* The communicators a collective runs on. */
+typedef enum cr_coll_on {
+    CR_COLL_ON_LEVELS,  /* every group of every level asked for; p = the group's ranks */
+    CR_COLL_ON_PAIRS,   /* a link probe: one pair of ranks per distance class (p = 2),
+                         * not in -c all; its algbw is the one-way link rate, which
+                         * collroof-fit takes as the measured link ceiling */
+    CR_COLL_ON_COUNT
+} cr_coll_on_t;
+
+/* The size of one measurement as the pure members see it. */
+typedef struct cr_coll_shape {
+    size_t block_count;  /* elements per block (see s_blocks) */
+    int p;               /* ranks of the group */
+    int rank;            /* this rank in the group; -1: the most any rank needs */
+    size_t dsize;        /* bytes per element */
     int in_place;
-    void *sbuf, *rbuf;          /* page-aligned; sbuf unused when in_place */
-    size_t sbytes, rbytes;      /* as given by ops->buf_bytes */
-} cr_coll_buf_t;
+} cr_coll_shape_t;
 
 typedef struct cr_coll_ops {
+    /* ---- pure: both builds ---- */
     const char *name;
     int reduction;               /* sums: needs dt->reducible */
     int has_in_place;            /* MPI defines MPI_IN_PLACE for it */
-    int pairwise;                /* point-to-point probe between two ranks (pingpong) */
+    cr_coll_on_t on;
     /* Blocks that make up S for p ranks: S = s_blocks(p) · block_count · dsize. */
     int (*s_blocks)(int p);
-    /* Bytes of the send and receive buffers this rank needs. */
-    void (*buf_bytes)(size_t block_count, int p, size_t dsize, int in_place,
-                      size_t *sbytes, size_t *rbytes);
-    /* Put the checkable pattern in the input buffer(s), poison the output. */
-    void (*fill)(const cr_coll_buf_t *b);
-    int (*run)(const cr_coll_buf_t *b);          /* blocking; returns an MPI error code */
-    int (*irun)(const cr_coll_buf_t *b, MPI_Request *req); /* nonblocking start, or NULL */
-    /* Elements of this rank's output that differ from what the pattern implies. */
-    size_t (*check)(const cr_coll_buf_t *b);
+    /* Bytes of the send and receive buffers the rank needs (may differ by rank). */
+    void (*buf_bytes)(const cr_coll_shape_t *sh, size_t *sbytes, size_t *rbytes);
     double (*bus_factor)(int p); /* busbw = algbw × F(p) (nccl-tests convention) */
-    /* One call's time / time_divisor = the reported time (pingpong: 2, one round
-     * trip = two one-way trips); 0 is taken as 1. */
-    double time_divisor;
+    /* Operations one call performs; the reported time is per operation (a round
+     * trip is 2 one-way trips). 0 is taken as 1. */
+    double ops_per_call;
+
+    /* ---- MPI build only (CR_COLL_MPI_FN); optional ones may be NULL there too ---- */
+    /* Per-measurement state, outside the timed loop, after the buffers exist: may
+     * set b->state, allocate counts, or talk over b->comm. The harness agrees on
+     * the outcome over every rank; teardown runs wherever setup succeeded. State
+     * must not hold buffer addresses: sbuf/rbuf rotate under --cold-cache. */
+    cr_status_t (*setup)(struct cr_coll_buf *b);         /* optional */
+    void (*teardown)(struct cr_coll_buf *b);             /* optional */
+    /* Put the checkable pattern in the input buffer(s), poison the output. */
+    void (*fill)(const struct cr_coll_buf *b);
+    /* Buffers before the timed calls: values that stay bounded when the call
+     * repeats (an in-place sum grows by p every call). Optional: NULL = fill. */
+    void (*prepare_timed)(const struct cr_coll_buf *b);
+    int (*run)(const struct cr_coll_buf *b);             /* blocking; an MPI error code */
+    /* Nonblocking start, completed by the harness (MPI_Wait), or NULL. */
+    int (*irun)(const struct cr_coll_buf *b, struct cr_coll_req *req);
+    /* Elements of this rank's output that differ from what the pattern implies. */
+    size_t (*check)(const struct cr_coll_buf *b);
 } cr_coll_ops_t;
 
 /* NULL-terminated registry, collectives/registry.c. */
 extern const cr_coll_ops_t *const cr_coll_registry[];
 const cr_coll_ops_t *cr_coll_find(const char *name);
+
+/* "allreduce, allgather, …" (every registered name) into buf, truncated to len. */
+const char *cr_coll_names(char *buf, size_t len);
 
 /* Element count per block for a requested S (rounded down to whole blocks of the
  * datatype; 0 when S is smaller than one element per block; at most INT_MAX, the
@@ -51,6 +88,11 @@ const cr_coll_ops_t *cr_coll_find(const char *name);
 size_t cr_coll_block_count(const cr_coll_ops_t *ops, uint64_t req_bytes, int p,
                            size_t dsize, uint64_t *actual_bytes);
 
-MPI_Datatype cr_dtype_mpi(const cr_dtype_t *dt);
+/* A point-to-point link probe (runs on the probe pairs, see cr_coll_on_t). */
+int cr_coll_is_probe(const cr_coll_ops_t *ops);
+/* Largest group it runs on in a world of world_size ranks. */
+int cr_coll_max_ranks(const cr_coll_ops_t *ops, int world_size);
+/* ops_per_call, at least 1: reported time = a call's time / this. */
+double cr_coll_ops_per_call(const cr_coll_ops_t *ops);
 
 #endif

@@ -2,7 +2,7 @@
  * under every MPI, so the mapping is code, not a static table). */
 #include "config.h"
 
-#include "cr_coll.h"
+#include "cr_coll_mpi.h"
 
 #include <string.h>
 

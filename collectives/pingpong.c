@@ -1,26 +1,30 @@
-/* pingpong: point-to-point probe between ranks 0 and 1 of the (pairwise) communicator;
- * other ranks take no part. One call = one round trip: rank 0 sends S bytes from sbuf
- * and receives them back into rbuf; rank 1 receives into rbuf and sends rbuf back.
- * time_divisor = 2, so the reported time is the one-way time t and algbw = S/t;
- * F = 1 (busbw = algbw). Data: v(0, 1, i), checked on both ranks after the echo.
- * No nonblocking variant (a round trip is two dependent messages). */
+/* pingpong: point-to-point probe between ranks 0 and 1 of a probe pair; other ranks
+ * take no part. One call = one round trip: rank 0 sends S bytes from sbuf and
+ * receives them back into rbuf; rank 1 receives into rbuf and sends rbuf back.
+ * Two operations per call, so the reported time is the one-way time t and
+ * algbw = S/t; F = 1 (busbw = algbw). Data: v(0, 1, i), checked on both ranks after
+ * the echo. No nonblocking variant (a round trip is two dependent messages). */
 #include "config.h"
 
 #include "cr_coll.h"
+#ifdef CR_COLL_MPI
+#include "cr_coll_mpi.h"
 #include "pattern.h"
+#endif
 
 #define CR_PINGPONG_TAG 0x6370 /* fixed tag of both messages */
 
 static int cr_pingpong_s_blocks(int p) { (void)p; return 1; }
 
-static void cr_pingpong_buf_bytes(size_t block_count, int p, size_t dsize, int in_place,
-                                  size_t *sbytes, size_t *rbytes)
+static void cr_pingpong_buf_bytes(const cr_coll_shape_t *sh, size_t *sbytes, size_t *rbytes)
 {
-    (void)p; (void)in_place;
-    *sbytes = block_count * dsize;
-    *rbytes = block_count * dsize;
+    *sbytes = sh->block_count * sh->dsize;
+    *rbytes = sh->block_count * sh->dsize;
 }
 
+static double cr_pingpong_bus_factor(int p) { (void)p; return 1.0; }
+
+#ifdef CR_COLL_MPI
 static void cr_pingpong_fill(const cr_coll_buf_t *b)
 {
     if (b->rank == 0) cr_pattern_fill(b->dtype, b->sbuf, b->block_count, 0, 1);
@@ -50,20 +54,19 @@ static size_t cr_pingpong_check(const cr_coll_buf_t *b)
     if (b->rank > 1) return 0;
     return cr_pattern_check(b->dtype, b->rbuf, b->block_count, 0, 1);
 }
-
-static double cr_pingpong_bus_factor(int p) { (void)p; return 1.0; }
+#endif
 
 const cr_coll_ops_t cr_coll_pingpong = {
     .name = "pingpong",
     .reduction = 0,
     .has_in_place = 0,
-    .pairwise = 1,
+    .on = CR_COLL_ON_PAIRS,
     .s_blocks = cr_pingpong_s_blocks,
     .buf_bytes = cr_pingpong_buf_bytes,
-    .fill = cr_pingpong_fill,
-    .run = cr_pingpong_run,
-    .irun = NULL,
-    .check = cr_pingpong_check,
     .bus_factor = cr_pingpong_bus_factor,
-    .time_divisor = 2,
+    .ops_per_call = 2,   /* one round trip = two one-way trips */
+    .fill = CR_COLL_MPI_FN(cr_pingpong_fill),
+    .run = CR_COLL_MPI_FN(cr_pingpong_run),
+    .irun = NULL,
+    .check = CR_COLL_MPI_FN(cr_pingpong_check),
 };

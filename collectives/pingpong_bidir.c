@@ -1,25 +1,30 @@
-/* pingpong_bidir: ranks 0 and 1 of the (pairwise) communicator exchange S bytes at
- * once (MPI_Sendrecv); other ranks take no part. One call = one exchange, t = its
+/* pingpong_bidir: ranks 0 and 1 of a probe pair exchange S bytes at once
+ * (MPI_Sendrecv); other ranks take no part. One call = one exchange, t = its
  * time; algbw = S/t is the rate per direction, and F = 2 makes busbw = 2·S/t the
  * bidirectional bandwidth (OSU osu_bibw convention). Rank r sends v(r, peer, i).
  * No nonblocking variant (MPI_Isendrecv is MPI-4). */
 #include "config.h"
 
 #include "cr_coll.h"
+#ifdef CR_COLL_MPI
+#include "cr_coll_mpi.h"
 #include "pattern.h"
+#endif
 
 #define CR_PINGPONG_BIDIR_TAG 0x6371 /* fixed tag of both messages */
 
 static int cr_pingpong_bidir_s_blocks(int p) { (void)p; return 1; }
 
-static void cr_pingpong_bidir_buf_bytes(size_t block_count, int p, size_t dsize, int in_place,
-                                        size_t *sbytes, size_t *rbytes)
+static void cr_pingpong_bidir_buf_bytes(const cr_coll_shape_t *sh, size_t *sbytes,
+                                        size_t *rbytes)
 {
-    (void)p; (void)in_place;
-    *sbytes = block_count * dsize;
-    *rbytes = block_count * dsize;
+    *sbytes = sh->block_count * sh->dsize;
+    *rbytes = sh->block_count * sh->dsize;
 }
 
+static double cr_pingpong_bidir_bus_factor(int p) { (void)p; return 2.0; }
+
+#ifdef CR_COLL_MPI
 static void cr_pingpong_bidir_fill(const cr_coll_buf_t *b)
 {
     if (b->rank <= 1) cr_pattern_fill(b->dtype, b->sbuf, b->block_count, b->rank, 1 - b->rank);
@@ -42,20 +47,19 @@ static size_t cr_pingpong_bidir_check(const cr_coll_buf_t *b)
     if (b->rank > 1) return 0;
     return cr_pattern_check(b->dtype, b->rbuf, b->block_count, 1 - b->rank, b->rank);
 }
-
-static double cr_pingpong_bidir_bus_factor(int p) { (void)p; return 2.0; }
+#endif
 
 const cr_coll_ops_t cr_coll_pingpong_bidir = {
     .name = "pingpong_bidir",
     .reduction = 0,
     .has_in_place = 0,
-    .pairwise = 1,
+    .on = CR_COLL_ON_PAIRS,
     .s_blocks = cr_pingpong_bidir_s_blocks,
     .buf_bytes = cr_pingpong_bidir_buf_bytes,
-    .fill = cr_pingpong_bidir_fill,
-    .run = cr_pingpong_bidir_run,
-    .irun = NULL,
-    .check = cr_pingpong_bidir_check,
     .bus_factor = cr_pingpong_bidir_bus_factor,
-    .time_divisor = 1,
+    .ops_per_call = 1,
+    .fill = CR_COLL_MPI_FN(cr_pingpong_bidir_fill),
+    .run = CR_COLL_MPI_FN(cr_pingpong_bidir_run),
+    .irun = NULL,
+    .check = CR_COLL_MPI_FN(cr_pingpong_bidir_check),
 };

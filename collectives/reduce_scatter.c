@@ -5,18 +5,25 @@
 #include "config.h"
 
 #include "cr_coll.h"
+#ifdef CR_COLL_MPI
+#include <string.h>
+#include "cr_coll_mpi.h"
 #include "pattern.h"
+#endif
 
 static int cr_reduce_scatter_s_blocks(int p) { return p; }
 
-static void cr_reduce_scatter_buf_bytes(size_t block_count, int p, size_t dsize, int in_place,
-                                        size_t *sbytes, size_t *rbytes)
+static void cr_reduce_scatter_buf_bytes(const cr_coll_shape_t *sh, size_t *sbytes,
+                                        size_t *rbytes)
 {
-    size_t all = (size_t)p * block_count * dsize;
-    *sbytes = in_place ? 0 : all;
-    *rbytes = in_place ? all : block_count * dsize;
+    size_t all = (size_t)sh->p * sh->block_count * sh->dsize;
+    *sbytes = sh->in_place ? 0 : all;
+    *rbytes = sh->in_place ? all : sh->block_count * sh->dsize;
 }
 
+static double cr_reduce_scatter_bus_factor(int p) { return p > 0 ? (double)(p - 1) / p : 0.0; }
+
+#ifdef CR_COLL_MPI
 static void cr_reduce_scatter_fill(const cr_coll_buf_t *b)
 {
     size_t n = b->block_count;
@@ -27,36 +34,44 @@ static void cr_reduce_scatter_fill(const cr_coll_buf_t *b)
     if (!b->in_place) cr_pattern_poison(b->dtype, b->rbuf, n);
 }
 
+/* In place the sum replaces the input and grows by p every call: time it on zeros. */
+static void cr_reduce_scatter_prepare_timed(const cr_coll_buf_t *b)
+{
+    cr_reduce_scatter_fill(b);
+    if (b->in_place) memset(b->rbuf, 0, b->rbytes);
+}
+
 static int cr_reduce_scatter_run(const cr_coll_buf_t *b)
 {
     return MPI_Reduce_scatter_block(b->in_place ? MPI_IN_PLACE : b->sbuf, b->rbuf,
                                     (int)b->block_count, b->mpi_type, MPI_SUM, b->comm);
 }
 
-static int cr_reduce_scatter_irun(const cr_coll_buf_t *b, MPI_Request *req)
+static int cr_reduce_scatter_irun(const cr_coll_buf_t *b, cr_coll_req_t *req)
 {
     return MPI_Ireduce_scatter_block(b->in_place ? MPI_IN_PLACE : b->sbuf, b->rbuf,
-                                     (int)b->block_count, b->mpi_type, MPI_SUM, b->comm, req);
+                                     (int)b->block_count, b->mpi_type, MPI_SUM, b->comm,
+                                     &req->mpi);
 }
 
 static size_t cr_reduce_scatter_check(const cr_coll_buf_t *b)
 {
     return cr_pattern_check_sum(b->dtype, b->rbuf, b->block_count, b->size, b->rank);
 }
-
-static double cr_reduce_scatter_bus_factor(int p) { return p > 0 ? (double)(p - 1) / p : 0.0; }
+#endif
 
 const cr_coll_ops_t cr_coll_reduce_scatter = {
     .name = "reduce_scatter",
     .reduction = 1,
     .has_in_place = 1,
-    .pairwise = 0,
+    .on = CR_COLL_ON_LEVELS,
     .s_blocks = cr_reduce_scatter_s_blocks,
     .buf_bytes = cr_reduce_scatter_buf_bytes,
-    .fill = cr_reduce_scatter_fill,
-    .run = cr_reduce_scatter_run,
-    .irun = cr_reduce_scatter_irun,
-    .check = cr_reduce_scatter_check,
     .bus_factor = cr_reduce_scatter_bus_factor,
-    .time_divisor = 1,
+    .ops_per_call = 1,
+    .fill = CR_COLL_MPI_FN(cr_reduce_scatter_fill),
+    .prepare_timed = CR_COLL_MPI_FN(cr_reduce_scatter_prepare_timed),
+    .run = CR_COLL_MPI_FN(cr_reduce_scatter_run),
+    .irun = CR_COLL_MPI_FN(cr_reduce_scatter_irun),
+    .check = CR_COLL_MPI_FN(cr_reduce_scatter_check),
 };

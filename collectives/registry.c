@@ -1,9 +1,11 @@
-/* The one list of collectives; adding one = its file + one line here. */
+/* The one list of collectives; adding one = its file + one line here (and one in
+ * collectives.am). Pure: built into libcrcoll and libcrcollinfo alike. */
 #include "config.h"
 
 #include "cr_coll.h"
 
 #include <limits.h>
+#include <stdio.h>
 #include <string.h>
 
 extern const cr_coll_ops_t cr_coll_allreduce, cr_coll_allgather, cr_coll_alltoall,
@@ -27,6 +29,19 @@ const cr_coll_ops_t *cr_coll_find(const char *name)
     return NULL;
 }
 
+const char *cr_coll_names(char *buf, size_t len)
+{
+    size_t n = 0;
+    if (len) buf[0] = '\0';
+    for (const cr_coll_ops_t *const *c = cr_coll_registry; *c && n < len; c++) {
+        int k = snprintf(buf + n, len - n, "%s%s", c == cr_coll_registry ? "" : ", ",
+                         (*c)->name);
+        if (k < 0) break;
+        n += (size_t)k;
+    }
+    return buf;
+}
+
 size_t cr_coll_block_count(const cr_coll_ops_t *ops, uint64_t req_bytes, int p,
                            size_t dsize, uint64_t *actual_bytes)
 {
@@ -36,4 +51,16 @@ size_t cr_coll_block_count(const cr_coll_ops_t *ops, uint64_t req_bytes, int p,
     if (count > INT_MAX) count = INT_MAX; /* MPI counts are int */
     if (actual_bytes) *actual_bytes = count * per;
     return (size_t)count;
+}
+
+int cr_coll_is_probe(const cr_coll_ops_t *ops) { return ops->on == CR_COLL_ON_PAIRS; }
+
+int cr_coll_max_ranks(const cr_coll_ops_t *ops, int world_size)
+{
+    return cr_coll_is_probe(ops) ? 2 : world_size;
+}
+
+double cr_coll_ops_per_call(const cr_coll_ops_t *ops)
+{
+    return ops->ops_per_call > 0 ? ops->ops_per_call : 1.0;
 }

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cr_coll.h"
+#include "cr_coll_mpi.h"
 #include "cr_dtype.h"
 
 #define GUARD 64    /* bytes past each buffer that must stay untouched */
@@ -52,21 +52,28 @@ static int run_case(const cr_coll_ops_t *o, const cr_dtype_t *dt, MPI_Comm comm,
                         .in_place = in_place };
     unsigned long local[3] = { 0, 0, 0 }, total[3]; /* errors, mismatches, corruption missed */
     uint64_t actual;
+    cr_coll_shape_t sh;
+    int set_up = 0;
     MPI_Comm_rank(comm, &b.rank);
     MPI_Comm_size(comm, &b.size);
     b.block_count = cr_coll_block_count(o, req, b.size, dt->size, &actual);
-    o->buf_bytes(b.block_count, b.size, dt->size, in_place, &b.sbytes, &b.rbytes);
+    sh = cr_coll_buf_shape(&b);
+    o->buf_bytes(&sh, &b.sbytes, &b.rbytes);
     b.sbuf = b.sbytes ? buf_alloc(b.sbytes) : NULL;
     b.rbuf = buf_alloc(b.rbytes);
     if ((b.sbytes && !b.sbuf) || !b.rbuf) local[0]++;
+    if (!local[0] && o->setup) { /* a plug-in's setup may talk over comm: all or none */
+        set_up = o->setup(&b) == CR_OK;
+        local[0] += !set_up;
+    }
 
     if (!local[0]) {
         int rc;
         o->fill(&b);
         if (nonblocking) {
-            MPI_Request req_h;
+            cr_coll_req_t req_h;
             rc = o->irun(&b, &req_h);
-            if (rc == MPI_SUCCESS) rc = MPI_Wait(&req_h, MPI_STATUS_IGNORE);
+            if (rc == MPI_SUCCESS) rc = MPI_Wait(&req_h.mpi, MPI_STATUS_IGNORE);
         } else {
             rc = o->run(&b);
         }
@@ -74,7 +81,7 @@ static int run_case(const cr_coll_ops_t *o, const cr_dtype_t *dt, MPI_Comm comm,
         local[0] += !guard_ok(b.sbuf, b.sbytes) + !guard_ok(b.rbuf, b.rbytes);
         local[1] = o->check(&b);
         /* the last rank taking part spoils the last element of its first output block */
-        int victim = o->pairwise ? 1 : b.size - 1;
+        int victim = cr_coll_is_probe(o) ? 1 : b.size - 1;
         if (b.rank == victim && b.block_count > 0) {
             size_t i = b.block_count - 1;
             cr_dtype_store(dt, b.rbuf, i, (long)cr_dtype_load(dt, b.rbuf, i) + 1);
@@ -89,6 +96,7 @@ static int run_case(const cr_coll_ops_t *o, const cr_dtype_t *dt, MPI_Comm comm,
                 (unsigned long long)actual, (unsigned long long)req,
                 in_place ? "in-place" : "out-of-place", nonblocking ? "nonblocking" : "blocking",
                 total[0], total[1], total[2] ? "missed" : "seen");
+    if (set_up && o->teardown) o->teardown(&b);
     free(b.sbuf);
     free(b.rbuf);
     return failed;
@@ -133,7 +141,7 @@ int main(int argc, char **argv)
 
     for (const cr_coll_ops_t *const *c = cr_coll_registry; *c; c++) {
         long before = t.failures, delta, bad;
-        if ((*c)->pairwise) {
+        if (cr_coll_is_probe(*c)) {
             run_coll(*c, pair, &t);
         } else {
             run_coll(*c, MPI_COMM_WORLD, &t);

@@ -132,6 +132,19 @@ expect 0 "interpolates in size within segment 2" "$FIT" predict --fit "$T/old" \
 expect 0 "extrapolates in ranks" "$FIT" predict --fit "$T/old" --collective allreduce \
   --level node --bytes 1M --ranks 32
 
+# An unknown collective: refused, naming it and the known ones (F comes from the
+# plug-in table; no silent F = 1).
+expect 2 "invalid --collective 'nosuch': expected allreduce, .*pingpong" "$FIT" predict \
+  --fit "$T/fit" --collective nosuch --bytes 1M --ranks 8
+expect 2 "invalid --collective 'nosuch'" "$FIT" intensity --flops 1e9 --bytes 1G \
+  --peak-tflops 100 --fit "$T/fit" --collective nosuch --ranks 8
+# A results file with an unknown collective: an error naming it; --lenient skips it.
+{ head -1 "$FIX/run-csv/results.csv"; sed -n '2,30p' "$FIX/run-csv/results.csv" |
+  awk -F, -v OFS=, 'NR == 1 { $2 = "nosuch" } { print }'; } > "$T/nosuch.csv"
+expect 1 "nosuch.csv:2: unknown collective 'nosuch' (this collroof-fit knows allreduce" \
+  "$FIT" -o "$T/o" "$T/nosuch.csv"
+expect 0 "nosuch.csv:2: unknown collective 'nosuch'.*row skipped (--lenient)" \
+  "$FIT" --lenient --no-plots -o "$T/o" "$T/nosuch.csv"
 expect 0 "communication-bound" "$FIT" intensity --flops 1e9 --bytes 1G --peak-tflops 100 \
   --bw-GBps 50
 expect 0 "compute-bound" "$FIT" intensity --flops 1e15 --bytes 64M --peak-tflops 100 \

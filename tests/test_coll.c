@@ -10,7 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cr_coll.h"
+#include "coll_want.h"
+#include "cr_coll_mpi.h"
 #include "cu_main.h"
 #include "cr_dtype.h"
 #include "pattern.h"
@@ -19,17 +20,17 @@
 
 static void test_dtype_table(void)
 {
-    static const struct { const char *name; size_t size; int reducible; } want[] = {
+    static const struct { const char *name; size_t size; int reducible; } dts[] = {
         { "char", 1, 0 }, { "int32", 4, 1 }, { "int64", 8, 1 }, { "float", 4, 1 }, { "double", 8, 1 },
     };
     size_t n = 0;
     while (cr_dtypes[n]) n++;
-    CU_ASSERT_EQUAL(n, sizeof want / sizeof want[0]);
-    for (size_t k = 0; k < sizeof want / sizeof want[0]; k++) {
-        const cr_dtype_t *dt = cr_dtype_find(want[k].name);
+    CU_ASSERT_EQUAL(n, sizeof dts / sizeof dts[0]);
+    for (size_t k = 0; k < sizeof dts / sizeof dts[0]; k++) {
+        const cr_dtype_t *dt = cr_dtype_find(dts[k].name);
         CU_ASSERT_PTR_NOT_NULL_FATAL(dt);
-        CU_ASSERT_EQUAL(dt->size, want[k].size);
-        CU_ASSERT_EQUAL(dt->reducible, want[k].reducible);
+        CU_ASSERT_EQUAL(dt->size, dts[k].size);
+        CU_ASSERT_EQUAL(dt->reducible, dts[k].reducible);
         CU_ASSERT_EQUAL(dt->eps == 0.0, dt->kind == CR_DT_INT);
     }
     CU_ASSERT_PTR_NULL(cr_dtype_find("int16"));
@@ -151,66 +152,48 @@ static void test_pattern_detects(void)
 
 /* ---- the plug-ins ------------------------------------------------------- */
 
-static double f_zero_ring2(int p) { return 2.0 * (p - 1) / p; }
-static double f_ring(int p) { return (double)(p - 1) / p; }
-static double f_one(int p) { (void)p; return 1.0; }
-static double f_two(int p) { (void)p; return 2.0; }
-static int b_one(int p) { (void)p; return 1; }
-static int b_p(int p) { return p; }
-
-/* What DESIGN.md's table says, per collective. */
-static const struct cr_coll_want {
-    const char *name;
-    double (*factor)(int p);
-    int (*blocks)(int p);
-    int reduction, in_place, pairwise;
-    double divisor;
-} want[] = {
-    { "allreduce", f_zero_ring2, b_one, 1, 1, 0, 1 },
-    { "allgather", f_ring, b_p, 0, 1, 0, 1 },
-    { "alltoall", f_ring, b_p, 0, 1, 0, 1 },
-    { "reduce_scatter", f_ring, b_p, 1, 1, 0, 1 },
-    { "bcast", f_one, b_one, 0, 0, 0, 1 },
-    { "pingpong", f_one, b_one, 0, 0, 1, 2 },
-    { "pingpong_bidir", f_two, b_one, 0, 0, 1, 1 },
-};
-#define NWANT (sizeof want / sizeof want[0])
-
+/* The shared table (coll_want.h), then what only the MPI build has: the members
+ * that take a buffer; a nonblocking variant for every collective but the probes. */
 static void test_coll_registry(void)
 {
-    size_t n = 0;
-    for (; cr_coll_registry[n]; n++) {
-        const cr_coll_ops_t *o = cr_coll_registry[n];
-        CU_ASSERT_PTR_NOT_NULL(o->s_blocks && o->buf_bytes && o->fill && o->run && o->check &&
-                               o->bus_factor ? o : NULL);
-        CU_ASSERT_PTR_EQUAL(cr_coll_find(o->name), o);
-    }
-    CU_ASSERT_EQUAL(n, NWANT);
+    want_check_pure();
     for (size_t k = 0; k < NWANT; k++) {
         const cr_coll_ops_t *o = cr_coll_find(want[k].name);
         CU_ASSERT_PTR_NOT_NULL_FATAL(o);
-        CU_ASSERT_EQUAL(o->reduction, want[k].reduction);
-        CU_ASSERT_EQUAL(o->has_in_place, want[k].in_place);
-        CU_ASSERT_EQUAL(o->pairwise, want[k].pairwise);
-        CU_ASSERT_EQUAL(o->time_divisor, want[k].divisor);
-        CU_ASSERT_EQUAL(o->irun == NULL, want[k].pairwise);
+        CU_ASSERT_PTR_NOT_NULL(o->fill && o->run && o->check ? o : NULL);
+        CU_ASSERT_EQUAL(o->irun == NULL, want[k].on == CR_COLL_ON_PAIRS);
+        /* in-place sums time on zeros, so they need their own preparation */
+        CU_ASSERT_EQUAL(o->prepare_timed != NULL, want[k].reduction && want[k].in_place);
     }
-    CU_ASSERT_PTR_NULL(cr_coll_find("reduce"));
-    CU_ASSERT_PTR_NULL(cr_coll_find(NULL));
-}
-
-static void test_coll_bus_factor(void)
-{
-    static const int ps[] = { 1, 2, 3, 4, 8, 64 };
-    for (size_t k = 0; k < NWANT; k++)
-        for (size_t j = 0; j < sizeof ps / sizeof ps[0]; j++) {
-            const cr_coll_ops_t *o = cr_coll_find(want[k].name);
-            CU_ASSERT_DOUBLE_EQUAL(o->bus_factor(ps[j]), want[k].factor(ps[j]), 1e-15);
-            CU_ASSERT_EQUAL(o->s_blocks(ps[j]), want[k].blocks(ps[j]));
-        }
     CU_ASSERT_EQUAL(cr_coll_find("allreduce")->bus_factor(1), 0.0);
     CU_ASSERT_DOUBLE_EQUAL(cr_coll_find("allreduce")->bus_factor(4), 1.5, 1e-15);
     CU_ASSERT_DOUBLE_EQUAL(cr_coll_find("alltoall")->bus_factor(64), 63.0 / 64, 1e-15);
+}
+
+/* An in-place sum is timed on zeros; otherwise the timed buffers hold the pattern. */
+static void test_coll_prepare_timed(void)
+{
+    const cr_dtype_t *dt = cr_dtype_find("int32");
+    for (size_t k = 0; k < NWANT; k++) {
+        const cr_coll_ops_t *o = cr_coll_find(want[k].name);
+        for (int ip = 0; ip <= o->has_in_place; ip++) {
+            int32_t sb[12] = { 0 }, rb[12] = { 0 }, fb[12] = { 0 };
+            cr_coll_buf_t b = { .comm = MPI_COMM_NULL, .rank = 1, .size = 3, .dtype = dt,
+                                .block_count = 4, .in_place = ip, .sbuf = sb, .rbuf = rb };
+            cr_coll_shape_t sh = cr_coll_buf_shape(&b);
+            int zeros = 1;
+            o->buf_bytes(&sh, &b.sbytes, &b.rbytes);
+            CU_ASSERT_FATAL(b.rbytes <= sizeof rb && b.sbytes <= sizeof sb);
+            if (o->prepare_timed) o->prepare_timed(&b);
+            else o->fill(&b);
+            for (size_t i = 0; i < b.rbytes / sizeof *rb; i++) zeros &= rb[i] == 0;
+            CU_ASSERT_EQUAL(zeros, ip && o->reduction);
+            if (ip && o->reduction) continue;
+            b.rbuf = fb;
+            o->fill(&b);
+            CU_ASSERT_EQUAL(memcmp(rb, fb, b.rbytes), 0);
+        }
+    }
 }
 
 static void test_coll_block_count(void)
@@ -239,28 +222,6 @@ static void test_coll_block_count(void)
     CU_ASSERT_EQUAL(actual, 96);
     CU_ASSERT_EQUAL(cr_coll_block_count(cr_coll_find("bcast"), 1ULL << 40, 2, 1, &actual), INT_MAX);
     CU_ASSERT_EQUAL(actual, (uint64_t)INT_MAX);
-}
-
-static void test_coll_buf_bytes(void)
-{
-    /* block_count 5, p 4, dsize 8: a block is 40 bytes */
-    static const struct { const char *name; size_t s, r, s_ip, r_ip; } bb[] = {
-        { "allreduce", 40, 40, 0, 40 },      { "allgather", 40, 160, 0, 160 },
-        { "alltoall", 160, 160, 0, 160 },    { "reduce_scatter", 160, 40, 0, 160 },
-        { "bcast", 0, 40, 0, 40 },           { "pingpong", 40, 40, 40, 40 },
-        { "pingpong_bidir", 40, 40, 40, 40 },
-    };
-    for (size_t k = 0; k < sizeof bb / sizeof bb[0]; k++) {
-        const cr_coll_ops_t *o = cr_coll_find(bb[k].name);
-        size_t s = 1, r = 1;
-        o->buf_bytes(5, 4, 8, 0, &s, &r);
-        CU_ASSERT_EQUAL(s, bb[k].s);
-        CU_ASSERT_EQUAL(r, bb[k].r);
-        if (!o->has_in_place) continue;
-        o->buf_bytes(5, 4, 8, 1, &s, &r);
-        CU_ASSERT_EQUAL(s, bb[k].s_ip);
-        CU_ASSERT_EQUAL(r, bb[k].r_ip);
-    }
 }
 
 /* ---- p simulated ranks -------------------------------------------------- */
@@ -326,10 +287,12 @@ static void sim_setup(sim_t *s, const cr_coll_ops_t *o, const cr_dtype_t *dt, in
     s->p = p;
     for (int r = 0; r < p; r++) {
         cr_coll_buf_t *b = &s->b[r];
+        cr_coll_shape_t sh;
         *b = (cr_coll_buf_t){ .comm = MPI_COMM_NULL, .rank = r, .size = p, .dtype = dt,
                               .mpi_type = MPI_DATATYPE_NULL, .block_count = n,
                               .in_place = in_place };
-        o->buf_bytes(n, p, dt->size, in_place, &b->sbytes, &b->rbytes);
+        sh = cr_coll_buf_shape(b);
+        o->buf_bytes(&sh, &b->sbytes, &b->rbytes);
         b->sbuf = b->sbytes ? calloc(1, b->sbytes) : NULL;
         b->rbuf = calloc(1, b->rbytes);
         o->fill(b);
@@ -361,7 +324,7 @@ static void test_coll_simulated(void)
                 for (size_t j = 0; j < sizeof ps / sizeof ps[0]; j++)
                     for (size_t k = 0; k < sizeof ns / sizeof ns[0]; k++) {
                         const cr_coll_ops_t *o = *c;
-                        int p = o->pairwise ? 2 : ps[j];
+                        int p = cr_coll_max_ranks(o, ps[j]);
                         sim_t s;
                         if (o->reduction && !(*d)->reducible) continue;
                         sim_setup(&s, o, *d, p, ns[k], ip);
@@ -435,10 +398,9 @@ static CU_TestInfo pattern_tests[] = {
 };
 
 static CU_TestInfo coll_tests[] = {
-    { "registry", test_coll_registry },
-    { "bus factors", test_coll_bus_factor },
+    { "registry: DESIGN table, F(p) for p = 1..9, buffers", test_coll_registry },
+    { "timed buffers (in-place sums on zeros)", test_coll_prepare_timed },
     { "block count rounding", test_coll_block_count },
-    { "buffer bytes", test_coll_buf_bytes },
     { "fill, simulated delivery, check", test_coll_simulated },
     { "swapped blocks", test_coll_swapped_blocks },
     { "missing reduction contributions", test_coll_sum_contributions },

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "coll_want.h"
 #include "fit_group.h"
 #include "fit_predict.h"
 #include "fit_read.h"
@@ -91,6 +92,12 @@ static const struct bad_case {
     { "faults2.csv", FHDR FROW("8", "x") FROW("16", "2"), 1 },
     { "faults.jsonl", META JROW("8", "1.5", ",\"faults_per_call\":\"many\"") JROW("16", "2", ""), 1 },
     { "faults2.jsonl", META JROW("8", "1.5", ",\"faults_per_call\":-3") JROW("16", "2", ""), 1 },
+    { "coll.csv", HDR "r1,nosuch,node,isolated,2,1,2,1,8,8,float,10,precision,1,1,1,1,1,1,1,1,"
+                  "0.5,0.5,pass\n" ROW("16", "2"), 1 },
+    { "coll.jsonl", META "{\"type\":\"measurement\",\"collective\":\"nosuch\",\"level\":"
+                    "\"node\",\"cadence\":\"isolated\",\"ranks\":2,\"nodes\":1,\"ppn\":2,"
+                    "\"bytes\":8,\"t_median_us\":1,\"t_ci_lo_us\":1,\"t_ci_hi_us\":1,"
+                    "\"algbw_GBps\":1,\"busbw_GBps\":1,\"valid\":\"pass\"}\n" JROW("16", "2", ""), 1 },
 };
 
 static void test_reader_errors(void)
@@ -219,7 +226,7 @@ static void test_reader_ok(void)
         CU_ASSERT_EQUAL_FATAL(cr_fit_set_add(&s2, &bi), CR_OK);
         cr_fit_set_finish(&s2);
         CU_ASSERT_DOUBLE_EQUAL(s2.groups[0].F, 2.0, 1e-12);          /* busbw = 2 algbw */
-        CU_ASSERT_DOUBLE_EQUAL(cr_fit_bus_factor("pingpong_bidir", 2), 2.0, 1e-12);
+        CU_ASSERT_DOUBLE_EQUAL(cr_coll_find("pingpong_bidir")->bus_factor(2), 2.0, 1e-12);
         cr_fit_link_ceiling(&s2, &g, &v, &src);
         CU_ASSERT_DOUBLE_EQUAL(v, 12.0, 1e-12);
         CU_ASSERT_STRING_EQUAL(src, "pingpong");
@@ -468,7 +475,41 @@ int test_fit_io_clean(void)
     return system(cmd) == 0 ? 0 : -1;
 }
 
+/* collroof-fit links the pure build of the plug-ins: the same table as the MPI
+ * build (test_coll), and none of the members that need MPI. */
+static void test_coll_pure(void)
+{
+    want_check_pure();
+    for (const cr_coll_ops_t *const *c = cr_coll_registry; *c; c++) {
+        const cr_coll_ops_t *o = *c;
+        CU_ASSERT(!o->setup && !o->teardown && !o->fill && !o->prepare_timed && !o->run &&
+                  !o->irun && !o->check);
+    }
+}
+
+/* predict refuses a collective the registry does not know, and takes F from it. */
+static void test_predict_unknown(void)
+{
+    cr_fit_model_row_t row = { .collective = "allreduce", .level = "world",
+                               .cadence = "isolated", .ranks = 4, .segment = 1,
+                               .bytes_lo = 8, .bytes_hi = 1 << 20, .alpha = 2,
+                               .alpha_lo = 2, .alpha_hi = 2, .rinf = 10, .rinf_lo = 10,
+                               .rinf_hi = 10, .ceiling = 15, .F = 1.5 };
+    cr_fit_model_t m = { .rows = &row, .n = 1 };
+    cr_fit_query_t q = { .collective = "nosuch", .bytes = 1024, .ranks = 4 };
+    cr_fit_prediction_t out;
+    cr_log_quiet(1);
+    CU_ASSERT_EQUAL(cr_fit_predict(&m, &q, &out), CR_ERR_INVAL);
+    cr_log_quiet(0);
+    q.collective = "allreduce";
+    q.ranks = 8;
+    CU_ASSERT_EQUAL_FATAL(cr_fit_predict(&m, &q, &out), CR_OK);
+    CU_ASSERT_DOUBLE_EQUAL(out.F, cr_coll_find("allreduce")->bus_factor(8), 1e-15);
+}
+
 CU_TestInfo test_fit_io_tests[] = {
+    { "collective table (pure build), F(p) for p = 1..9", test_coll_pure },
+    { "predict: unknown collective refused", test_predict_unknown },
     { "reader errors (strict and --lenient)", test_reader_errors },
     { "reader csv/jsonl, ceilings", test_reader_ok },
     { "faults_per_call: read, fault-bound sizes", test_faults },

@@ -10,8 +10,10 @@
 
 #include "cu_main.h"
 #include "cr_ceil.h"
+#include "cr_coll.h"
 #include "cr_levels.h"
 #include "cr_mem.h"
+#include "cr_opts.h"
 #include "cr_place.h"
 #include "cr_topo.h"
 
@@ -248,6 +250,59 @@ static void test_named_levels(void)
         CU_ASSERT_EQUAL(cr_level_parse(cr_level_name((cr_level_t)i), &lv), 0);
         CU_ASSERT_EQUAL(lv, (cr_level_t)i);
     }
+}
+
+/* Every level and distance-class name parses back to itself; the link class
+ * of each level; --help and the joined list name every level (and --help every
+ * registered collective). */
+static void test_level_names(void)
+{
+    static const struct { const char *name; int one_host, many_hosts; } link[] = {
+        { "world", CR_DIST_NODE, CR_DIST_INTERNODE },
+        { "node", CR_DIST_NODE, CR_DIST_NODE },
+        { "package", CR_DIST_PACKAGE, CR_DIST_PACKAGE },
+        { "numa", CR_DIST_NUMA, CR_DIST_NUMA },
+        { "internode", CR_DIST_INTERNODE, CR_DIST_INTERNODE },
+        { "rail", CR_DIST_INTERNODE, CR_DIST_INTERNODE },
+        { "nosuch", -1, -1 },
+    };
+    char list[256], *help = NULL;
+    size_t hlen = 0;
+    FILE *f = open_memstream(&help, &hlen);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    cr_opts_usage(f);
+    fclose(f);
+    cr_level_names(list, sizeof list);
+    CU_ASSERT_STRING_EQUAL(list, "world, node, package, numa, internode, rail");
+    for (int i = 0; i < CR_LEVEL_COUNT; i++) {
+        cr_level_t lv;
+        const char *name = cr_level_name((cr_level_t)i);
+        CU_ASSERT_EQUAL(cr_level_parse(name, &lv), 0);
+        CU_ASSERT_EQUAL(lv, (cr_level_t)i);
+        CU_ASSERT_PTR_NOT_NULL(strstr(help, name));
+        CU_ASSERT_PTR_NOT_NULL(strstr(list, name));
+    }
+    for (const cr_coll_ops_t *const *c = cr_coll_registry; *c; c++)
+        CU_ASSERT_PTR_NOT_NULL(strstr(help, (*c)->name));  /* and every collective */
+    for (int i = 0; i < CR_DIST_COUNT; i++) {
+        cr_dist_t d;
+        cr_level_t lv;
+        const char *name = cr_dist_name((cr_dist_t)i);
+        CU_ASSERT_EQUAL(cr_dist_parse(name, &d), 0);
+        CU_ASSERT_EQUAL(d, (cr_dist_t)i);
+        /* a class named like a level crosses that level's links */
+        if (cr_level_parse(name, &lv) == 0)
+            CU_ASSERT_EQUAL(cr_level_link_class(name, 2), i);
+    }
+    for (size_t k = 0; k < sizeof link / sizeof link[0]; k++) {
+        CU_ASSERT_EQUAL(cr_level_link_class(link[k].name, 1), link[k].one_host);
+        CU_ASSERT_EQUAL(cr_level_link_class(link[k].name, 4), link[k].many_hosts);
+    }
+    CU_ASSERT_STRING_EQUAL(cr_level_name(CR_LEVEL_COUNT), "unknown");
+    CU_ASSERT_STRING_EQUAL(cr_dist_name(CR_DIST_COUNT), "unknown");
+    CU_ASSERT_EQUAL(cr_dist_parse("rail", &(cr_dist_t){ 0 }), -1);
+    CU_ASSERT_EQUAL(cr_level_parse(NULL, &(cr_level_t){ 0 }), -1);
+    free(help);
 }
 
 static void test_pairs(void)
@@ -653,6 +708,7 @@ static CU_TestInfo levels_tests[] = {
     { "colours per level", test_colors },
     { "auto selection and skip reasons", test_auto },
     { "named levels", test_named_levels },
+    { "level and class names round-trip", test_level_names },
     { "probe pairs per distance class", test_pairs },
     { "place from binding / last cpu", test_place_from_cpuset },
     { "cpuset too long: cut at a whole range", test_cpuset_truncated },

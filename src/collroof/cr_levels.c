@@ -7,37 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const cr_level_names[CR_LEVEL_COUNT] = {
-    [CR_LEVEL_WORLD] = "world",         [CR_LEVEL_NODE] = "node",
-    [CR_LEVEL_PACKAGE] = "package",     [CR_LEVEL_NUMA] = "numa",
-    [CR_LEVEL_INTERNODE] = "internode", [CR_LEVEL_RAIL] = "rail",
-};
-
-static const char *const cr_dist_names[CR_DIST_COUNT] = {
-    [CR_DIST_NUMA] = "numa", [CR_DIST_PACKAGE] = "package",
-    [CR_DIST_NODE] = "node", [CR_DIST_INTERNODE] = "internode",
-};
-
-const char *cr_level_name(cr_level_t lv)
-{
-    return (unsigned)lv < CR_LEVEL_COUNT ? cr_level_names[lv] : "unknown";
-}
-
-int cr_level_parse(const char *name, cr_level_t *out)
-{
-    for (int i = 0; i < CR_LEVEL_COUNT; i++)
-        if (name && strcmp(name, cr_level_names[i]) == 0) {
-            *out = (cr_level_t)i;
-            return 0;
-        }
-    return -1;
-}
-
-const char *cr_dist_name(cr_dist_t d)
-{
-    return (unsigned)d < CR_DIST_COUNT ? cr_dist_names[d] : "unknown";
-}
-
 void cr_place_derive(cr_place_t *pl, int n, int *nodes, int *ppn)
 {
     int nn = 0, maxppn = 0;
@@ -185,8 +154,9 @@ cr_status_t cr_levels_resolve(const cr_place_t *pl, int n, const char *const *na
         cr_level_t lv = CR_LEVEL_WORLD;
         int is_auto = strcmp(names[k], "auto") == 0;
         if (!is_auto && cr_level_parse(names[k], &lv) != 0) {
-            cr_error("--levels: unknown level '%s' (accepted: world, node, package, numa, "
-                     "internode, rail, auto)", names[k]);
+            char known[128];
+            cr_error("--levels: unknown level '%s' (accepted: %s, auto)", names[k],
+                     cr_level_names(known, sizeof known));
             st = CR_ERR_INVAL;
             break;
         }

@@ -5,15 +5,8 @@
 
 #include <stddef.h>
 #include "cr_error.h"
+#include "cr_level_names.h"
 #include "cr_place_io.h"
-
-typedef enum cr_level {
-    CR_LEVEL_WORLD, CR_LEVEL_NODE, CR_LEVEL_PACKAGE, CR_LEVEL_NUMA,
-    CR_LEVEL_INTERNODE, CR_LEVEL_RAIL, CR_LEVEL_COUNT
-} cr_level_t;
-
-const char *cr_level_name(cr_level_t lv);
-int cr_level_parse(const char *name, cr_level_t *out);   /* 0 ok, -1 unknown */
 
 /* Colour of each rank at a level: ranks with the same colour form one group;
  * -1 = the rank takes no part at that level. Colours are dense (0..groups-1), in
@@ -38,17 +31,8 @@ typedef struct cr_level_pick {
 cr_status_t cr_levels_resolve(const cr_place_t *pl, int n, const char *const *names,
                               int nnames, cr_level_pick_t *picks, int *npicks);
 
-/* Distance classes of rank pairs, for point-to-point probes. */
-typedef enum cr_dist {
-    CR_DIST_NUMA,       /* same NUMA node */
-    CR_DIST_PACKAGE,    /* other NUMA node, same package */
-    CR_DIST_NODE,       /* other package, same host */
-    CR_DIST_INTERNODE,  /* other host */
-    CR_DIST_COUNT
-} cr_dist_t;
-
-const char *cr_dist_name(cr_dist_t d);  /* "numa", "package", "node", "internode" */
-/* Class of the pair (a, b); -1 when unknown (same host, package or NUMA unknown). */
+/* Distance class (cr_dist_t) of the pair (a, b), for point-to-point probes; -1 when
+ * unknown (same host, package or NUMA unknown). */
 int cr_place_distance(const cr_place_t *a, const cr_place_t *b);
 
 typedef struct cr_pair {

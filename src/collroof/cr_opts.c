@@ -135,9 +135,12 @@ static cr_status_t cr_set_levels(const cr_cli_opt_t *opt, void *target, const ch
     CR_CHECK(cr_parse_list("--levels", arg, o->levels, &o->nlevels, err, errlen));
     for (int i = 0; i < o->nlevels; i++) {
         cr_level_t lv;
-        if (strcmp(o->levels[i], "auto") != 0 && cr_level_parse(o->levels[i], &lv) != 0)
-            return cr_bad(err, errlen, "--levels", o->levels[i],
-                          "world, node, package, numa, internode, rail or auto");
+        char known[160];
+        if (strcmp(o->levels[i], "auto") != 0 && cr_level_parse(o->levels[i], &lv) != 0) {
+            size_t n = strlen(cr_level_names(known, sizeof known - 8));
+            snprintf(known + n, sizeof known - n, " or auto");
+            return cr_bad(err, errlen, "--levels", o->levels[i], known);
+        }
     }
     return CR_OK;
 }

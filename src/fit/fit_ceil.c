@@ -3,21 +3,31 @@
 #include "config.h"
 
 #include "fit_group.h"
+#include "cr_coll.h"
+#include "cr_level_names.h"
 
 #include <math.h>
 #include <string.h>
 
-static int cr_fit_is_pingpong(const char *c) { return !strncmp(c, "pingpong", 8); }
+/* link_src of a ceiling measured by a point-to-point probe (the column's value
+ * since the first probe, docs/formats.md). */
+#define CR_FIT_LINK_PROBE "pingpong"
 
-/* Highest one-way rate among the pingpong and pingpong_bidir rows of one distance
- * class: their algbw (bytes / t per direction; pingpong_bidir's busbw counts both
- * directions and would double the link). */
-static double cr_fit_pingpong_max(const cr_fit_set_t *set, const char *cls)
+static int cr_fit_is_probe(const char *c)
+{
+    const cr_coll_ops_t *ops = cr_coll_find(c);
+    return ops && cr_coll_is_probe(ops);
+}
+
+/* Highest one-way rate among the probe rows of one distance class: their algbw
+ * (bytes / t per direction; a bidirectional probe's busbw counts both directions
+ * and would double the link). */
+static double cr_fit_probe_max(const cr_fit_set_t *set, const char *cls)
 {
     double best = 0;
     for (size_t g = 0; g < set->ngroups; g++) {
         const cr_fit_group_t *gr = &set->groups[g];
-        if (!cr_fit_is_pingpong(gr->collective) || strcmp(gr->level, cls)) continue;
+        if (!cr_fit_is_probe(gr->collective) || strcmp(gr->level, cls)) continue;
         for (size_t i = 0; i < gr->npts; i++)
             if (gr->pts[i].algbw > best) best = gr->pts[i].algbw;
     }
@@ -27,27 +37,18 @@ static double cr_fit_pingpong_max(const cr_fit_set_t *set, const char *cls)
 void cr_fit_link_ceiling(const cr_fit_set_t *set, const cr_fit_group_t *g, double *GBps,
                          const char **src)
 {
-    /* Distance classes to try, nearest first, for each level. */
-    static const char *const across[] = { "internode", NULL };
-    static const char *const node[] = { "node", "package", "numa", NULL };
-    static const char *const package[] = { "package", "numa", NULL };
-    static const char *const numa[] = { "numa", NULL };
-    const char *const *cls = node;
-    int internode = !strcmp(g->level, "internode") || !strcmp(g->level, "rail") ||
-                    (!strcmp(g->level, "world") && g->nodes > 1);
-    if (internode) cls = across;
-    else if (!strcmp(g->level, "package")) cls = package;
-    else if (!strcmp(g->level, "numa")) cls = numa;
-    else if (cr_fit_is_pingpong(g->collective)) {
-        cls = NULL;   /* a pingpong group is its own measured link */
-    }
+    /* The class of the links the group crosses (an unknown level: within a host);
+     * probes of that class are tried, and within a host those of nearer classes. */
+    int cls = cr_level_link_class(g->level, g->nodes);
+    int internode = cls == CR_DIST_INTERNODE;
+    if (cls < 0) cls = CR_DIST_NODE;
     *GBps = 0;
     *src = "";
-    for (; cls && *cls; cls++) {
-        double v = cr_fit_pingpong_max(set, *cls);
-        if (v > 0 && !cr_fit_is_pingpong(g->collective)) {
+    for (int c = cls; !cr_fit_is_probe(g->collective) && c >= 0; c = internode ? -1 : c - 1) {
+        double v = cr_fit_probe_max(set, cr_dist_name((cr_dist_t)c));
+        if (v > 0) {   /* a probe group is its own measured link: never its ceiling */
             *GBps = v;
-            *src = "pingpong";
+            *src = CR_FIT_LINK_PROBE;
             return;
         }
     }

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include "cr_coll.h"
 #include "cr_sizes.h"
 #include "fit_predict.h"
 
@@ -20,6 +21,21 @@ static cr_status_t cr_fit_set_str(const cr_cli_opt_t *opt, void *target, const c
 {
     (void)err, (void)errlen;
     *(const char **)((char *)target + opt->field) = arg;
+    return CR_OK;
+}
+
+/* A collective the registry knows (its F(p) comes from there). */
+static cr_status_t cr_fit_set_collective(const cr_cli_opt_t *opt, void *target,
+                                         const char *arg, char *err, size_t errlen)
+{
+    char known[512];
+    (void)opt;
+    if (!cr_coll_find(arg)) {
+        snprintf(err, errlen, "invalid --collective '%s': expected %s", arg,
+                 cr_coll_names(known, sizeof known));
+        return CR_ERR_INVAL;
+    }
+    ((cr_fit_pargs_t *)target)->q.collective = arg;
     return CR_OK;
 }
 
@@ -133,7 +149,7 @@ static const cr_cli_opt_t cr_fit_pargs_table[] = {
      .sample = "fit", .cmds = CR_FIT_BOTH, .set = cr_fit_set_str, CR_FIT_AT(fit),
      .help = "a collroof-fit output directory (fit.csv, scaling.csv)"},
     {.name = "collective", .arg = "C", .def = "none (required with --fit)", .sample = "allreduce",
-     .cmds = CR_FIT_BOTH, .set = cr_fit_set_str, CR_FIT_AT(q.collective),
+     .cmds = CR_FIT_BOTH, .set = cr_fit_set_collective, CR_FIT_AT(q.collective),
      .help = "allreduce, allgather, reduce_scatter, alltoall, bcast, pingpong ..."},
     {.name = "bytes", .arg = "S", .def = "none (required)", .unit = "bytes", .sample = "64M",
      .cmds = CR_FIT_PREDICT, .set = cr_fit_set_bytes,

@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "fit_data.h"
+#include "cr_coll.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -93,17 +94,6 @@ double cr_fit_median(const double *x, size_t n)
     m = cr_fit_median_inplace(tmp, n);
     if (tmp != small) free(tmp);
     return m;
-}
-
-double cr_fit_bus_factor(const char *c, int p)
-{
-    double dp = p;
-    if (p < 1) return 1.0;
-    if (!strcmp(c, "allreduce")) return 2.0 * (dp - 1) / dp;
-    if (!strcmp(c, "reduce_scatter") || !strcmp(c, "allgather") || !strcmp(c, "alltoall"))
-        return (dp - 1) / dp;
-    if (!strcmp(c, "pingpong_bidir")) return 2.0;  /* both directions at once */
-    return 1.0;
 }
 
 void cr_fit_set_init(cr_fit_set_t *set) { memset(set, 0, sizeof *set); }
@@ -205,17 +195,20 @@ static int cr_fit_point_cmp(const void *a, const void *b)
     return (x->t_med > y->t_med) - (x->t_med < y->t_med);
 }
 
-/* F = busbw/algbw of the group's rows (median of ratios); the DESIGN table
- * when no row carries both. */
+/* F = busbw/algbw of the group's rows (median of ratios); the plug-in's F(p)
+ * when no row carries both. The readers refuse unknown collectives; for one
+ * added by hand the rows alone decide (1 without them). */
 static double cr_fit_group_factor(const cr_fit_group_t *g)
 {
+    const cr_coll_ops_t *ops = cr_coll_find(g->collective);
     double r[64];
     size_t n = 0;
     for (size_t i = 0; i < g->npts && n < 64; i++)
         if (g->pts[i].algbw > 0 && g->pts[i].busbw > 0)
             r[n++] = g->pts[i].busbw / g->pts[i].algbw;
-    double table = cr_fit_bus_factor(g->collective, g->ranks), m;
+    double table = ops ? ops->bus_factor(g->ranks) : 1.0, m;
     if (!n) return table;
+    if (!ops) return cr_fit_median(r, n);
     m = cr_fit_median(r, n);
     /* The CSV rounds bandwidths to 6 digits: snap to the exact table value. */
     return fabs(m - table) <= 1e-4 * table ? table : m;

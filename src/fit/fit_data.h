@@ -31,7 +31,7 @@ typedef struct cr_fit_group {
     /* For people: the collective, plus the dtype, in-place and variant where the set
      * holds groups differing in them (cr_fit_set_finish); see cr_fit_group_name(). */
     char label[4 * CR_NAME_LEN];
-    double F;                /* bus factor busbw/algbw of its rows (1 for pingpong) */
+    double F;                /* bus factor busbw/algbw of its rows */
     cr_fit_point_t *pts;     /* sorted by bytes after cr_fit_set_finish() */
     size_t npts, cap;
 } cr_fit_group_t;
@@ -85,9 +85,6 @@ const cr_fit_group_t *cr_fit_set_find(const cr_fit_set_t *set, const cr_fit_grou
 
 /* The group's label, or its collective when it has none. */
 const char *cr_fit_group_name(const cr_fit_group_t *g);
-
-/* Bus factor F(p) from the DESIGN table; 1 for unknown names and pingpong. */
-double cr_fit_bus_factor(const char *collective, int p);
 
 /* Sorting helpers on doubles (ascending). */
 void cr_fit_sort(double *x, size_t n);

@@ -71,8 +71,9 @@ typedef struct cr_fit_report {
 cr_status_t cr_fit_group_run(const cr_fit_group_t *g, const cr_fit_opts_t *o,
                              cr_fit_result_t *out);
 
-/* Link ceiling for a group's level: measured pingpong rows of the matching
- * distance class first, then nominal NIC (across nodes) or memcpy (within). */
+/* Link ceiling for a group's level: measured link-probe rows (cr_coll_is_probe)
+ * of the matching distance class first, then nominal NIC (across nodes) or
+ * memcpy (within). */
 void cr_fit_link_ceiling(const cr_fit_set_t *set, const cr_fit_group_t *g, double *GBps,
                          const char **src);
 

@@ -1,6 +1,8 @@
 #include "config.h"
 
 #include "fit_predict.h"
+#include "cr_coll.h"
+#include "cr_level_names.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -57,12 +59,13 @@ static cr_status_t cr_fit_pick(const cr_fit_model_t *m, const cr_fit_query_t *q,
 {
     const cr_fit_model_row_t *first = NULL, *first_lv = NULL, *rest[8];
     size_t n = 0;
+    const char *world_name = cr_level_name(CR_LEVEL_WORLD);
     int world = 0, iso = 0;
     for (size_t i = 0; i < m->n; i++) {
         const cr_fit_model_row_t *r = &m->rows[i];
         if (!cr_fit_row_wanted(r, q, sel)) continue;
         if (!first) first = r;
-        world |= !strcmp(r->level, "world");
+        world |= !strcmp(r->level, world_name);
     }
     if (!first) {
         cr_error("no fit for collective '%s'%s%s%s%s%s%s%s%s%s%s in this fit directory",
@@ -74,7 +77,7 @@ static cr_status_t cr_fit_pick(const cr_fit_model_t *m, const cr_fit_query_t *q,
         return CR_ERR_INVAL;
     }
     k->c = q->collective;
-    snprintf(k->lv, CR_NAME_LEN, "%s", q->level ? q->level : world ? "world" : first->level);
+    snprintf(k->lv, CR_NAME_LEN, "%s", q->level ? q->level : world ? world_name : first->level);
     for (size_t i = 0; i < m->n; i++) {
         const cr_fit_model_row_t *r = &m->rows[i];
         if (!cr_fit_row_wanted(r, q, sel) || strcmp(r->level, k->lv)) continue;
@@ -193,9 +196,16 @@ cr_status_t cr_fit_predict(const cr_fit_model_t *m, const cr_fit_query_t *q,
     cr_fit_qsel_t sel = { -1, -1 };
     cr_variant_t v;
     const cr_fit_model_row_t *r;
+    const cr_coll_ops_t *ops = cr_coll_find(q->collective);
     const char *shape = "";
     double S = (double)q->bytes, al, alo, ahi, rr, rlo, rhi, Fp, scale = 1;
     int inside, p0;
+    if (!ops) {
+        char known[512];
+        cr_error("unknown collective '%s': expected %s", q->collective ? q->collective : "",
+                 cr_coll_names(known, sizeof known));
+        return CR_ERR_INVAL;
+    }
     if (q->ranks < 1 || q->bytes == 0) {
         cr_error("predict needs --bytes > 0 and --ranks >= 1 (got %llu bytes, %d ranks)",
                  (unsigned long long)q->bytes, q->ranks);
@@ -212,7 +222,7 @@ cr_status_t cr_fit_predict(const cr_fit_model_t *m, const cr_fit_query_t *q,
     if (q->in_place) sel.in_place = q->in_place[0] == '1';
     if (q->variant) sel.variant = (int)v;
     CR_CHECK(cr_fit_pick(m, q, &sel, &k));
-    if (!(cr_fit_bus_factor(q->collective, q->ranks) > 0)) {
+    if (!(ops->bus_factor(q->ranks) > 0)) {
         cr_error("%s on %d rank%s moves no data (F(%d) = 0): predict needs --ranks >= 2",
                  q->collective, q->ranks, q->ranks == 1 ? "" : "s", q->ranks);
         return CR_ERR_INVAL;
@@ -233,7 +243,7 @@ cr_status_t cr_fit_predict(const cr_fit_model_t *m, const cr_fit_query_t *q,
     rhi = r->rinf_hi;
     Fp = r->F;
     if (p0 != q->ranks) {
-        double F1 = cr_fit_bus_factor(q->collective, q->ranks);
+        double F1 = ops->bus_factor(q->ranks);
         scale = cr_fit_alpha_ratio(m, &k, p0, q->ranks, &shape);
         al *= scale;
         alo *= scale;

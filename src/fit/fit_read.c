@@ -2,6 +2,7 @@
 
 #include "fit_read.h"
 #include "cr_schema.h"
+#include "cr_coll.h"
 
 #include <errno.h>
 #include <math.h>
@@ -70,9 +71,15 @@ int cr_fit_row_from_result(const cr_result_t *res, uint64_t present, cr_fit_row_
 
 static int cr_fit_pos(double x) { return isfinite(x) && x > 0; }
 
-const char *cr_fit_row_check(const cr_fit_row_t *r)
+const char *cr_fit_row_check(const cr_fit_row_t *r, char *why, size_t wl)
 {
     if (!r->collective[0]) return "empty collective";
+    if (!cr_coll_find(r->collective)) {
+        char known[512];
+        snprintf(why, wl, "unknown collective '%s' (this collroof-fit knows %s)",
+                 r->collective, cr_coll_names(known, sizeof known));
+        return why;
+    }
     if (!r->level[0]) return "empty level";
     if (r->ranks < 1) return "ranks must be >= 1";
     if (r->bytes == 0) return "bytes must be > 0";

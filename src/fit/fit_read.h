@@ -28,8 +28,9 @@ int cr_fit_row_from_result(const cr_result_t *res, uint64_t present, cr_fit_row_
                            char *why, size_t wl);
 
 /* Shared by both readers: range checks of one parsed row. Returns NULL when
- * the row is acceptable, else a static message naming the bad field. */
-const char *cr_fit_row_check(const cr_fit_row_t *row);
+ * the row is acceptable, else a message naming the bad field (static, or
+ * written into why). */
+const char *cr_fit_row_check(const cr_fit_row_t *row, char *why, size_t wl);
 
 /* Reports a bad row: error (returns CR_ERR_INVAL) or, lenient, a warning
  * (returns CR_OK, the caller skips the row). */

@@ -98,7 +98,7 @@ cr_status_t cr_fit_read_csv(FILE *f, const char *name, const cr_fit_read_opts_t 
             CR_CHECK_GOTO(cr_fit_read_bad(o, name, lineno, "%s", why), st, out_with_line);
             continue;
         }
-        if ((bad = cr_fit_row_check(&r)) != NULL) {
+        if ((bad = cr_fit_row_check(&r, why, sizeof why)) != NULL) {
             CR_CHECK_GOTO(cr_fit_read_bad(o, name, lineno, "%s", bad), st, out_with_line);
             continue;
         }

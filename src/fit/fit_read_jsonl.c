@@ -125,7 +125,8 @@ cr_status_t cr_fit_read_jsonl(FILE *f, const char *name, const cr_fit_read_opts_
             continue;
         }
         if (!cr_fit_j_row(o_line, &r, why, sizeof why) ||
-            ((bad = cr_fit_row_check(&r)) != NULL && snprintf(why, sizeof why, "%s", bad))) {
+            ((bad = cr_fit_row_check(&r, why, sizeof why)) != NULL &&
+             (bad == why || snprintf(why, sizeof why, "%s", bad) >= 0))) {
             json_decref(o_line);
             free(r.raw);
             CR_CHECK_GOTO(cr_fit_read_bad(o, name, lineno, "%s", why), st, out_with_line);

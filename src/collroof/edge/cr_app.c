@@ -33,6 +33,13 @@ typedef struct cr_plan {
     const cr_dtype_t *dt;
 } cr_plan_t;
 
+/* The communicators of the sweep, by where a collective runs (ops->on): the
+ * levels' groups, or one pair of ranks per distance class. */
+typedef struct cr_comm_sets {
+    const cr_level_ctx_t *ctx[CR_COLL_ON_COUNT];
+    int n[CR_COLL_ON_COUNT];
+} cr_comm_sets_t;
+
 /* Agree on a status; the lowest failing rank prints its message (once in all). */
 static cr_status_t cr_report_first(MPI_Comm world, cr_status_t st, const char *err)
 {
@@ -62,16 +69,16 @@ static cr_status_t cr_plan_resolve(const cr_opts_t *o, cr_plan_t *plan, char *er
     memset(plan, 0, sizeof *plan);
     plan->dt = cr_dtype_find(o->dtype);
     for (int i = 0; i < o->ncolls; i++) {
-        if (strcmp(o->colls[i], "all") == 0) {
+        if (strcmp(o->colls[i], "all") == 0) {  /* every collective but the link probes */
             for (int k = 0; cr_coll_registry[k]; k++)
-                if (!cr_coll_registry[k]->pairwise) cr_plan_add(plan, cr_coll_registry[k]);
+                if (!cr_coll_is_probe(cr_coll_registry[k])) cr_plan_add(plan, cr_coll_registry[k]);
             continue;
         }
         const cr_coll_ops_t *ops = cr_coll_find(o->colls[i]);
         if (!ops) {
-            int n = snprintf(err, len, "unknown collective '%s': expected all", o->colls[i]);
-            for (int k = 0; cr_coll_registry[k] && n > 0 && (size_t)n < len; k++)
-                n += snprintf(err + n, len - (size_t)n, ", %s", cr_coll_registry[k]->name);
+            char known[512];
+            snprintf(err, len, "unknown collective '%s': expected all, %s", o->colls[i],
+                     cr_coll_names(known, sizeof known));
             return CR_ERR_INVAL;
         }
         cr_plan_add(plan, ops);
@@ -95,7 +102,7 @@ static cr_status_t cr_check_memory(const cr_run_t *run, const cr_plan_t *plan, i
     const char *worst = "";
     for (int i = 0; i < plan->ncolls; i++)
         for (size_t k = 0; k < run->o->nsizes; k++) {
-            int p = plan->colls[i]->pairwise ? 2 : run->wsize;
+            int p = cr_coll_max_ranks(plan->colls[i], run->wsize);
             size_t b = cr_harness_bytes_needed(run, plan->colls[i], plan->dt, run->o->sizes[k], p);
             if (b > need) {
                 need = b;
@@ -163,24 +170,24 @@ static cr_status_t cr_open_outputs(cr_run_t *run, json_t *meta, const cr_place_t
     return CR_OK;
 }
 
-static int cr_count_measurements(const cr_run_t *run, const cr_plan_t *plan, int nlv, int npairs)
+static int cr_count_measurements(const cr_run_t *run, const cr_plan_t *plan,
+                                 const cr_comm_sets_t *cs)
 {
     int cad = run->o->cadence_isolated + run->o->cadence_streaming, n = 0;
     for (int i = 0; i < plan->ncolls; i++)
-        n += (plan->colls[i]->pairwise ? npairs : nlv) * cad * (int)run->o->nsizes;
+        n += cs->n[plan->colls[i]->on] * cad * (int)run->o->nsizes;
     return n;
 }
 
-/* Levels × collectives × cadences × sizes. */
-static cr_status_t cr_sweep(cr_run_t *run, const cr_plan_t *plan, const cr_level_ctx_t *lv,
-                            int nlv, const cr_level_ctx_t *pairs, int npairs)
+/* Communicators × collectives × cadences × sizes. */
+static cr_status_t cr_sweep(cr_run_t *run, const cr_plan_t *plan, const cr_comm_sets_t *cs)
 {
     const cr_opts_t *o = run->o;
-    run->total = cr_count_measurements(run, plan, nlv, npairs);
+    run->total = cr_count_measurements(run, plan, cs);
     for (int c = 0; c < plan->ncolls; c++) {
         const cr_coll_ops_t *ops = plan->colls[c];
-        const cr_level_ctx_t *set = ops->pairwise ? pairs : lv;
-        int nset = ops->pairwise ? npairs : nlv;
+        const cr_level_ctx_t *set = cs->ctx[ops->on];
+        int nset = cs->n[ops->on];
         for (int l = 0; l < nset; l++)
             for (int cad = 0; cad < 2; cad++) {
                 if (!(cad ? o->cadence_streaming : o->cadence_isolated)) continue;
@@ -301,7 +308,9 @@ int cr_app_run(MPI_Comm world, int argc, char **argv)
                   out_with_writers);
     CR_CHECK_GOTO(cr_mpi_agree(world, cr_levels_setup_pairs(world, pl, run.wsize, &pairs, &npairs)),
                   st, out_with_levels);
-    st = cr_sweep(&run, &plan, lv, nlv, pairs, npairs);
+    st = cr_sweep(&run, &plan, &(cr_comm_sets_t){
+                      .ctx = { [CR_COLL_ON_LEVELS] = lv, [CR_COLL_ON_PAIRS] = pairs },
+                      .n = { [CR_COLL_ON_LEVELS] = nlv, [CR_COLL_ON_PAIRS] = npairs } });
     if (run.wrank == 0 && run.progress) fputs("\r\033[K", stderr);
     if (st == CR_OK) {
         ret = run.failures ? CR_EXIT_INVALID : CR_EXIT_OK;

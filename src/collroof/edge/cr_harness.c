@@ -53,8 +53,10 @@ size_t cr_harness_bytes_needed(const cr_run_t *run, const cr_coll_ops_t *ops, co
 {
     uint64_t actual;
     size_t sb, rb, cnt = cr_coll_block_count(ops, req_bytes, p, dt->size, &actual);
+    cr_coll_shape_t sh = { .block_count = cnt, .p = p, .rank = -1, .dsize = dt->size,
+                           .in_place = run->o->in_place && ops->has_in_place };
     if (cnt == 0) return 0;
-    ops->buf_bytes(cnt, p, dt->size, run->o->in_place && ops->has_in_place, &sb, &rb);
+    ops->buf_bytes(&sh, &sb, &rb);
     return cr_pool_bytes(sb, cr_pool_llc(run)) + cr_pool_bytes(rb, cr_pool_llc(run));
 }
 
@@ -86,11 +88,11 @@ static void cr_bufset_next(cr_bufset_t *bs, cr_coll_buf_t *b)
 
 static int cr_call(const cr_run_t *run, const cr_coll_ops_t *ops, const cr_coll_buf_t *b)
 {
-    MPI_Request req;
+    cr_coll_req_t req;
     int rc;
     if (!(run->o->nonblocking && ops->irun)) return ops->run(b);
     rc = ops->irun(b, &req);
-    return rc != MPI_SUCCESS ? rc : MPI_Wait(&req, MPI_STATUS_IGNORE);
+    return rc != MPI_SUCCESS ? rc : MPI_Wait(&req.mpi, MPI_STATUS_IGNORE);
 }
 
 /* Fill, call, check; returns this rank's wrong elements, or -1 on an MPI error.
@@ -105,12 +107,11 @@ static long cr_validate_once(const cr_run_t *run, const cr_coll_ops_t *ops, cons
     return (long)ops->check(b);
 }
 
-/* Values that stay bounded under repeated timed calls: the pattern, or zeros for
- * in-place reductions (whose results would otherwise grow by p every call). */
+/* Values that stay bounded under repeated timed calls (the plug-in's choice). */
 static void cr_prepare_timed(const cr_coll_ops_t *ops, const cr_coll_buf_t *b)
 {
-    ops->fill(b);
-    if (b->in_place && ops->reduction) memset(b->rbuf, 0, b->rbytes);
+    if (ops->prepare_timed) ops->prepare_timed(b);
+    else ops->fill(b);
 }
 
 typedef struct cr_sampler {
@@ -197,14 +198,14 @@ static cr_status_t cr_sample(cr_run_t *run, const cr_coll_ops_t *ops, cr_coll_bu
 {
     const cr_opts_t *o = run->o;
     const cr_timer_t *tm = &run->timer;
-    double divisor = ops->time_divisor > 0 ? ops->time_divisor : 1.0;
+    double per_call = cr_coll_ops_per_call(ops);
     double t_start = tm->now(), elapsed = 0, med = 0;
     int every = o->validate == CR_VALIDATE_EVERY && !(calls > 1 && b->in_place);
 
     for (;;) {
-        /* the time left is spent at the call's own cost: the median times the
-         * divisor (a ping-pong sample is half its round trip) */
-        size_t nb = cr_next_batch(run, s, elapsed, med * divisor, calls);
+        /* the time left is spent at the call's own cost: the median (per
+         * operation) times the operations per call */
+        size_t nb = cr_next_batch(run, s, elapsed, med * per_call, calls);
         if (s->n + nb + 1 > s->cap &&  /* + the elapsed time slot; same decision everywhere */
             cr_mpi_agree(run->world, cr_sampler_grow(s, s->n + nb + 1)) != CR_OK) {
             if (run->wrank == 0)
@@ -222,7 +223,7 @@ static cr_status_t cr_sample(cr_run_t *run, const cr_coll_ops_t *ops, cr_coll_bu
             for (int k = 0; active && k < calls && rc == MPI_SUCCESS; k++) rc = cr_call(run, ops, b);
             t1 = tm->now();
             if (cr_mpi_failed(rc, "timed call", ops->name)) return CR_ERR_MPI;
-            s->local[j] = active ? (t1 - t0) * 1e6 / calls / divisor : 0.0;
+            s->local[j] = active ? (t1 - t0) * 1e6 / calls / per_call : 0.0;
             if (active && every) *wrong += (long)ops->check(b);
         }
         s->local[nb] = tm->now() - t_start;
@@ -305,7 +306,7 @@ cr_status_t cr_harness_measure(cr_run_t *run, const cr_level_ctx_t *lv, const cr
     long wrong = 0, wrong_all = 0;
     struct rusage ru0, ru1;
     double faults;
-    int bad = 0;
+    int bad = 0, set_up = 0;
     cr_status_t st = CR_OK;
 
     cnt = cr_coll_block_count(ops, req_bytes, lv->ranks, dt->size, &bytes);
@@ -317,9 +318,11 @@ cr_status_t cr_harness_measure(cr_run_t *run, const cr_level_ctx_t *lv, const cr
     b.block_count = cnt;
     b.in_place = o->in_place && ops->has_in_place;
     if (active) {
+        cr_coll_shape_t sh;
         MPI_Comm_rank(lv->comm, &b.rank);
         MPI_Comm_size(lv->comm, &b.size);
-        ops->buf_bytes(cnt, b.size, dt->size, b.in_place, &b.sbytes, &b.rbytes);
+        sh = cr_coll_buf_shape(&b);
+        ops->buf_bytes(&sh, &b.sbytes, &b.rbytes);
         bad = cr_bufset_alloc(run, b.sbytes, b.rbytes, &bs) != CR_OK;
     }
     if (cr_mpi_agree(run->world, bad ? CR_ERR_NOMEM : CR_OK) != CR_OK) {
@@ -329,10 +332,25 @@ cr_status_t cr_harness_measure(cr_run_t *run, const cr_level_ctx_t *lv, const cr
     }
     if (active) cr_bufset_next(&bs, &b);
 
+    /* The plug-in's per-measurement state (same ops everywhere, so every rank
+     * agrees on the outcome or none does). */
+    if (ops->setup) {
+        if (active) {
+            st = ops->setup(&b);
+            set_up = st == CR_OK;
+        }
+        if ((st = cr_mpi_agree(run->world, st)) != CR_OK) {
+            if (run->wrank == 0)
+                cr_error("%s at %" PRIu64 " bytes: the collective's set-up failed on a rank",
+                         ops->name, bytes);
+            goto out_with_state;
+        }
+    }
+
     /* Validation, outside the timed loop. */
     if (o->validate != CR_VALIDATE_OFF && active) {
         wrong = cr_validate_once(run, ops, &b);
-        if (wrong < 0) { st = CR_ERR_MPI; goto out_with_bufs; }
+        if (wrong < 0) { st = CR_ERR_MPI; goto out_with_state; }
     }
     for (int i = 0; active && i < bs.n; i++) {
         cr_bufset_next(&bs, &b);
@@ -343,12 +361,12 @@ cr_status_t cr_harness_measure(cr_run_t *run, const cr_level_ctx_t *lv, const cr
     for (int i = 0; i < o->warmup; i++) {
         if (cr_mpi_failed(MPI_Barrier(run->world), "warm-up barrier", ops->name)) {
             st = CR_ERR_MPI;
-            goto out_with_bufs;
+            goto out_with_state;
         }
         for (int k = 0; active && k < calls; k++)
             if (cr_mpi_failed(cr_call(run, ops, &b), "warm-up call", ops->name)) {
                 st = CR_ERR_MPI;
-                goto out_with_bufs;
+                goto out_with_state;
             }
     }
 
@@ -396,7 +414,8 @@ cr_status_t cr_harness_measure(cr_run_t *run, const cr_level_ctx_t *lv, const cr
     run->done++;
 out_with_samples:
     cr_sampler_free(&s);
-out_with_bufs:
+out_with_state:
+    if (set_up && ops->teardown) ops->teardown(&b);
     cr_bufset_free(&bs);
     return st;
 }

@@ -3,7 +3,7 @@
 #define CR_HARNESS_H
 
 #include <mpi.h>
-#include "cr_coll.h"
+#include "cr_coll_mpi.h"
 #include "cr_error.h"
 #include "cr_level_ctx.h"
 #include "cr_opts.h"

@@ -7,7 +7,7 @@
 #include "cr_levels.h"
 #include "cr_opts.h"
 
-/* One level (or distance class for pairwise probes) as the harness runs it. */
+/* One level (or the distance class of a link probe's pair) as the harness runs it. */
 typedef struct cr_level_ctx {
     char name[32];   /* level name, or the distance class of a probe pair */
     MPI_Comm comm;   /* this rank's group; MPI_COMM_NULL when it takes no part */
