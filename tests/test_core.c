@@ -267,14 +267,16 @@ static void test_every_option_in_help_and_parser(void)
     cu_squeeze(buf);
     for (const cr_cli_opt_t *opt = cr_opts_cli.opts; opt->name; opt++, n++) {
         int action = !strcmp(opt->name, "help") || !strcmp(opt->name, "version");
-        char line[256], err[512] = "";
+        char line[256], err[512] = "", help[1024];
         cr_opts_t o;
         CU_ASSERT_PTR_NOT_NULL(opt->set);
         CU_ASSERT(opt->help && *opt->help);
         CU_ASSERT(action || opt->def);                 /* STYLE rule 12 */
         CU_ASSERT((opt->arg == NULL) == (opt->sample == NULL));
         snprintf(want, sizeof want, "--%s%s%s %s %s", opt->name, opt->arg ? " " : "",
-                 opt->arg ? opt->arg : "", opt->help, cr_cli_trailer(opt, trailer, sizeof trailer));
+                 opt->arg ? opt->arg : "", cr_cli_help(&cr_opts_cli, opt, help, sizeof help),
+                 cr_cli_trailer(opt, trailer, sizeof trailer));
+        CU_ASSERT_PTR_NULL(strchr(help, '@'));  /* every @WORD@ was replaced */
         cu_squeeze(want);
         CU_ASSERT_PTR_NOT_NULL(strstr(buf, want));
         if (!strstr(buf, want)) printf("\n  --help lacks: %s\n", want);

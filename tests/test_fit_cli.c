@@ -41,6 +41,7 @@ static void test_every_option_in_help(void)
         fclose(fp);
         cu_squeeze(buf);
         for (const cr_cli_opt_t *o = clis[k]->opts; o->name; o++) {
+            char help[1024];
             if (!cr_cli_takes(clis[k], o)) continue;
             CU_ASSERT_PTR_EQUAL(opt_named(clis[k], o->name), o); /* names unique */
             CU_ASSERT_PTR_NOT_NULL(o->set);
@@ -48,7 +49,9 @@ static void test_every_option_in_help(void)
             CU_ASSERT(is_action(o) || o->def);               /* STYLE rule 12 */
             CU_ASSERT((o->arg == NULL) == (o->sample == NULL));
             snprintf(want, sizeof want, "--%s%s%s %s %s", o->name, o->arg ? " " : "",
-                     o->arg ? o->arg : "", o->help, cr_cli_trailer(o, trailer, sizeof trailer));
+                     o->arg ? o->arg : "", cr_cli_help(clis[k], o, help, sizeof help),
+                     cr_cli_trailer(o, trailer, sizeof trailer));
+            CU_ASSERT_PTR_NULL(strchr(help, '@'));  /* every @WORD@ was replaced */
             cu_squeeze(want);
             CU_ASSERT_PTR_NOT_NULL(strstr(buf, want));
             if (!strstr(buf, want)) printf("\n  %s --help lacks: %s\n", clis[k]->prog, want);

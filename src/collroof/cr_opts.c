@@ -1,6 +1,8 @@
 #include "config.h"
 
 #include "cr_opts.h"
+#include "cr_coll.h"
+#include "cr_level_names.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -270,8 +272,8 @@ static cr_status_t cr_set_run_id(const cr_cli_opt_t *opt, void *target, const ch
 static const cr_cli_opt_t cr_opts_table[] = {
     {.name = "collectives", .letter = 'c', .arg = "LIST", .def = "all", .sample = "allreduce,bcast",
      .section = "What to measure", .set = cr_set_colls,
-     .help = "comma list of allreduce, allgather, alltoall, reduce_scatter, bcast, pingpong, "
-             "pingpong_bidir, or 'all' (the five collectives)"},
+     .help = "comma list of @COLLECTIVES@, or 'all' (every collective except the "
+             "point-to-point probes)"},
     {.name = "sizes", .letter = 'm', .arg = "SPEC", .def = CR_DEFAULT_SIZES,
      .unit = "bytes per rank", .sample = "4K,1M", .set = cr_set_sizes,
      .help = "S (docs/method.md): MIN:MAX[:xF] (geometric, factor F, x2 when left out) or a list "
@@ -280,7 +282,7 @@ static const cr_cli_opt_t cr_opts_table[] = {
      .set = cr_set_dtype, .help = "char, int32, int64, float or double (reductions: no char)"},
     {.name = "levels", .letter = 'l', .arg = "LIST", .def = "world", .sample = "world,node",
      .set = cr_set_levels,
-     .help = "comma list of world, node, package, numa, internode, rail, or auto"},
+     .help = "comma list of @LEVELS@, or auto"},
     {.name = "in-place", .def = "off", CR_FLAG(in_place, 1),
      .help = "use MPI_IN_PLACE where the collective has it"},
     {.name = "nonblocking", .def = "off (blocking calls)", CR_FLAG(nonblocking, 1),
@@ -337,8 +339,16 @@ static const cr_cli_opt_t cr_opts_table[] = {
     {.name = NULL},
 };
 
+/* Lists kept by the collective registry and the level table, not here. */
+static const cr_cli_subst_t cr_opts_subst[] = {
+    {"@COLLECTIVES@", cr_coll_names},
+    {"@LEVELS@", cr_level_names},
+    {NULL, NULL},
+};
+
 const cr_cli_t cr_opts_cli = {
     .prog = "collroof",
+    .subst = cr_opts_subst,
     .head = "Usage: mpirun -np N collroof [options]\n"
             "Measures MPI collectives at every level of the machine and writes results.csv,\n"
             "results.jsonl and placement.csv for collroof-fit.\n",

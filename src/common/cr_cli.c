@@ -87,9 +87,31 @@ static int cr_cli_wrap(FILE *fp, const char *text, int col)
     return col;
 }
 
+const char *cr_cli_help(const cr_cli_t *cli, const cr_cli_opt_t *opt, char *buf, size_t len)
+{
+    const char *h = opt->help;
+    size_t n = 0;
+    if (len == 0) return "";
+    while (*h && n + 1 < len) {
+        const cr_cli_subst_t *s = cli->subst;
+        for (; s && s->key; s++)
+            if (strncmp(h, s->key, strlen(s->key)) == 0) break;
+        if (s && s->key) {
+            char list[512];
+            n += (size_t)snprintf(buf + n, len - n, "%s", s->fill(list, sizeof list));
+            if (n >= len) n = len - 1;
+            h += strlen(s->key);
+        } else {
+            buf[n++] = *h++;
+        }
+    }
+    buf[n] = '\0';
+    return buf;
+}
+
 void cr_cli_usage(const cr_cli_t *cli, FILE *fp)
 {
-    char trailer[256];
+    char trailer[256], help[1024];
     fputs(cli->head, fp);
     for (const cr_cli_opt_t *o = cli->opts; o->name; o++) {
         int col;
@@ -103,7 +125,7 @@ void cr_cli_usage(const cr_cli_t *cli, FILE *fp)
             col = 0;
         }
         fprintf(fp, "%*s", CR_CLI_COL - col, "");
-        col = cr_cli_wrap(fp, o->help, CR_CLI_COL);
+        col = cr_cli_wrap(fp, cr_cli_help(cli, o, help, sizeof help), CR_CLI_COL);
         cr_cli_trailer(o, trailer, sizeof trailer);
         /* The trailer on a line of its own rather than split, when it fits one. */
         if (*trailer && col + 1 + (int)strlen(trailer) > CR_CLI_WIDTH &&
@@ -130,7 +152,7 @@ static void cr_cli_roff(FILE *fp, const char *s)
 
 void cr_cli_man(const cr_cli_t *cli, FILE *fp)
 {
-    char trailer[256];
+    char trailer[256], help[1024];
     for (const cr_cli_opt_t *o = cli->opts; o->name; o++) {
         if (!cr_cli_takes(cli, o)) continue;
         if (o->section) {
@@ -149,7 +171,7 @@ void cr_cli_man(const cr_cli_t *cli, FILE *fp)
             fputs("\\fR", fp);
         }
         fputc('\n', fp);
-        cr_cli_roff(fp, o->help);
+        cr_cli_roff(fp, cr_cli_help(cli, o, help, sizeof help));
         fputc('\n', fp);
         if (o->def) {
             fputs(".br\n", fp);

@@ -33,12 +33,21 @@ struct cr_cli_opt {
     unsigned cmds;       /* commands sharing the table that take it (bits); 0 = all */
 };
 
+/* A word of help text that stands for a list kept elsewhere ("@COLLECTIVES@" for the
+ * registry's names), so --help and the man page never go stale: fill writes the
+ * list into buf and returns it. */
+typedef struct cr_cli_subst {
+    const char *key;
+    const char *(*fill)(char *buf, size_t len);
+} cr_cli_subst_t;
+
 typedef struct cr_cli {
     const char *prog;        /* "collroof", "collroof-fit predict" */
     const char *head;        /* usage lines and description before the options */
     const char *foot;        /* text after the options, or NULL */
     const cr_cli_opt_t *opts;
     unsigned cmd;            /* this command's bit in opts[].cmds; 0 = every entry */
+    const cr_cli_subst_t *subst; /* words replaced in help texts; {NULL} ends; may be NULL */
 } cr_cli_t;
 
 /* Whether opt belongs to cli's command. */
@@ -57,6 +66,8 @@ cr_status_t cr_cli_getopt_build(const cr_cli_t *cli, const char *prefix, cr_cli_
 /* The option getopt_long returned as c, or NULL ('?', ':'). */
 const cr_cli_opt_t *cr_cli_find(const cr_cli_t *cli, int c);
 
+/* opt's help text with cli's words replaced, in buf (truncated to len). */
+const char *cr_cli_help(const cr_cli_t *cli, const cr_cli_opt_t *opt, char *buf, size_t len);
 /* --help: head, every option with its argument, help, default and unit, foot. */
 void cr_cli_usage(const cr_cli_t *cli, FILE *fp);
 /* The man page's entries for cli's options (roff: .SS per section, .TP per option). */

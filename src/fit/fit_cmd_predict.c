@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "cr_coll.h"
+#include "cr_level_names.h"
 #include "cr_sizes.h"
 #include "fit_predict.h"
 
@@ -150,7 +151,7 @@ static const cr_cli_opt_t cr_fit_pargs_table[] = {
      .help = "a collroof-fit output directory (fit.csv, scaling.csv)"},
     {.name = "collective", .arg = "C", .def = "none (required with --fit)", .sample = "allreduce",
      .cmds = CR_FIT_BOTH, .set = cr_fit_set_collective, CR_FIT_AT(q.collective),
-     .help = "allreduce, allgather, reduce_scatter, alltoall, bcast, pingpong ..."},
+     .help = "one of @COLLECTIVES@"},
     {.name = "bytes", .arg = "S", .def = "none (required)", .unit = "bytes", .sample = "64M",
      .cmds = CR_FIT_PREDICT, .set = cr_fit_set_bytes,
      .help = "size S; suffixes K, M, G are binary, e.g. 64M"},
@@ -165,7 +166,7 @@ static const cr_cli_opt_t cr_fit_pargs_table[] = {
      .help = "ranks per node (with --nodes)"},
     {.name = "level", .arg = "L", .def = "world when fitted, else the first", .sample = "node",
      .cmds = CR_FIT_BOTH, .set = cr_fit_set_str, CR_FIT_AT(q.level),
-     .help = "topology level"},
+     .help = "topology level: @LEVELS@, or a probe's distance class"},
     {.name = "cadence", .arg = "C", .def = "isolated when fitted, else the first",
      .sample = "streaming", .cmds = CR_FIT_BOTH, .set = cr_fit_set_str, CR_FIT_AT(q.cadence),
      .help = "isolated or streaming"},
@@ -193,8 +194,16 @@ static const cr_cli_opt_t cr_fit_pargs_table[] = {
     {.name = NULL},
 };
 
+/* Lists kept by the collective registry and the level table, not here. */
+static const cr_cli_subst_t cr_fit_subst[] = {
+    {"@COLLECTIVES@", cr_coll_names},
+    {"@LEVELS@", cr_level_names},
+    {NULL, NULL},
+};
+
 const cr_cli_t cr_fit_cli_predict = {
     .prog = "collroof-fit predict",
+    .subst = cr_fit_subst,
     .head =
 "usage: collroof-fit predict --fit DIR --collective C --bytes S (--ranks P | --nodes N --ppn Q)\n"
 "                            [--level L] [--cadence C] [--dtype T] [--in-place 0|1]\n"
@@ -209,6 +218,7 @@ const cr_cli_t cr_fit_cli_predict = {
 
 const cr_cli_t cr_fit_cli_intensity = {
     .prog = "collroof-fit intensity",
+    .subst = cr_fit_subst,
     .head =
 "usage: collroof-fit intensity --flops F --bytes S --peak-tflops T\n"
 "                              (--bw-GBps B | --fit DIR --collective C --ranks P [--level L])\n"
