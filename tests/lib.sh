@@ -50,13 +50,13 @@ cpuset_expand() {
         print "" }'
 }
 
-# hw_obj TYPE CPUSET: logical index of the TYPE object that contains CPUSET in the
-# ranks' topology, -1 if none does (what placement.csv records).
-hw_obj() {
+# hw_objs TYPE CPUSET: logical indexes of the TYPE objects that CPUSET spans in the
+# ranks' topology, "a,b,..."; one index: the object that contains it; -1: none.
+hw_objs() {
     local locs r
     locs=$(cpuset_expand "$2" | tr ',' '\n' | sed 's/^/pu:/' | tr '\n' ' ')
     r=$(hw --pi -I "$1" $locs 2>/dev/null)
-    case $r in *,* | '') echo -1 ;; *) echo "$r" ;; esac
+    echo "${r:--1}"
 }
 
 # numa_avail: libnuma finds NUMA for the ranks (numactl asks numa_available()).
