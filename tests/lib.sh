@@ -33,9 +33,14 @@ tmpdir() { mktemp -d "${TMPDIR:-/tmp}/collroof-test.XXXXXX"; }
 # ranks (never mpirun, which binds on the real machine) load that hwloc topology and
 # read their real binding in its terms; CR_FAKE_PRELOAD=LIB is preloaded into the ranks
 # (tests/nonuma.so: libnuma finds no NUMA). Open MPI's -x; paths without spaces.
-MPIX=
-[ -n "${CR_FAKE_TOPO:-}" ] && MPIX="-x HWLOC_XMLFILE=$CR_FAKE_TOPO -x HWLOC_THISSYSTEM=1"
-[ -n "${CR_FAKE_PRELOAD:-}" ] && MPIX="$MPIX -x LD_PRELOAD=$CR_FAKE_PRELOAD"
+# fake_mpix XML LIB: the -x flags that give the ranks that topology and preload.
+fake_mpix() {
+    local x=
+    [ -z "$1" ] || x="-x HWLOC_XMLFILE=$1 -x HWLOC_THISSYSTEM=1"
+    [ -z "$2" ] || x="$x -x LD_PRELOAD=$2"
+    echo "$x"
+}
+MPIX=$(fake_mpix "${CR_FAKE_TOPO:-}" "${CR_FAKE_PRELOAD:-}")
 
 # hw ARGS...: hwloc-calc on the topology the ranks see (the fake one if any).
 hw() {
