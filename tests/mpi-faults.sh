@@ -33,6 +33,7 @@ echo "allgather faults_per_call: $(field "$T/shim/results.csv" allgather faults_
 check "allreduce: 2 rows" test "$(field "$T/shim/results.csv" allreduce faults_per_call | wc -l)" -eq 2
 check "allreduce: faults_per_call in [$K, $K + 1] on every row" test -z "$(field "$T/shim/results.csv" \
     allreduce faults_per_call | awk -v k=$K '!($1 >= k && $1 <= k + 1)')"
+check "allgather: 2 rows" test "$(field "$T/shim/results.csv" allgather faults_per_call | wc -l)" -eq 2
 check "allgather: faults_per_call < 1 on every row" test -z "$(field "$T/shim/results.csv" \
     allgather faults_per_call | awk '!($1 < 1)')"
 check "the JSONL carries the same key" grep -q '"faults_per_call":6[45]' "$T/shim/results.jsonl"
@@ -51,6 +52,7 @@ check "the note from results.csv too" grep -q "^note: allreduce world isolated p
 # Without the shim the harness itself faults (well) under once per call.
 timeout 120 "$MPIEXEC" -np 2 "$COLLROOF" -c allreduce -m 4K,256K $QUICK -o "$T/plain" \
     2>"$T/plain.err"
+check "no shim: 2 rows" test "$(field "$T/plain/results.csv" allreduce faults_per_call | wc -l)" -eq 2
 check "no shim: faults_per_call < 1" test -z "$(field "$T/plain/results.csv" allreduce \
     faults_per_call | awk '!($1 < 1)')"
 check "no shim: no page-fault warning" sh -c "! grep -q 'page faults per call' '$T/plain.err'"

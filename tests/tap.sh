@@ -3,24 +3,25 @@
 # One "ok N - WHAT" / "not ok N - WHAT" line per check, "# SKIP" for skipped ones, and
 # the plan "1..N" printed last by finish: a test that dies half-way leaves no plan and
 # is reported as an error. Everything else the test writes on stdout (cat of a log, a
-# tool that prints "ok") reaches the driver as a "# " comment: stdout goes through a
-# filter that passes unchanged only the lines tap() marks. stderr goes to the log as is.
+# tool that prints "ok") reaches the driver as a "# " comment: the test runs again as
+# a child whose stdout goes through a filter that passes unchanged only the lines
+# tap() marks; the parent waits for both and exits with the child's status, so the
+# driver reads that status after the last line. stderr goes to the log as is.
 CR_TAP_MARK=$(printf '\037')
 cr_tap_n=0 fails=0 passes=0 skips=0
-cr_tap_filter() {
-    # A test that re-executes itself (exec keeps the pid) is filtered already.
-    [ "${CR_TAP_FILTERED:-}" != "$$" ] || return 0
-    cr_tap_dir=$(mktemp -d "${TMPDIR:-/tmp}/collroof-tap.XXXXXX") || return 0
-    mkfifo "$cr_tap_dir/out" || { rmdir "$cr_tap_dir"; return 0; }
-    awk -v m="$CR_TAP_MARK" '{ if (substr($0, 1, 1) == m) print substr($0, 2)
-                               else print "# " $0
-                               fflush() }' <"$cr_tap_dir/out" &
-    exec >"$cr_tap_dir/out"
-    rm -rf "$cr_tap_dir"
-    CR_TAP_FILTERED=$$
-    export CR_TAP_FILTERED
-}
-cr_tap_filter
+if [ "${CR_TAP_WRAPPED:-}" != "$0" ]; then
+    CR_TAP_WRAPPED=$0
+    export CR_TAP_WRAPPED
+    { "${BASH:-sh}" "$0" "$@"; printf '%sexit %s\n' "$CR_TAP_MARK" $?; } |
+        awk -v m="$CR_TAP_MARK" '
+            substr($0, 1, 1) == m { line = substr($0, 2)
+                                    if (line ~ /^exit [0-9]+$/) st = substr(line, 6) + 0
+                                    else print line
+                                    fflush(); next }
+            { print "# " $0; fflush() }
+            END { exit st }'
+    exit
+fi
 tap() { printf '%s%s\n' "$CR_TAP_MARK" "$(printf '%s' "$*" | tr '\n' ' ')"; }
 diag() { printf '%s\n' "$*"; }   # a "# " comment in the log
 ok() { passes=$((passes + 1)); cr_tap_n=$((cr_tap_n + 1)); tap "ok $cr_tap_n - $*"; }
