@@ -4,17 +4,16 @@
 # lists them as done, and collroof-fit (when built) reads all runs together.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u
+. "$(dirname "$0")/tap.sh"
 
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 top_builddir=${top_builddir:-$top_srcdir}
 MPIEXEC=${MPIEXEC:-mpirun}
 COLLROOF=$top_builddir/collroof
 FITBIN=$top_builddir/collroof-fit
-FAILED=0
-fail() { echo "FAIL: $*"; FAILED=1; }
 
-[ -x "$COLLROOF" ] || { echo "FAIL: $COLLROOF not built"; exit 1; }
-command -v "${MPIEXEC%% *}" >/dev/null 2>&1 || { echo "SKIP: no launcher $MPIEXEC"; exit 77; }
+[ -x "$COLLROOF" ] || bail "$COLLROOF not built"
+command -v "${MPIEXEC%% *}" >/dev/null 2>&1 || skip_all "no launcher $MPIEXEC"
 export OMPI_MCA_btl_tcp_if_include=lo OMPI_MCA_oob_tcp_if_include=lo OMPI_MCA_pml=ob1
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 export OMPI_MCA_rmaps_base_oversubscribe=1
@@ -37,7 +36,7 @@ timeout 120 "$top_srcdir/scripts/collroof-campaign" --local --nodes 1 --ppn 1,2 
     -- -q -c allreduce -l world -m 1K:16K:x4 --time-limit 0.1 --min-iters 3 --max-iters 10 \
        --warmup 1
 rc=$?
-[ $rc = 0 ] || fail "collroof-campaign --local exited $rc"
+check "collroof-campaign --local exits 0 (rc $rc)" test $rc = 0
 cat "$WORK/camp/cells.csv"
 [ "$(awk -F, 'NR > 1 && $5 == "done"' "$WORK/camp/cells.csv" | wc -l)" = 2 ] ||
     fail "cells.csv does not list 2 done cells"
@@ -52,5 +51,4 @@ if [ "$fit" != none ]; then
     [ -s "$WORK/camp/fit.out" ] || fail "collroof-campaign ran no fit (no fit.out)"
 fi
 
-[ $FAILED = 0 ] && echo PASS
-exit $FAILED
+finish

@@ -1,12 +1,11 @@
 #!/bin/sh
 # collroof-fit command line: options, bad values, bad files, predict, intensity.
 set -u
-: "${top_builddir:=.}" "${top_srcdir:=.}"
+. "$(dirname "$0")/lib.sh"
 FIT="$top_builddir/collroof-fit"
 FIX="$top_srcdir/tests/fixtures/fit"
 T=$(mktemp -d "${TMPDIR:-/tmp}/fit-cli.XXXXXX")
 trap 'rm -rf "$T"' EXIT INT TERM
-fail=0
 
 # expect RC PATTERN CMD...: exit status RC and PATTERN in stdout+stderr.
 expect() {
@@ -14,7 +13,9 @@ expect() {
   "$@" > "$T/out" 2>&1
   got=$?
   if [ "$got" -ne "$rc" ] || ! grep -q -- "$pat" "$T/out"; then
-    echo "FAIL: $* -> rc $got (want $rc), output:"; cat "$T/out"; fail=1
+    fail "$* -> rc $got (want $rc) and '$pat'"; cat "$T/out"
+  else
+    ok "$* -> rc $rc and '$pat'"
   fi
 }
 
@@ -43,8 +44,8 @@ awk -F, -v OFS=, 'NR == 1 { print; next } $3 == "numa" { $5 = 1; $23 = 0; print 
     "$FIX/run-csv/results.csv" > "$T/p1.csv"
 expect 0 "allreduce numa isolated p=1" "$FIT" --bootstrap 20 -o "$T/p1" "$T/p1.csv"
 if command -v gnuplot > /dev/null 2>&1; then
-  [ -s "$T/p1/time-numa.png" ] || { echo "FAIL: p=1: no time plot"; fail=1; }
-  [ ! -e "$T/p1/roofline-numa.png" ] || { echo "FAIL: p=1: a busbw roofline of zeros"; fail=1; }
+  [ -s "$T/p1/time-numa.png" ] || { fail "p=1: no time plot"; }
+  [ ! -e "$T/p1/roofline-numa.png" ] || { fail "p=1: a busbw roofline of zeros"; }
 fi
 
 # Fit, then predict and intensity from the fit directory.
@@ -53,7 +54,7 @@ expect 0 "interpolates in size within segment 2" "$FIT" predict --fit "$T/fit" \
   --collective allreduce --level node --bytes 1M --ranks 8 --csv "$T/pred.csv"
 expect 0 "extrapolates in ranks" "$FIT" predict --fit "$T/fit" --collective allreduce \
   --level node --bytes 1M --nodes 4 --ppn 8 --csv "$T/pred.csv"
-[ "$(wc -l < "$T/pred.csv")" -eq 3 ] || { echo "FAIL: predict --csv rows"; fail=1; }
+[ "$(wc -l < "$T/pred.csv")" -eq 3 ] || { fail "predict --csv rows"; }
 expect 0 "extrapolates in size beyond" "$FIT" predict --fit "$T/fit" --collective allgather \
   --level world --bytes 4G --ranks 8
 # A group of one rank (a named level with one rank per host) has F = 0: its fit.csv
@@ -92,7 +93,7 @@ awk -F, -v OFS=, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; print; next }
       $c["rinf_GBps"] = "inf"; $c["rinf_hi_GBps"] = "inf" } { print }' "$T/fit/fit.csv" > "$T/flat/fit.csv"
 expect 0 "busbw ceiling what-if\\|link rate what-if" "$FIT" predict --fit "$T/flat" \
   --collective allreduce --level world --bytes 1K --ranks 8 --link-GBps 20
-grep -qi "nan" "$T/out" && { echo "FAIL: --link-GBps on r_inf = inf gave NaN:"; cat "$T/out"; fail=1; }
+grep -qi "nan" "$T/out" && { fail "--link-GBps on r_inf = inf gave NaN:"; cat "$T/out"; }
 expect 1 "cannot append to /nonexistent/p.csv" "$FIT" predict --fit "$T/fit" \
   --collective allreduce --bytes 1M --ranks 8 --csv /nonexistent/p.csv
 expect 2 "expected at most" "$FIT" predict --fit "$T/fit" --collective allreduce \
@@ -149,4 +150,4 @@ expect 0 "communication-bound" "$FIT" intensity --flops 1e9 --bytes 1G --peak-tf
   --bw-GBps 50
 expect 0 "compute-bound" "$FIT" intensity --flops 1e15 --bytes 64M --peak-tflops 100 \
   --fit "$T/fit" --collective allreduce --level node --ranks 8
-exit $fail
+finish

@@ -7,51 +7,47 @@
 set -u
 : "${top_builddir:=.}" "${top_srcdir:=.}"
 export top_builddir top_srcdir
+. "$top_srcdir/tests/tap.sh"
 MK="$top_srcdir/man/mkman.sh"
-T=$(mktemp -d "${TMPDIR:-/tmp}/man.XXXXXX") || exit 1
+T=$(mktemp -d "${TMPDIR:-/tmp}/man.XXXXXX") || bail "cannot create a temporary directory"
 trap 'rm -rf "$T"' EXIT INT TERM
-fail=0
 
 # same WHAT FILE1 FILE2: the sorted option lists agree, or say which differ.
 same() {
-    if ! cmp -s "$2" "$3"; then
-        echo "FAIL: $1:"; comm -3 "$2" "$3" | sed 's/^\t/    only in the page or parser: /; s/^--/    only in the table or usage: --/'
-        fail=1
-    fi
+    if cmp -s "$2" "$3"; then ok "$1"; return; fi
+    fail "$1"
+    comm -3 "$2" "$3" | sed 's/^\t/    only in the page or parser: /; s/^--/    only in the table or usage: --/'
 }
 
 for page in collroof collroof-fit collroof-campaign; do
     man=$top_srcdir/man/$page.1
     if ! sh "$MK" "$page" >"$T/$page.1"; then
-        echo "FAIL: cannot generate $page.1"; fail=1; continue
+        fail "$page.1 can be generated"; continue
     fi
     if [ "${CR_UPDATE_MAN:-}" = 1 ]; then
         cmp -s "$T/$page.1" "$man" || { cp "$T/$page.1" "$man" && echo "updated $man"; }
         continue
     fi
-    if ! diff -u "$man" "$T/$page.1" >"$T/diff"; then
-        echo "FAIL: $man is out of date (run make update-man):"; cat "$T/diff"; fail=1
-    fi
+    if diff -u "$man" "$T/$page.1" >"$T/diff"; then ok "$page.1 is up to date"
+    else fail "$page.1 is up to date (make update-man rewrites it)"; cat "$T/diff"; fi
     # The page's option entries (.TP then \fB\-\-name\fR) against the declared names.
     sh "$MK" --list "$page" | sort -u >"$T/declared"
     sed -n '/^\.TP$/{n;p;}' "$man" | sed 's/\\-/-/g' |
         sed -n 's/^\(\\fB-.\\fR, \)\{0,1\}\\fB--\([A-Za-z0-9-]*\)\\fR.*/--\2/p' | sort -u >"$T/documented"
-    [ -s "$T/declared" ] || { echo "FAIL: $page: no options declared"; fail=1; }
-    same "$page.1 documents other options than $page declares" "$T/declared" "$T/documented"
+    check "$page declares options" test -s "$T/declared"
+    same "$page.1 documents exactly the options $page declares" "$T/declared" "$T/documented"
     if command -v groff >/dev/null 2>&1; then
         groff -man -Tutf8 -ww -z "$man" >"$T/groff" 2>&1
-        if [ -s "$T/groff" ]; then
-            echo "FAIL: groff warns on $man:"; cat "$T/groff"; fail=1
-        fi
+        check "groff renders $page.1 without a warning" test ! -s "$T/groff"
+        cat "$T/groff"
+    else
+        skip "groff renders $page.1 without a warning" "no groff here"
     fi
 done
-command -v groff >/dev/null 2>&1 || echo "note: no groff, pages not rendered"
 
 # collroof-campaign's parser (its case arms) takes exactly the options its usage lists.
 sh "$MK" --list collroof-campaign | sort -u >"$T/usage"
 sed -n 's/^ *\(-[A-Za-z]|\)\{0,1\}\(--[a-z][a-z-]*\)).*/\2/p' \
     "$top_srcdir/scripts/collroof-campaign" | sort -u >"$T/parsed"
-same "collroof-campaign parses other options than its usage lists" "$T/usage" "$T/parsed"
-
-[ $fail = 0 ] && echo PASS
-exit $fail
+same "collroof-campaign parses exactly the options its usage lists" "$T/usage" "$T/parsed"
+finish

@@ -77,6 +77,7 @@ check "variant per collective: pingpong blocking, allreduce nonblocking" test \
 
 # --no-raw leaves samples out; default keeps them (jsonl_check counts them).
 crun 2 -c bcast -m 1K $QUICK --no-raw -o "$T/noraw"
+check "--no-raw: the measurement is written" "$top_builddir/tests/jsonl_check" "$T/noraw/results.jsonl" 2 1
 check "--no-raw: no raw_us" sh -c "! grep -q raw_us '$T/noraw/results.jsonl'"
 
 # Stop rules: a tiny iteration cap stops on iters, a tiny time limit on time.

@@ -2,9 +2,9 @@
 # MPICH: collroof configures and builds against MPICH (mpicc.mpich) beside Open
 # MPI, and runs under hydra: every collective validated, the world size right.
 . "$(dirname "$0")/lib.sh"
-[ "${CR_TEST_QUICK:-0}" = 1 ] && { echo "skipped: CR_TEST_QUICK=1"; exit 77; }
+[ "${CR_TEST_QUICK:-0}" = 1 ] && skip_all "CR_TEST_QUICK=1"
 command -v mpicc.mpich >/dev/null && command -v mpiexec.hydra >/dev/null ||
-    { echo "skipped: MPICH (mpicc.mpich, mpiexec.hydra) not installed"; exit 77; }
+    skip_all "MPICH (mpicc.mpich, mpiexec.hydra) not installed"
 T=$(tmpdir)
 trap 'rm -rf "$T"' EXIT
 # A copy of the sources: the tree may be configured in place (scripts/setup),

@@ -9,9 +9,10 @@
 # collroof-fit recovers RATE as the r_inf of the largest sizes within 10%.
 # Skips (77) only without root or network namespaces, or with a non-Open-MPI launcher.
 # make distcheck sets CR_TEST_QUICK=1: these ran in the main pass already.
-[ "${CR_TEST_QUICK:-0}" = 1 ] && { echo "skipped: CR_TEST_QUICK=1"; exit 77; }
+[ "${CR_TEST_QUICK:-0}" = 1 ] && { echo "1..0 # SKIP CR_TEST_QUICK=1"; exit 0; }
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u
+. "$(dirname "$0")/tap.sh"
 
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 top_builddir=${top_builddir:-$top_srcdir}
@@ -22,15 +23,13 @@ HELLO=$top_builddir/tests/cluster/mpi_hello
 RATE_MBIT=${MULTIHOST_RATE_MBIT:-500}            # link rate; 500 Mbit/s = 0.0625 GB/s
 RATE_GBPS=$(awk -v m="$RATE_MBIT" 'BEGIN { printf "%.6f", m * 1e6 / 8 / 1e9 }')
 
-skip() { echo "SKIP: $*"; exit 77; }
-fail() { echo "FAIL: $*"; FAILED=1; }
-FAILED=0
+skip() { skip_all "$*"; }
 
 [ "$(id -u)" = 0 ] || skip "needs root for network namespaces"
 command -v ip >/dev/null && command -v tc >/dev/null || skip "iproute2 (ip, tc) missing"
 "$MPIEXEC" --version 2>/dev/null | grep -qiE 'open ?mpi|openrte' ||
     skip "the namespace cluster launches with Open MPI's mpirun; MPIEXEC=$MPIEXEC is not"
-[ -x "$COLLROOF" ] || { echo "FAIL: $COLLROOF not built"; exit 1; }
+[ -x "$COLLROOF" ] || bail "$COLLROOF not built"
 
 # The infra tests share the two cores and multihost.sh times a link: one at a time
 # even under `make -j check` (bounded wait).
@@ -54,7 +53,7 @@ ip netns del "$probe"
 # take (S - burst) / rate. With 32 KB every size of the sweep (>= 64K) is in that
 # one linear regime, whose slope is the rate; tc's default-ish 256 KB put a kink at
 # 512K inside the sweep, and whether the fit split there depended on the noise.
-"$CLUSTER" up 2 --slots 2 --rate "${RATE_MBIT}mbit" --burst 32kb || { echo "FAIL: cluster up"; exit 1; }
+"$CLUSTER" up 2 --slots 2 --rate "${RATE_MBIT}mbit" --burst 32kb || bail "cluster up"
 
 # CSV by header name: csv_rows FILE COND EXPR prints EXPR for each data row matching
 # COND (awk text, fields written as $(F name), i.e. $(c["name"])).
@@ -80,11 +79,11 @@ timeout 150 "$CLUSTER" mpirun -np 4 --map-by ppr:2:node "$COLLROOF" -q \
     --time-limit 0.3 --max-iters 100 --min-iters 3 --warmup 1 -o "$OUT"
 rc=$?
 set +x
-[ $rc = 0 ] || { echo "FAIL: collroof exited $rc"; exit 1; }
+[ $rc = 0 ] || bail "collroof exited $rc"
 
 PL=$OUT/placement.csv RES=$OUT/results.csv
-[ -s "$PL" ] || { echo "FAIL: no $PL"; exit 1; }
-[ -s "$RES" ] || { echo "FAIL: no $RES"; exit 1; }
+[ -s "$PL" ] || bail "no $PL"
+[ -s "$RES" ] || bail "no $RES"
 cat "$PL"
 column -s, -t <"$RES" 2>/dev/null || cat "$RES"
 
@@ -191,11 +190,11 @@ cat "$WORK/uneven.err"
 # 4 hosts x 2 ranks, unshaped, one small size: placement and level shapes.
 if [ "${MULTIHOST_FOUR:-1}" = 1 ]; then
     "$CLUSTER" down
-    "$CLUSTER" up 4 --slots 2 || { echo "FAIL: cluster up 4"; exit 1; }
+    "$CLUSTER" up 4 --slots 2 || bail "cluster up 4"
     OUT=$WORK/run4
     timeout 120 "$CLUSTER" mpirun -np 8 --map-by ppr:2:node "$COLLROOF" -q \
         -c allreduce -l node,internode,rail -m 64K --time-limit 0.2 --min-iters 3 \
-        --max-iters 50 --warmup 1 -o "$OUT" || { echo "FAIL: collroof on 4 hosts"; exit 1; }
+        --max-iters 50 --warmup 1 -o "$OUT" || bail "collroof on 4 hosts"
     PL=$OUT/placement.csv RES=$OUT/results.csv
     per_host=$(csv_rows "$PL" 1 "$(F host)" | sort | uniq -c | awk '{print $1}' | tr '\n' ' ')
     [ "$per_host" = "2 2 2 2 " ] || fail "4 hosts: ranks per host are '$per_host', want '2 2 2 2 '"
@@ -204,5 +203,4 @@ if [ "${MULTIHOST_FOUR:-1}" = 1 ]; then
     check_level rail 4 2
 fi
 
-[ $FAILED = 0 ] && echo PASS
-exit $FAILED
+finish

@@ -10,9 +10,10 @@
 #    job fits the cell that ran.
 # Skips (77) without root or without the Slurm/munge daemons installed.
 # make distcheck sets CR_TEST_QUICK=1: these ran in the main pass already.
-[ "${CR_TEST_QUICK:-0}" = 1 ] && { echo "skipped: CR_TEST_QUICK=1"; exit 77; }
+[ "${CR_TEST_QUICK:-0}" = 1 ] && { echo "1..0 # SKIP CR_TEST_QUICK=1"; exit 0; }
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u
+. "$(dirname "$0")/tap.sh"
 
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 top_builddir=${top_builddir:-$top_srcdir}
@@ -21,15 +22,13 @@ COLLROOF=$top_builddir/collroof
 FITBIN=$top_builddir/collroof-fit
 TEMPLATE=$top_srcdir/scripts/collroof.sbatch
 
-skip() { echo "SKIP: $*"; exit 77; }
-FAILED=0
-fail() { echo "FAIL: $*"; FAILED=1; }
+skip() { skip_all "$*"; }
 
 [ "$(id -u)" = 0 ] || skip "needs root (slurmd, munged)"
 for p in slurmctld slurmd munged sbatch srun squeue scontrol; do
     command -v "$p" >/dev/null 2>&1 || skip "$p not installed (apt-get install slurm-wlm munge)"
 done
-[ -x "$COLLROOF" ] || { echo "FAIL: $COLLROOF not built"; exit 1; }
+[ -x "$COLLROOF" ] || bail "$COLLROOF not built"
 
 # Private network (loopback only), hostname and /etc/hosts for everything below.
 if [ -z "${CR_SLURM_TEST_NS:-}" ] && unshare --net --mount --uts true 2>/dev/null; then
@@ -46,7 +45,7 @@ fi 2>/dev/null
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/cr-slurm.XXXXXX") || exit 1
 SL=$WORK/slurm
 cleanup() {
-    [ "$FAILED" = 0 ] || for f in "$SL"/log/*.log "$WORK"/*.out; do
+    [ "$fails" = 0 ] || for f in "$SL"/log/*.log "$WORK"/*.out; do
         [ -r "$f" ] && { echo "--- $f"; tail -n 15 "$f"; }
     done
     "$top_srcdir/tests/slurm/slurm-down" "$SL"
@@ -60,17 +59,17 @@ if [ -n "${CR_SLURM_TEST_NS:-}" ]; then
     # getaddrinfo(AI_ADDRCONFIG) finds no address family with loopback alone.
     { ip link set lo up && ip link add crv0 type veth peer name crv1 &&
       ip addr add 10.231.0.254/24 dev crv0 && ip link set crv0 up && ip link set crv1 up; } ||
-        { echo "FAIL: network set-up in the private namespace"; exit 1; }
+        bail "network set-up in the private namespace"
     hostname crslurm
     printf '127.0.0.1 localhost crslurm\n::1 localhost\n' >"$WORK/hosts"
-    mount --bind "$WORK/hosts" /etc/hosts || { echo "FAIL: private /etc/hosts"; exit 1; }
+    mount --bind "$WORK/hosts" /etc/hosts || bail "private /etc/hosts"
     echo "slurm.sh: private network namespace (loopback only), hostname crslurm"
 fi
 
 timeout 150 "$top_srcdir/tests/slurm/slurm-up" "$SL" --nodes 2 --cpus 2 9>&- ||
-    { FAILED=1; echo "FAIL: slurm-up"; exit 1; }
+    { fails=1; bail "slurm-up"; }
 . "$SL/env"
-[ -n "${SLURM_CONF:-}" ] || { echo "FAIL: slurm-up gave no SLURM_CONF"; exit 1; }
+[ -n "${SLURM_CONF:-}" ] || { fails=1; bail "slurm-up gave no SLURM_CONF"; }
 export SLURM_CONF
 export OMPI_MCA_btl_tcp_if_include=lo OMPI_MCA_oob_tcp_if_include=lo OMPI_MCA_pml=ob1
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
@@ -93,7 +92,7 @@ wait_job() {   # JOBID -> prints final state; bounded at 90 s
 }
 
 check_run() {   # NAME RUNDIR RANKS [nofit]: world rows have RANKS ranks, placement too
-    local res=$2/results.csv n bad before=$FAILED
+    local res=$2/results.csv n bad before=$fails
     [ -s "$res" ] || { fail "$1: no $res"; return; }
     n=$(csv_rows "$res" '$(c["level"]) == "world"' 1 | wc -l)
     [ "$n" -gt 0 ] || { fail "$1: results.csv has no rows at level world"; return; }
@@ -104,13 +103,13 @@ check_run() {   # NAME RUNDIR RANKS [nofit]: world rows have RANKS ranks, placem
     [ "$n" = "$3" ] || fail "$1: placement.csv lists $n ranks, want $3"
     [ "$COLLROOF_FIT" = none ] || [ -n "${4:-}" ] || [ -d "$2/fit" ] ||
         fail "$1: collroof-fit left no $2/fit"
-    [ "$FAILED" != "$before" ] || echo "$1: $(csv_rows "$res" 1 1 | wc -l) rows, $3 ranks: ok"
+    [ "$fails" != "$before" ] || ok "$1: $(csv_rows "$res" 1 1 | wc -l) rows, $3 ranks"
 }
 
 cd "$WORK" || exit 1
 # 1. The template with srun --mpi=pmix on 2 fake nodes x 2 tasks.
 job=$(COLLROOF_OUTDIR=$WORK/run-srun sbatch --parsable -N 2 --ntasks-per-node=2 \
-      -o "$WORK/srun.out" "$TEMPLATE" "${ARGS[@]}") || { FAILED=1; echo "FAIL: sbatch"; exit 1; }
+      -o "$WORK/srun.out" "$TEMPLATE" "${ARGS[@]}") || { fails=1; bail "sbatch"; }
 st=$(wait_job "$job")
 echo "job $job (srun, 2x2): $st at ${SECONDS}s"; cat "$WORK/srun.out"
 [ "$st" = COMPLETED ] || fail "srun job $job ended $st"
@@ -119,7 +118,7 @@ check_run srun "$WORK/run-srun" 4
 # 2. The template with mpirun inside a 1 x 2 allocation.
 job=$(COLLROOF_LAUNCH=mpirun COLLROOF_OUTDIR=$WORK/run-mpirun sbatch --parsable -N 1 \
       --ntasks-per-node=2 -o "$WORK/mpirun.out" "$TEMPLATE" "${ARGS[@]}") ||
-    { FAILED=1; echo "FAIL: sbatch"; exit 1; }
+    { fails=1; bail "sbatch"; }
 st=$(wait_job "$job")
 echo "job $job (mpirun, 1x2): $st at ${SECONDS}s"; cat "$WORK/mpirun.out"
 [ "$st" = COMPLETED ] || fail "mpirun job $job ended $st"
@@ -156,5 +155,5 @@ if [ "$COLLROOF_FIT" != none ]; then
     fi
 fi
 
-[ $FAILED = 0 ] && echo "PASS (${SECONDS}s)"
-exit $FAILED
+diag "${SECONDS}s"
+finish

@@ -4,7 +4,7 @@
 # knows, and depends on a Spack package for every m4/cr_*.m4 library check.
 . "$(dirname "$0")/lib.sh"
 RECIPE="$top_srcdir/contrib/spack/collroof/package.py"
-[ -r "$RECIPE" ] || { echo "skipped: $RECIPE not found"; exit 77; }
+[ -r "$RECIPE" ] || skip_all "$RECIPE not found"
 T=$(tmpdir)
 trap 'rm -rf "$T"' EXIT
 
@@ -12,7 +12,7 @@ if command -v python3 >/dev/null 2>&1; then
     check "package.py parses as Python" \
         python3 -c "import ast,sys; ast.parse(open(sys.argv[1]).read(), sys.argv[1])" "$RECIPE"
 else
-    ok "package.py parses as Python # SKIP python3 not installed (apt-get install python3)"
+    skip "package.py parses as Python" "python3 not installed (apt-get install python3)"
 fi
 
 "$top_srcdir/configure" --help >"$T/help" 2>&1

@@ -2,6 +2,8 @@
  * memory placement, on hwloc synthetic topologies and XML fixtures (no MPI run). */
 #include "config.h"
 
+#include <numa.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -609,17 +611,71 @@ static void test_nominal(void)
     cr_topo_free(t);
 }
 
-static void test_memcpy_probe(void)
+/* ---- memory on this machine: every expectation from libnuma and /proc, so that it
+ * holds on one NUMA node or several, and where libnuma finds none (tests/nonuma.so) ---- */
+
+static struct {
+    int numa;               /* libnuma usable */
+    int node;               /* the node this process runs on, pinned there by mem_init */
+    int first, nallowed;    /* lowest node it may allocate on; how many it may */
+    int max;                /* numa_max_node() */
+    char local[32];         /* what "local" and "default" record: numa:N, or default */
+    char interleave[32];    /* interleave over several nodes, numa:N over one */
+} here;
+
+/* Learns the machine's NUMA layout and pins this process to its current node, so
+ * that "local" (the node of the CPU at allocation time) cannot move under a test. */
+static int mem_init(void)
 {
-    json_t *arr = json_array();
-    CU_ASSERT_EQUAL(cr_ceil_memcpy((size_t)16 << 20, 2, "here", arr), CR_OK);
-    CU_ASSERT_FATAL(json_array_size(arr) >= 1);   /* one per NUMA node: this VM has one */
-    CU_ASSERT(json_real_value(json_object_get(json_array_get(arr, 0), "GBps")) > 0.1);
-    CU_ASSERT_EQUAL(json_integer_value(json_object_get(json_array_get(arr, 0), "numa")), 0);
-    json_decref(arr);
+    struct bitmask *allowed;
+    int cpu;
+    memset(&here, 0, sizeof here);
+    here.numa = numa_available() >= 0;
+    if (!here.numa) {
+        snprintf(here.local, sizeof here.local, "default");
+        snprintf(here.interleave, sizeof here.interleave, "default");
+        return 0;
+    }
+    cpu = sched_getcpu();
+    here.node = cpu >= 0 ? numa_node_of_cpu(cpu) : 0;
+    if (here.node < 0)
+        here.node = 0;
+    if (numa_run_on_node(here.node) != 0)
+        return 1;
+    here.max = numa_max_node();
+    here.first = -1;
+    allowed = numa_get_mems_allowed();
+    if (allowed == NULL)
+        return 1;
+    for (int n = 0; n <= here.max; n++)
+        if (numa_bitmask_isbitset(allowed, (unsigned)n)) {
+            if (here.first < 0) here.first = n;
+            here.nallowed++;
+        }
+    numa_bitmask_free(allowed);
+    snprintf(here.local, sizeof here.local, "numa:%d", here.node);
+    if (here.nallowed > 1)
+        snprintf(here.interleave, sizeof here.interleave, "interleave");
+    else
+        snprintf(here.interleave, sizeof here.interleave, "numa:%d", here.first);
+    return 0;
 }
 
-/* ---- memory on this machine ---- */
+static void test_memcpy_probe(void)
+{
+    json_t *arr = json_array(), *first;
+    CU_ASSERT_EQUAL_FATAL(mem_init(), 0);
+    CU_ASSERT_EQUAL(cr_ceil_memcpy((size_t)16 << 20, 2, "here", arr), CR_OK);
+    /* one entry per NUMA node this process may use, or one with numa null without NUMA */
+    CU_ASSERT_EQUAL_FATAL(json_array_size(arr), here.numa ? (size_t)here.nallowed : 1);
+    first = json_array_get(arr, 0);
+    CU_ASSERT(json_real_value(json_object_get(first, "GBps")) > 0.1);
+    if (here.numa)
+        CU_ASSERT_EQUAL(json_integer_value(json_object_get(first, "numa")), here.first);
+    if (!here.numa)
+        CU_ASSERT(json_is_null(json_object_get(first, "numa")));
+    json_decref(arr);
+}
 
 static void test_mem_local(void)
 {
@@ -631,7 +687,7 @@ static void test_mem_local(void)
         CU_ASSERT_EQUAL_FATAL(cr_mem_alloc(sizes[i], &o, &b), CR_OK);
         CU_ASSERT_EQUAL((size_t)b.ptr % page, 0);
         CU_ASSERT(b.mapped >= sizes[i] && b.mapped % page == 0);
-        CU_ASSERT_STRING_EQUAL(b.placed, "numa:0");   /* this VM: one NUMA node */
+        CU_ASSERT_STRING_EQUAL(b.placed, here.local);
         CU_ASSERT_STRING_EQUAL(b.pages, "base");
         memset(b.ptr, 0xab, sizes[i]);
         cr_mem_free(&b);
@@ -639,39 +695,99 @@ static void test_mem_local(void)
     }
 }
 
+/* node:N asks for the first node this process may use (node 0 without NUMA); the
+ * pages of "default" follow first touch onto the node the process is pinned to. */
 static void test_mem_policies(void)
 {
-    static const cr_mem_policy_t pol[] = { CR_MEM_INTERLEAVE, CR_MEM_DEFAULT, CR_MEM_NODE };
-    for (size_t i = 0; i < sizeof pol / sizeof *pol; i++) {
-        cr_opts_t o = { .mem = pol[i], .mem_node = 0 };
+    const struct { cr_mem_policy_t pol; const char *want; } pols[] = {
+        { CR_MEM_INTERLEAVE, here.interleave }, { CR_MEM_DEFAULT, here.local },
+        { CR_MEM_NODE, here.numa ? NULL : "default" },
+    };
+    char node[32];
+    snprintf(node, sizeof node, "numa:%d", here.first);
+    for (size_t i = 0; i < sizeof pols / sizeof *pols; i++) {
+        cr_opts_t o = { .mem = pols[i].pol, .mem_node = here.numa ? here.first : 0 };
         cr_buf_t b;
         CU_ASSERT_EQUAL_FATAL(cr_mem_alloc(1u << 20, &o, &b), CR_OK);
-        CU_ASSERT_STRING_EQUAL(b.placed, "numa:0");
+        CU_ASSERT_STRING_EQUAL(b.placed, pols[i].want ? pols[i].want : node);
         cr_mem_free(&b);
     }
 }
 
+/* Nodes past the last one are refused by the option check (and, with NUMA, by the
+ * allocation itself); without NUMA only node 0 is accepted. */
 static void test_mem_bad_node(void)
 {
-    cr_opts_t o = { .mem = CR_MEM_NODE, .mem_node = 5 };
-    cr_buf_t b;
-    cr_log_quiet(1);
-    CU_ASSERT_EQUAL(cr_mem_alloc(4096, &o, &b), CR_ERR_INVAL);
-    cr_log_quiet(0);
+    const struct { int node; cr_status_t want; } nodes[] = {
+        { here.numa ? here.max + 1 : 1, CR_ERR_INVAL },
+        { here.numa ? here.max + 64 : 5, CR_ERR_INVAL },
+        { here.numa ? here.first : 0, CR_OK },
+    };
+    for (size_t i = 0; i < sizeof nodes / sizeof *nodes; i++) {
+        cr_opts_t o = { .mem = CR_MEM_NODE, .mem_node = nodes[i].node };
+        char err[256] = "";
+        cr_buf_t b;
+        cr_status_t st;
+        CU_ASSERT_EQUAL(cr_mem_policy_check(&o, err, sizeof err), nodes[i].want);
+        if (!here.numa)
+            continue;
+        cr_log_quiet(1);
+        st = cr_mem_alloc(4096, &o, &b);
+        cr_log_quiet(0);
+        CU_ASSERT_EQUAL(st, nodes[i].want);
+        if (st == CR_OK)
+            cr_mem_free(&b);
+    }
+}
+
+/* A "Key:   N ..." number of /proc/meminfo; 0 if absent. */
+static long meminfo(const char *key)
+{
+    char line[256];
+    long v = 0;
+    size_t klen = strlen(key);
+    FILE *fp = fopen("/proc/meminfo", "r");
+    while (fp && fgets(line, sizeof line, fp))
+        if (strncmp(line, key, klen) == 0 && line[klen] == ':')
+            v = strtol(line + klen + 1, NULL, 10);
+    if (fp)
+        fclose(fp);
+    return v;
+}
+
+/* The page kind --huge-pages must get here: hugetlb when enough hugetlb pages are
+ * free, else THP when transparent huge pages are not "never", else base pages. */
+static const char *huge_kind(size_t bytes)
+{
+    size_t hpage = (size_t)meminfo("Hugepagesize") * 1024;
+    char s[128] = "";
+    FILE *fp;
+    if (hpage == 0)
+        hpage = 2u << 20;
+    if ((size_t)meminfo("HugePages_Free") >= (bytes + hpage - 1) / hpage)
+        return "hugetlb";
+    fp = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
+    if (fp && fgets(s, sizeof s, fp) == NULL)
+        s[0] = '\0';
+    if (fp)
+        fclose(fp);
+    return s[0] && strstr(s, "[never]") == NULL ? "thp" : "base";
 }
 
 static void test_mem_huge(void)
 {
     cr_opts_t o = { .mem = CR_MEM_LOCAL, .huge_pages = 1 };
+    size_t hpage = (size_t)meminfo("Hugepagesize") * 1024;
+    const char *want = huge_kind(3u << 20);
     cr_buf_t b;
     cr_log_quiet(1);
     CU_ASSERT_EQUAL_FATAL(cr_mem_alloc(3u << 20, &o, &b), CR_OK);
     cr_log_quiet(0);
-    /* hugetlb, THP, or base pages after one warning: all acceptable; always 2 MiB-rounded. */
-    CU_ASSERT(strcmp(b.pages, "hugetlb") == 0 || strcmp(b.pages, "thp") == 0 ||
-              strcmp(b.pages, "base") == 0);
-    CU_ASSERT_EQUAL(b.mapped % (2u << 20), 0);
-    CU_ASSERT_STRING_EQUAL(b.placed, "numa:0");
+    if (strcmp(b.pages, want) != 0)
+        printf("\n  --huge-pages gave %s pages, this machine offers %s", b.pages, want);
+    CU_ASSERT_STRING_EQUAL(b.pages, want);
+    CU_ASSERT_EQUAL(b.mapped % (hpage ? hpage : 2u << 20), 0);   /* whole huge pages */
+    CU_ASSERT_STRING_EQUAL(b.placed, here.local);
     cr_mem_free(&b);
 }
 
@@ -729,8 +845,8 @@ static CU_TestInfo topo_tests[] = {
 
 static CU_TestInfo mem_tests[] = {
     { "local, page-aligned", test_mem_local },
-    { "interleave/default/node:0", test_mem_policies },
-    { "node:5 is an error", test_mem_bad_node },
+    { "interleave/default/node:N", test_mem_policies },
+    { "node past the last is an error", test_mem_bad_node },
     { "huge pages", test_mem_huge },
     { "cold-cache pool", test_mem_pool },
     CU_TEST_INFO_NULL,
@@ -739,7 +855,7 @@ static CU_TestInfo mem_tests[] = {
 static CU_SuiteInfo suites[] = {
     { "levels", NULL, NULL, NULL, NULL, levels_tests },
     { "topology", NULL, NULL, NULL, NULL, topo_tests },
-    { "memory", NULL, NULL, NULL, NULL, mem_tests },
+    { "memory", mem_init, NULL, NULL, NULL, mem_tests },
     CU_SUITE_INFO_NULL,
 };
 
