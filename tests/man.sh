@@ -3,7 +3,7 @@
 # program's option table (collroof, collroof-fit) or usage text (collroof-campaign)
 # and is up to date; it documents exactly the options that source declares (and
 # collroof-campaign's parser takes exactly those); groff renders it without a
-# warning. CR_UPDATE_MAN=1 rewrites the pages in the source tree (make update-man).
+# warning; docs/options.md's tables name every option. CR_UPDATE_MAN=1 rewrites the pages in the source tree (make update-man).
 set -u
 : "${top_builddir:=.}" "${top_srcdir:=.}"
 export top_builddir top_srcdir
@@ -43,6 +43,13 @@ for page in collroof collroof-fit collroof-campaign; do
     else
         skip "groff renders $page.1 without a warning" "no groff here"
     fi
+done
+
+# docs/options.md's option tables name every option of collroof and collroof-fit.
+for page in collroof collroof-fit; do
+    missing=$(sh "$MK" --list "$page" | sort -u | while read -r o; do
+        grep -q -- "\`$o\b\|[ ,]$o\b" "$top_srcdir/docs/options.md" || printf '%s ' "$o"; done)
+    check "docs/options.md names every option of $page${missing:+ (missing: $missing)}" test -z "$missing"
 done
 
 # collroof-campaign's parser (its case arms) takes exactly the options its usage lists.
