@@ -1,4 +1,4 @@
-/* What DESIGN.md's table says of each collective, checked against the registry of
+/* What the design's table (docs/method.md) says of each collective, checked against the registry of
  * the build a test links: test_coll the MPI one (libcrcoll), test_fit the pure one
  * (libcrcollinfo), so that both builds are held to the same numbers. */
 #ifndef COLL_WANT_H

@@ -66,6 +66,8 @@ hw_objs() {
 
 # numa_avail: libnuma finds NUMA for the ranks (numactl asks numa_available()).
 numa_avail() {
+    # a build configured --without-numa places no buffer, whatever the host has
+    grep -q '^#define HAVE_LIBNUMA 1' "$top_builddir/config.h" 2>/dev/null || return 1
     if command -v numactl >/dev/null 2>&1; then
         env ${CR_FAKE_PRELOAD:+LD_PRELOAD=$CR_FAKE_PRELOAD} numactl --show >/dev/null 2>&1
     else

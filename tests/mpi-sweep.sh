@@ -1,7 +1,7 @@
 #!/bin/sh
 # Integration: sweeps of every collective and datatype on 2 and 4 local ranks,
 # validation on; the CSV and JSONL checked against the file contracts and the
-# bus-bandwidth factors of DESIGN.md, computed here independently.
+# bus-bandwidth factors of docs/method.md, computed here independently.
 . "$(dirname "$0")/lib.sh"
 T=$(tmpdir)
 trap 'rm -rf "$T"' EXIT

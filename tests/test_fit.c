@@ -9,8 +9,6 @@
 #include <unistd.h>
 #include "fit_boot.h"
 #include "fit_group.h"
-#include "fit_predict.h"
-#include "fit_read.h"
 #include "fit_segment.h"
 #include "fit_special.h"
 #include "fit_write.h"

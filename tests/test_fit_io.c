@@ -11,7 +11,6 @@
 #include "fit_group.h"
 #include "fit_predict.h"
 #include "fit_read.h"
-#include "fit_special.h"
 #include "fit_write.h"
 
 #define HDR "run_id,collective,level,cadence,ranks,nodes,ppn,groups,bytes,block_bytes,dtype," \

@@ -2,7 +2,9 @@
  * memory placement, on hwloc synthetic topologies and XML fixtures (no MPI run). */
 #include "config.h"
 
+#if HAVE_LIBNUMA
 #include <numa.h>
+#endif
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -627,15 +629,16 @@ static struct {
  * that "local" (the node of the CPU at allocation time) cannot move under a test. */
 static int mem_init(void)
 {
-    struct bitmask *allowed;
-    int cpu;
     memset(&here, 0, sizeof here);
-    here.numa = numa_available() >= 0;
+    here.numa = cr_mem_have_numa();  /* 0 also in a build without libnuma */
     if (!here.numa) {
         snprintf(here.local, sizeof here.local, "default");
         snprintf(here.interleave, sizeof here.interleave, "default");
         return 0;
     }
+#if HAVE_LIBNUMA
+    struct bitmask *allowed;
+    int cpu;
     cpu = sched_getcpu();
     here.node = cpu >= 0 ? numa_node_of_cpu(cpu) : 0;
     if (here.node < 0)
@@ -658,6 +661,7 @@ static int mem_init(void)
         snprintf(here.interleave, sizeof here.interleave, "interleave");
     else
         snprintf(here.interleave, sizeof here.interleave, "numa:%d", here.first);
+#endif
     return 0;
 }
 

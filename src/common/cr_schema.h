@@ -24,7 +24,7 @@ typedef struct cr_col {
     cr_col_type_t type;
     size_t off;                 /* offsetof(cr_result_t, member) */
     const char *fmt;            /* CSV printf format of one value (names: "%s") */
-    int contract;               /* 1: DESIGN.md's stable columns, in order, required in
+    int contract;               /* 1: the stable contract columns (docs/formats.md), in order, required in
                                    input; 0: appended after them, optional in input */
     double min;                 /* numbers: smallest value an input may hold; doubles with
                                    a finite min must also be finite */
