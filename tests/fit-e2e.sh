@@ -37,15 +37,14 @@ else
   skip "PNG and SVG plots" "gnuplot not installed"
 fi
 # A nonblocking run fitted together with the blocking one: the variants stay apart.
-timeout 300 "$MPIEXEC" --oversubscribe -np 2 "$CR" -c allreduce -m 8:64K --max-iters 50 \
-  --time-limit 0.2 --nonblocking -o "$T/nb" > "$T/nb.log" 2>&1 || {
-  echo "FAIL: collroof --nonblocking run"; cat "$T/nb.log"; exit 1; }
-"$FIT" --no-plots --bootstrap 50 -o "$T/both" "$T/run" "$T/nb" > "$T/both.log" 2>&1 || {
-  echo "FAIL: collroof-fit on both runs"; cat "$T/both.log"; exit 1; }
+timeout 300 "$MPIEXEC" --oversubscribe -np 2 "$COLLROOF" -c allreduce -m 8:64K --max-iters 50 \
+  --time-limit 0.2 --nonblocking -o "$T/nb" > "$T/nb.log" 2>&1 || { cat "$T/nb.log"; bail "collroof --nonblocking run"; }
+"$FIT" --no-plots --bootstrap 50 -o "$T/both" "$T/run" "$T/nb" > "$T/both.log" 2>&1 ||
+  { cat "$T/both.log"; bail "collroof-fit on both runs"; }
 v=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
     $c["collective"] == "allreduce" { print $c["variant"] }' "$T/both/fit.csv" | sort -u | tr '\n' ' ')
-[ "$v" = "blocking nonblocking " ] || { echo "FAIL: fit.csv variants '$v'"; fail=1; }
-grep -q "^allreduce/nonblocking " "$T/both.log" || { echo "FAIL: summary labels"; fail=1; }
+check "fit.csv keeps both variants apart ('$v')" test "$v" = "blocking nonblocking "
+check "the summary labels the nonblocking groups" grep -q "^allreduce/nonblocking " "$T/both.log"
 # Without gnuplot: scripts and data are written, the command is printed.
 CR_GNUPLOT=/nonexistent/gnuplot "$FIT" --bootstrap 50 -o "$T/fit2" "$T/run/results.csv" \
   > "$T/fit2.log" 2>&1
