@@ -18,24 +18,31 @@ static void cr_fit_isort(double *x, size_t n)
     }
 }
 
-/* Typed quicksort (median of three, recurse on the smaller side): no
- * comparator calls, which dominate qsort on the 1e6 raw samples. NaN-free input. */
+/* Hoare partition of x[0..n) (n > 1) around the median of three: afterwards every
+ * x[0..j] <= every x[j+1..n). Returns j (< n - 1). NaN-free input. */
+static size_t cr_fit_partition(double *x, size_t n)
+{
+    double a = x[0], b = x[n / 2], c = x[n - 1], piv;
+    size_t i = 0, j = n - 1;
+    piv = a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b));
+    for (;;) {
+        while (x[i] < piv) i++;
+        while (x[j] > piv) j--;
+        if (i >= j) return j;
+        double t = x[i];
+        x[i] = x[j];
+        x[j] = t;
+        i++;
+        j--;
+    }
+}
+
+/* Typed quicksort (recurse on the smaller side): no comparator calls, which
+ * dominate qsort on the 1e6 raw samples. */
 void cr_fit_sort(double *x, size_t n)
 {
     while (n > 24) {
-        double a = x[0], b = x[n / 2], c = x[n - 1], piv;
-        size_t i = 0, j = n - 1;
-        piv = a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b));
-        for (;;) {
-            while (x[i] < piv) i++;
-            while (x[j] > piv) j--;
-            if (i >= j) break;
-            double t = x[i];
-            x[i] = x[j];
-            x[j] = t;
-            i++;
-            j--;
-        }
+        size_t j = cr_fit_partition(x, n);
         if (j + 1 < n - j - 1) {
             cr_fit_sort(x, j + 1);
             x += j + 1;
@@ -54,19 +61,7 @@ static void cr_fit_select(double *x, size_t n, size_t k)
 {
     size_t lo = 0, hi = n - 1;
     while (hi - lo >= 16) {
-        double a = x[lo], b = x[lo + (hi - lo) / 2], c = x[hi], piv;
-        size_t i = lo, j = hi;
-        piv = a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b));
-        for (;;) {
-            while (x[i] < piv) i++;
-            while (x[j] > piv) j--;
-            if (i >= j) break;
-            double t = x[i];
-            x[i] = x[j];
-            x[j] = t;
-            i++;
-            j--;
-        }
+        size_t j = lo + cr_fit_partition(x + lo, hi - lo + 1);
         if (k <= j) hi = j;
         else lo = j + 1;
     }
