@@ -20,6 +20,14 @@ static void cr_allgather_buf_bytes(const cr_coll_shape_t *sh, size_t *sbytes, si
 
 static double cr_allgather_bus_factor(int p) { return p > 0 ? (double)(p - 1) / p : 0.0; }
 
+/* Its block to the others, the others' blocks back: S/p and S·(p−1)/p. */
+static void cr_allgather_data_bytes(const cr_coll_shape_t *sh, uint64_t *sent, uint64_t *recvd)
+{
+    uint64_t block = (uint64_t)sh->block_count * sh->dsize;
+    *sent = sh->p > 1 ? block : 0;
+    *recvd = (uint64_t)(sh->p - 1) * block;
+}
+
 #ifdef CR_COLL_MPI
 static void cr_allgather_fill(const cr_coll_buf_t *b)
 {
@@ -64,6 +72,7 @@ const cr_coll_ops_t cr_coll_allgather = {
     .s_blocks = cr_allgather_s_blocks,
     .buf_bytes = cr_allgather_buf_bytes,
     .bus_factor = cr_allgather_bus_factor,
+    .data_bytes = cr_allgather_data_bytes,
     .ops_per_call = 1,
     .fill = CR_COLL_MPI_FN(cr_allgather_fill),
     .run = CR_COLL_MPI_FN(cr_allgather_run),

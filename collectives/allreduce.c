@@ -20,6 +20,12 @@ static void cr_allreduce_buf_bytes(const cr_coll_shape_t *sh, size_t *sbytes, si
 
 static double cr_allreduce_bus_factor(int p) { return p > 0 ? 2.0 * (p - 1) / p : 0.0; }
 
+/* The whole vector goes out, and the whole sum depends on the others: S and S. */
+static void cr_allreduce_data_bytes(const cr_coll_shape_t *sh, uint64_t *sent, uint64_t *recvd)
+{
+    *sent = *recvd = sh->p > 1 ? (uint64_t)sh->block_count * sh->dsize : 0;
+}
+
 #ifdef CR_COLL_MPI
 static void cr_allreduce_fill(const cr_coll_buf_t *b)
 {
@@ -64,6 +70,7 @@ const cr_coll_ops_t cr_coll_allreduce = {
     .s_blocks = cr_allreduce_s_blocks,
     .buf_bytes = cr_allreduce_buf_bytes,
     .bus_factor = cr_allreduce_bus_factor,
+    .data_bytes = cr_allreduce_data_bytes,
     .ops_per_call = 1,
     .fill = CR_COLL_MPI_FN(cr_allreduce_fill),
     .prepare_timed = CR_COLL_MPI_FN(cr_allreduce_prepare_timed),

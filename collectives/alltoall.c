@@ -20,6 +20,12 @@ static void cr_alltoall_buf_bytes(const cr_coll_shape_t *sh, size_t *sbytes, siz
 
 static double cr_alltoall_bus_factor(int p) { return p > 0 ? (double)(p - 1) / p : 0.0; }
 
+/* A block to each other rank, one from each: S·(p−1)/p both ways. */
+static void cr_alltoall_data_bytes(const cr_coll_shape_t *sh, uint64_t *sent, uint64_t *recvd)
+{
+    *sent = *recvd = (uint64_t)(sh->p - 1) * sh->block_count * sh->dsize;
+}
+
 #ifdef CR_COLL_MPI
 static void cr_alltoall_fill(const cr_coll_buf_t *b)
 {
@@ -64,6 +70,7 @@ const cr_coll_ops_t cr_coll_alltoall = {
     .s_blocks = cr_alltoall_s_blocks,
     .buf_bytes = cr_alltoall_buf_bytes,
     .bus_factor = cr_alltoall_bus_factor,
+    .data_bytes = cr_alltoall_data_bytes,
     .ops_per_call = 1,
     .fill = CR_COLL_MPI_FN(cr_alltoall_fill),
     .run = CR_COLL_MPI_FN(cr_alltoall_run),

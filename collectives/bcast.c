@@ -21,6 +21,14 @@ static void cr_bcast_buf_bytes(const cr_coll_shape_t *sh, size_t *sbytes, size_t
 
 static double cr_bcast_bus_factor(int p) { (void)p; return 1.0; }
 
+/* The root sends S (once, whatever p), every other rank receives S. */
+static void cr_bcast_data_bytes(const cr_coll_shape_t *sh, uint64_t *sent, uint64_t *recvd)
+{
+    uint64_t s = sh->p > 1 ? (uint64_t)sh->block_count * sh->dsize : 0;
+    *sent = sh->rank == CR_BCAST_ROOT || sh->rank < 0 ? s : 0;
+    *recvd = sh->rank != CR_BCAST_ROOT ? s : 0;
+}
+
 #ifdef CR_COLL_MPI
 static void cr_bcast_fill(const cr_coll_buf_t *b)
 {
@@ -55,6 +63,7 @@ const cr_coll_ops_t cr_coll_bcast = {
     .s_blocks = cr_bcast_s_blocks,
     .buf_bytes = cr_bcast_buf_bytes,
     .bus_factor = cr_bcast_bus_factor,
+    .data_bytes = cr_bcast_data_bytes,
     .ops_per_call = 1,
     .fill = CR_COLL_MPI_FN(cr_bcast_fill),
     .run = CR_COLL_MPI_FN(cr_bcast_run),

@@ -52,6 +52,15 @@ typedef struct cr_coll_ops {
     /* Bytes of the send and receive buffers the rank needs (may differ by rank). */
     void (*buf_bytes)(const cr_coll_shape_t *sh, size_t *sbytes, size_t *rbytes);
     double (*bus_factor)(int p); /* busbw = algbw × F(p) (nccl-tests convention) */
+    /* Bytes this rank sends to and receives from the other ranks in one call, by
+     * the collective's definition, not by an algorithm: *sent counts each byte of
+     * its input that another rank's output needs, once however many ranks need it
+     * (a bcast root sends S, not (p−1)·S); *recvd counts each byte of its output
+     * that comes from, or sums, other ranks' input. What stays on the rank (its
+     * own block) is in neither: p = 1 gives 0 and 0. The same in place. rank = −1:
+     * the most any rank sends, the most any rank receives. Optional: NULL = not
+     * defined. Per call, not per operation (a round trip moves S each way). */
+    void (*data_bytes)(const cr_coll_shape_t *sh, uint64_t *sent, uint64_t *recvd);
     /* Operations one call performs; the reported time is per operation (a round
      * trip is 2 one-way trips). 0 is taken as 1. */
     double ops_per_call;

@@ -24,6 +24,12 @@ static void cr_pingpong_buf_bytes(const cr_coll_shape_t *sh, size_t *sbytes, siz
 
 static double cr_pingpong_bus_factor(int p) { (void)p; return 1.0; }
 
+/* S each way: ranks 0 and 1 each send S and receive S per round trip. */
+static void cr_pingpong_data_bytes(const cr_coll_shape_t *sh, uint64_t *sent, uint64_t *recvd)
+{
+    *sent = *recvd = sh->p > 1 && sh->rank <= 1 ? (uint64_t)sh->block_count * sh->dsize : 0;
+}
+
 #ifdef CR_COLL_MPI
 static void cr_pingpong_fill(const cr_coll_buf_t *b)
 {
@@ -64,6 +70,7 @@ const cr_coll_ops_t cr_coll_pingpong = {
     .s_blocks = cr_pingpong_s_blocks,
     .buf_bytes = cr_pingpong_buf_bytes,
     .bus_factor = cr_pingpong_bus_factor,
+    .data_bytes = cr_pingpong_data_bytes,
     .ops_per_call = 2,   /* one round trip = two one-way trips */
     .fill = CR_COLL_MPI_FN(cr_pingpong_fill),
     .run = CR_COLL_MPI_FN(cr_pingpong_run),

@@ -23,6 +23,16 @@ static void cr_reduce_scatter_buf_bytes(const cr_coll_shape_t *sh, size_t *sbyte
 
 static double cr_reduce_scatter_bus_factor(int p) { return p > 0 ? (double)(p - 1) / p : 0.0; }
 
+/* The blocks of the others' sums go out, its own block's sum depends on the
+ * others: S·(p−1)/p and S/p. */
+static void cr_reduce_scatter_data_bytes(const cr_coll_shape_t *sh, uint64_t *sent,
+                                         uint64_t *recvd)
+{
+    uint64_t block = (uint64_t)sh->block_count * sh->dsize;
+    *sent = (uint64_t)(sh->p - 1) * block;
+    *recvd = sh->p > 1 ? block : 0;
+}
+
 #ifdef CR_COLL_MPI
 static void cr_reduce_scatter_fill(const cr_coll_buf_t *b)
 {
@@ -68,6 +78,7 @@ const cr_coll_ops_t cr_coll_reduce_scatter = {
     .s_blocks = cr_reduce_scatter_s_blocks,
     .buf_bytes = cr_reduce_scatter_buf_bytes,
     .bus_factor = cr_reduce_scatter_bus_factor,
+    .data_bytes = cr_reduce_scatter_data_bytes,
     .ops_per_call = 1,
     .fill = CR_COLL_MPI_FN(cr_reduce_scatter_fill),
     .prepare_timed = CR_COLL_MPI_FN(cr_reduce_scatter_prepare_timed),

@@ -1,10 +1,12 @@
-/* What the design's table (docs/method.md) says of each collective, checked against the registry of
- * the build a test links: test_coll the MPI one (libcrcoll), test_fit the pure one
- * (libcrcollinfo), so that both builds are held to the same numbers. */
+/* What the design's tables say of each collective (docs/method.md; bytes moved:
+ * docs/design.md), checked against the registry of the build a test links:
+ * test_coll the MPI one (libcrcoll), test_fit the pure one (libcrcollinfo), so that
+ * both builds are held to the same numbers. */
 #ifndef COLL_WANT_H
 #define COLL_WANT_H
 
 #include <CUnit/Basic.h>
+#include <stdio.h>
 #include "cr_coll.h"
 
 static double want_f_ring2(int p) { return p > 0 ? 2.0 * (p - 1) / p : 0.0; }
@@ -14,6 +16,22 @@ static double want_f_two(int p) { (void)p; return 2.0; }
 static int want_b_one(int p) { (void)p; return 1; }
 static int want_b_p(int p) { return p; }
 
+/* Bytes one call moves (cr_coll.h, data_bytes): sent, received by rank r (−1: the
+ * most of any rank) of p for S bytes; nothing when p = 1. */
+typedef void (*want_moved_fn)(int p, int r, uint64_t S, uint64_t *sent, uint64_t *recvd);
+static void want_m_allreduce(int p, int r, uint64_t S, uint64_t *s, uint64_t *v)
+{ (void)r; *s = *v = p > 1 ? S : 0; }
+static void want_m_allgather(int p, int r, uint64_t S, uint64_t *s, uint64_t *v)
+{ (void)r; *s = p > 1 ? S / p : 0; *v = S / p * (p - 1); }
+static void want_m_alltoall(int p, int r, uint64_t S, uint64_t *s, uint64_t *v)
+{ (void)r; *s = *v = S / p * (p - 1); }
+static void want_m_reduce_scatter(int p, int r, uint64_t S, uint64_t *s, uint64_t *v)
+{ (void)r; *s = S / p * (p - 1); *v = p > 1 ? S / p : 0; }
+static void want_m_bcast(int p, int r, uint64_t S, uint64_t *s, uint64_t *v)
+{ *s = p > 1 && r <= 0 ? S : 0; *v = p > 1 && r != 0 ? S : 0; }
+static void want_m_pair(int p, int r, uint64_t S, uint64_t *s, uint64_t *v)
+{ *s = *v = p > 1 && r <= 1 ? S : 0; }
+
 static const struct cr_coll_want {
     const char *name;
     double (*factor)(int p);    /* F(p) */
@@ -22,25 +40,61 @@ static const struct cr_coll_want {
     cr_coll_on_t on;
     double ops_per_call;
     size_t s, r, s_ip, r_ip;    /* buffer bytes at block_count 5, p 4, 8-byte elements */
+    want_moved_fn moved;        /* data_bytes */
 } want[] = {
-    { "allreduce", want_f_ring2, want_b_one, 1, 1, CR_COLL_ON_LEVELS, 1, 40, 40, 0, 40 },
-    { "allgather", want_f_ring, want_b_p, 0, 1, CR_COLL_ON_LEVELS, 1, 40, 160, 0, 160 },
-    { "alltoall", want_f_ring, want_b_p, 0, 1, CR_COLL_ON_LEVELS, 1, 160, 160, 0, 160 },
-    { "reduce_scatter", want_f_ring, want_b_p, 1, 1, CR_COLL_ON_LEVELS, 1, 160, 40, 0, 160 },
-    { "bcast", want_f_one, want_b_one, 0, 0, CR_COLL_ON_LEVELS, 1, 0, 40, 0, 40 },
-    { "pingpong", want_f_one, want_b_one, 0, 0, CR_COLL_ON_PAIRS, 2, 40, 40, 40, 40 },
-    { "pingpong_bidir", want_f_two, want_b_one, 0, 0, CR_COLL_ON_PAIRS, 1, 40, 40, 40, 40 },
+    { "allreduce", want_f_ring2, want_b_one, 1, 1, CR_COLL_ON_LEVELS, 1, 40, 40, 0, 40,
+      want_m_allreduce },
+    { "allgather", want_f_ring, want_b_p, 0, 1, CR_COLL_ON_LEVELS, 1, 40, 160, 0, 160,
+      want_m_allgather },
+    { "alltoall", want_f_ring, want_b_p, 0, 1, CR_COLL_ON_LEVELS, 1, 160, 160, 0, 160,
+      want_m_alltoall },
+    { "reduce_scatter", want_f_ring, want_b_p, 1, 1, CR_COLL_ON_LEVELS, 1, 160, 40, 0, 160,
+      want_m_reduce_scatter },
+    { "bcast", want_f_one, want_b_one, 0, 0, CR_COLL_ON_LEVELS, 1, 0, 40, 0, 40, want_m_bcast },
+    { "pingpong", want_f_one, want_b_one, 0, 0, CR_COLL_ON_PAIRS, 2, 40, 40, 40, 40, want_m_pair },
+    { "pingpong_bidir", want_f_two, want_b_one, 0, 0, CR_COLL_ON_PAIRS, 1, 40, 40, 40, 40,
+      want_m_pair },
 };
 #define NWANT (sizeof want / sizeof want[0])
 
+/* data_bytes of o against the table for p = 1..9, every rank, in place or not, at
+ * block_count 5 of 8-byte elements; rank −1 is the most of any rank. */
+static void want_check_moved(const cr_coll_ops_t *o, const struct cr_coll_want *w)
+{
+    for (int p = 1; p <= 9; p++)
+        for (int ip = 0; ip <= 1; ip++) {
+            uint64_t S = (uint64_t)w->blocks(p) * 5 * 8, most_s = 0, most_v = 0;
+            for (int r = p - 1; r >= -1; r--) {
+                cr_coll_shape_t sh = { .block_count = 5, .p = p, .rank = r, .dsize = 8,
+                                       .in_place = ip };
+                uint64_t s = 1, v = 1, ws, wv;
+                o->data_bytes(&sh, &s, &v);
+                w->moved(p, r, S, &ws, &wv);
+                CU_ASSERT_EQUAL(s, ws);
+                CU_ASSERT_EQUAL(v, wv);
+                if (s != ws || v != wv)
+                    fprintf(stderr, "\n%s p=%d rank %d: data_bytes %llu, %llu; expected %llu, %llu\n",
+                            o->name, p, r, (unsigned long long)s, (unsigned long long)v,
+                            (unsigned long long)ws, (unsigned long long)wv);
+                if (r < 0) {
+                    CU_ASSERT_EQUAL(s, most_s);
+                    CU_ASSERT_EQUAL(v, most_v);
+                }
+                if (s > most_s) most_s = s;
+                if (v > most_v) most_v = v;
+            }
+        }
+}
+
 /* The pure members of every registered collective against the table: names,
- * flags, F(p) and s_blocks(p) for p = 1..9, buffer bytes. */
+ * flags, F(p) and s_blocks(p) for p = 1..9, buffer bytes, bytes moved. */
 static void want_check_pure(void)
 {
     size_t n = 0;
     for (; cr_coll_registry[n]; n++) {
         const cr_coll_ops_t *o = cr_coll_registry[n];
         CU_ASSERT_PTR_NOT_NULL(o->s_blocks && o->buf_bytes && o->bus_factor ? o : NULL);
+        CU_ASSERT(o->data_bytes != NULL); /* optional, but every registered one has it */
         CU_ASSERT_PTR_EQUAL(cr_coll_find(o->name), o);
     }
     CU_ASSERT_EQUAL(n, NWANT);
@@ -59,6 +113,7 @@ static void want_check_pure(void)
             CU_ASSERT_DOUBLE_EQUAL(o->bus_factor(p), want[k].factor(p), 1e-15);
             CU_ASSERT_EQUAL(o->s_blocks(p), want[k].blocks(p));
         }
+        if (o->data_bytes) want_check_moved(o, &want[k]);
         o->buf_bytes(&sh, &s, &r);
         CU_ASSERT_EQUAL(s, want[k].s);
         CU_ASSERT_EQUAL(r, want[k].r);
