@@ -61,6 +61,10 @@ csv_rows() {
     awk -F, "NR == 1 { for (i = 1; i <= NF; i++) c[\$i] = i; next } ($2) { print $3 }" "$1"
 }
 F() { printf '$(c["%s"])' "$1"; }
+# The checks below call fail only when something is wrong; clean WHAT reports the
+# section since the last clean as one "ok" when none of its checks failed.
+marked=0
+clean() { [ "$fails" -eq "$marked" ] && ok "$1"; marked=$fails; }
 
 # 1. The launcher gives distinct hosts (quick probe, when the test program is built).
 if [ -x "$HELLO" ]; then
@@ -69,6 +73,7 @@ if [ -x "$HELLO" ]; then
     [ "$(echo "$out" | grep -c '^rank .* size 4 ')" = 4 ] || fail "mpi_hello: world size is not 4"
     [ "$(echo "$out" | awk '/^rank /{print $NF}' | sort -u | wc -l)" = 2 ] ||
         fail "mpi_hello: ranks do not see 2 distinct hostnames"
+    clean "mpi_hello: world size 4 over 2 distinct hostnames"
 fi
 
 # 2. The real program across the hosts.
@@ -94,6 +99,7 @@ done
 for h in collective level ranks nodes ppn groups bytes busbw_GBps; do
     head -1 "$RES" | tr , '\n' | grep -qx "$h" || fail "results.csv has no column $h"
 done
+clean "placement.csv and results.csv have every column the checks read"
 
 # placement: 4 ranks, 2 distinct hosts with 2 ranks each, node_index 0 and 1.
 [ "$(csv_rows "$PL" 1 "$(F rank)" | wc -l)" = 4 ] || fail "placement.csv does not list 4 ranks"
@@ -103,12 +109,13 @@ per_host=$(csv_rows "$PL" 1 "$(F host)" | sort | uniq -c | awk '{print $1}' | so
     fail "placement: node_index is not 0 and 1"
 [ "$(csv_rows "$PL" 1 "$(F local_rank)" | sort | tr '\n' ' ')" = "0 0 1 1 " ] ||
     fail "placement: local_rank is not 0,1 on each host"
+clean "placement: 4 ranks, 2 per host, node_index 0 and 1, local_rank 0,1 on each"
 
 # results: rows per level with the expected ranks and groups (every row of that level).
 check_level() {   # LEVEL RANKS GROUPS  (in $RES)
     local n bad
     n=$(csv_rows "$RES" "$(F level) == \"$1\"" 1 | wc -l)
-    [ "$n" -gt 0 ] || { fail "results.csv has no rows at level $1"; return; }
+    [ "$n" -gt 0 ] || { fail "results.csv has no rows at level $1"; marked=$fails; return; }
     bad=$(csv_rows "$RES" "$(F level) == \"$1\" && $(F collective) != \"pingpong\" && \
           $(F collective) != \"pingpong_bidir\" && ($(F ranks) != $2 || $(F groups) != $3)" \
           "$(F collective) \" ranks=\" $(F ranks) \" groups=\" $(F groups)")
@@ -116,6 +123,7 @@ check_level() {   # LEVEL RANKS GROUPS  (in $RES)
     [ -n "$(csv_rows "$RES" "$(F level) == \"$1\" && $(F collective) == \"allreduce\"" 1)" ] ||
         fail "no allreduce rows at level $1"
     echo "level $1: $n rows"
+    clean "level $1: every row ranks=$2 groups=$3, allreduce rows present"
 }
 check_level node 2 2
 check_level internode 2 1
@@ -126,6 +134,7 @@ bad=$(csv_rows "$RES" "$(F nodes) != 2 || $(F ppn) != 2" "$(F collective) \"@\" 
 
 [ -n "$(csv_rows "$RES" "$(F collective) == \"pingpong\" && $(F level) == \"internode\"" 1)" ] ||
     fail "no pingpong rows at level internode"
+clean "every row on 2 nodes x 2 ppn; internode pingpong rows"
 
 # 3. The link rate, one rank per host: internode ping-pong at the largest size runs at
 # the shaped rate (+-10%), and collroof-fit on the same run recovers it as the r_inf
@@ -173,6 +182,7 @@ if ! rate_checks "$WORK/rate"; then
     echo "out of band; measuring the whole rate sweep once more"
     rate_checks "$WORK/rate2" || fail "rate checks out of band twice (see above)"
 fi
+clean "internode pingpong at 4 MiB and the fitted r_inf within 10% of the shaped rate"
 
 # Uneven ppn: 3 ranks on 2 hosts, so level node has groups of 2 and 1: one warning
 # (rank 0) saying so, and its rows report the largest group (ranks=2, groups=2).
@@ -186,6 +196,7 @@ cat "$WORK/uneven.err"
     fail "uneven groups: not warned exactly once"
 [ "$(csv_rows "$WORK/uneven/results.csv" 1 "$(F ranks) \":\" $(F groups) \":\" $(F ppn)")" = 2:2:2 ] ||
     fail "uneven groups: rows are not ranks=2 groups=2 ppn=2"
+clean "3 ranks on 2 hosts: uneven node groups warned once, rows ranks=2 groups=2 ppn=2"
 
 # 4 hosts x 2 ranks, unshaped, one small size: placement and level shapes.
 if [ "${MULTIHOST_FOUR:-1}" = 1 ]; then
@@ -198,6 +209,7 @@ if [ "${MULTIHOST_FOUR:-1}" = 1 ]; then
     PL=$OUT/placement.csv RES=$OUT/results.csv
     per_host=$(csv_rows "$PL" 1 "$(F host)" | sort | uniq -c | awk '{print $1}' | tr '\n' ' ')
     [ "$per_host" = "2 2 2 2 " ] || fail "4 hosts: ranks per host are '$per_host', want '2 2 2 2 '"
+    clean "4 hosts: 2 ranks on each"
     check_level node 2 4
     check_level internode 4 1
     check_level rail 4 2

@@ -142,6 +142,7 @@ if [ "$COLLROOF_FIT" != none ]; then
         >"$WORK/camp2.out" 2>&1
     rc=$?
     cat "$WORK/camp2.out" "$WORK/camp2/cells.csv"
+    before=$fails
     [ $rc = 0 ] || fail "collroof-campaign (no --wait) exited $rc, want 0 (both cells submitted)"
     fj=$(sed -n 's/^collroof-campaign: fit job \([0-9]*\) runs after.*/\1/p' "$WORK/camp2.out")
     if [ -z "$fj" ]; then
@@ -153,6 +154,8 @@ if [ "$COLLROOF_FIT" != none ]; then
         [ -s "$WORK/camp2/n1-ppn1/fit/fit.csv" ] || fail "the fit job wrote no n1-ppn1/fit/fit.csv"
         grep -q "collroof-fit: 1 groups" "$WORK/camp2/fit.out" || fail "the fit job did not fit cell n1 alone"
     fi
+    [ "$fails" != "$before" ] ||
+        ok "no --wait: a cell failing at run time, the dependent fit job still fits the other"
 fi
 
 diag "${SECONDS}s"
