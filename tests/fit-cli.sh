@@ -111,7 +111,7 @@ nseg1() { awk -F, -v v="$1" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next
           $c["segment"] == 1 && $c["variant"] == v && $c["dtype"] == "float"' "$T/var/fit.csv" | wc -l; }
 check "fit.csv: 5 groups per variant" test "$(nseg1 blocking)" -eq 5 -a "$(nseg1 nonblocking)" -eq 5
 check "roofline.csv ends with the group key columns" \
-  sh -c "head -1 '$T/var/roofline.csv' | grep -q ',dtype,in_place,variant\$'"
+  sh -c "head -1 '$T/var/roofline.csv' | grep -q ',dtype,in_place,variant,nodes,ppn\$'"
 # predict will not pick a variant for the user; told one, it says which it read.
 expect 1 "fitted for several variants (dtype float, in_place 0, variant blocking; dtype float, in_place 0, variant nonblocking)" \
   "$FIT" predict --fit "$T/var" --collective allreduce --bytes 1M --ranks 8

@@ -112,6 +112,10 @@ int cr_fit_key_cmp(const cr_fit_group_t *a, const cr_fit_group_t *b, int with_ra
     if (!d) d = (a->in_place > b->in_place) - (a->in_place < b->in_place);
     if (!d) d = (a->variant > b->variant) - (a->variant < b->variant);
     if (!d && with_ranks) d = (a->ranks > b->ranks) - (a->ranks < b->ranks);
+    /* Topology after ranks: a series across rank counts stays sorted by p, and two
+     * topologies of one p are two groups, never one fit. */
+    if (!d && with_ranks) d = (a->nodes > b->nodes) - (a->nodes < b->nodes);
+    if (!d && with_ranks) d = (a->ppn > b->ppn) - (a->ppn < b->ppn);
     return d;
 }
 
@@ -139,6 +143,8 @@ cr_status_t cr_fit_set_add(cr_fit_set_t *set, cr_fit_row_t *row)
     key.in_place = row->in_place;
     key.variant = row->variant;
     key.ranks = row->ranks;
+    key.nodes = row->nodes;
+    key.ppn = row->ppn;
     g = (cr_fit_group_t *)cr_fit_set_find(set, &key);
     if (!g) {
         if (set->ngroups == set->cap) {
@@ -158,8 +164,6 @@ cr_status_t cr_fit_set_add(cr_fit_set_t *set, cr_fit_row_t *row)
         g->pts = np;
         g->cap = cap;
     }
-    if (row->nodes > g->nodes) g->nodes = row->nodes;
-    if (row->ppn > g->ppn) g->ppn = row->ppn;
     p = &g->pts[g->npts++];
     p->bytes = row->bytes;
     p->t_med = row->t_med;
@@ -211,23 +215,30 @@ static double cr_fit_group_factor(const cr_fit_group_t *g)
 
 /* Labels name what tells groups of one collective apart beyond level, cadence and
  * ranks: "allreduce/double/in-place/nonblocking", each part only when the set holds
- * that collective with another value of it. */
+ * that collective with another value of it; then "/2x2" (nodes x ppn) when it holds
+ * that collective at the same rank count on another topology. series_len is the
+ * length without the topology (the label of a series across rank counts). */
 static void cr_fit_set_label(cr_fit_set_t *set)
 {
     for (size_t i = 0; i < set->ngroups; i++) {
         cr_fit_group_t *g = &set->groups[i];
-        int dt = 0, ip = 0, var = 0;
+        int dt = 0, ip = 0, var = 0, topo = 0;
+        size_t len;
         for (size_t j = 0; j < set->ngroups; j++) {
             const cr_fit_group_t *h = &set->groups[j];
             if (strcmp(g->collective, h->collective)) continue;
             dt |= strcmp(g->dtype, h->dtype) != 0;
             ip |= g->in_place != h->in_place;
             var |= g->variant != h->variant;
+            topo |= g->ranks == h->ranks && (g->nodes != h->nodes || g->ppn != h->ppn);
         }
         snprintf(g->label, sizeof g->label, "%s%s%s%s%s%s%s", g->collective, dt ? "/" : "",
                  dt ? (g->dtype[0] ? g->dtype : "?") : "", ip ? "/" : "",
                  ip ? (g->in_place ? "in-place" : "out-of-place") : "", var ? "/" : "",
                  var ? cr_variant_names[g->variant] : "");
+        len = strlen(g->label);
+        g->series_len = len;
+        if (topo) snprintf(g->label + len, sizeof g->label - len, "/%dx%d", g->nodes, g->ppn);
     }
 }
 

@@ -1,5 +1,5 @@
 /* collroof-fit input model: measurements grouped by (collective, level, cadence,
- * dtype, in_place, variant, ranks), plus the run's link ceilings. Rows that differ
+ * dtype, in_place, variant, ranks, nodes, ppn), plus the run's link ceilings. Rows that differ
  * in any of these are never fitted together. Pure. */
 #ifndef FIT_DATA_H
 #define FIT_DATA_H
@@ -27,10 +27,12 @@ typedef struct cr_fit_group {
     char dtype[CR_NAME_LEN];  /* "" when the input does not say */
     int in_place;
     cr_variant_t variant;
-    int ranks, nodes, ppn;
+    int ranks, nodes, ppn;   /* all part of the key: topologies are never mixed */
     /* For people: the collective, plus the dtype, in-place and variant where the set
-     * holds groups differing in them (cr_fit_set_finish); see cr_fit_group_name(). */
+     * holds groups differing in them, plus "/NxQ" (nodes x ppn) where it holds another
+     * topology at the same rank count (cr_fit_set_finish); see cr_fit_group_name(). */
     char label[4 * CR_NAME_LEN];
+    size_t series_len;       /* label's length without the topology part */
     double F;                /* bus factor busbw/algbw of its rows */
     cr_fit_point_t *pts;     /* sorted by bytes after cr_fit_set_finish() */
     size_t npts, cap;
@@ -77,7 +79,8 @@ cr_status_t cr_fit_set_add(cr_fit_set_t *set, cr_fit_row_t *row);
 void cr_fit_set_finish(cr_fit_set_t *set);
 
 /* Orders groups by key: collective, level, cadence, dtype, in_place, variant, then
- * ranks unless with_ranks is 0 (a series across rank counts). 0: same key. */
+ * ranks, nodes, ppn unless with_ranks is 0 (a series across rank counts, which may
+ * hold two topologies at one rank count). 0: same key. */
 int cr_fit_key_cmp(const cr_fit_group_t *a, const cr_fit_group_t *b, int with_ranks);
 
 /* The group with key's key (the fields cr_fit_key_cmp compares); NULL when absent. */
