@@ -445,6 +445,86 @@ static void test_predict_variants(void)
     cr_fit_set_free(&set);
 }
 
+/* Rows at the same rank count on different topologies (4 ranks as 2 x 2 and as 4 x 1,
+ * the latter 2x slower) are never one group: two fits told apart by their labels, one
+ * alpha(p) series spanning both; predict reads the topology asked for and refuses to
+ * guess between them. */
+static void test_topology_apart(void)
+{
+    static const struct { int ranks, nodes, ppn; double slow; } cells[] = {
+        { 2, 1, 2, 1 }, { 4, 2, 2, 1 }, { 4, 4, 1, 2 }, { 8, 2, 4, 1 },
+    };
+    cr_fit_set_t set;
+    cr_fit_report_t rep;
+    cr_fit_opts_t o;
+    cr_fit_model_t m;
+    cr_fit_prediction_t pr;
+    cr_fit_query_t q = { .collective = "allreduce", .bytes = 1 << 20, .ranks = 4 };
+    double F4 = 2.0 * 3 / 4;
+    char dir[512];
+    cr_fit_set_init(&set);
+    for (size_t k = 0; k < sizeof cells / sizeof *cells; k++)
+        for (int i = 0; i < 12; i++) {
+            int p = cells[k].ranks;
+            double F = 2.0 * (p - 1) / p, S = 8.0 * (1 << (2 * i));
+            double T = cells[k].slow * (1 + 2 * cr_fit_log2_ceil(p) + S * F / 10000.0);
+            cr_fit_row_t r = { .collective = "allreduce", .level = "world",
+                               .cadence = "isolated", .dtype = "float", .ranks = p,
+                               .nodes = cells[k].nodes, .ppn = cells[k].ppn,
+                               .bytes = (uint64_t)S, .t_med = T, .t_lo = T, .t_hi = T,
+                               .algbw = S / T * 1e-3, .busbw = F * S / T * 1e-3 };
+            CU_ASSERT_EQUAL(cr_fit_set_add(&set, &r), CR_OK);
+        }
+    cr_fit_set_finish(&set);
+    CU_ASSERT_EQUAL_FATAL(set.ngroups, 4);
+    CU_ASSERT_EQUAL(set.groups[1].ranks, 4);
+    CU_ASSERT_EQUAL(set.groups[1].nodes, 2);
+    CU_ASSERT_EQUAL(set.groups[1].ppn, 2);
+    CU_ASSERT_EQUAL(set.groups[1].npts, 12);
+    CU_ASSERT_EQUAL(set.groups[2].nodes, 4);
+    CU_ASSERT_EQUAL(set.groups[2].ppn, 1);
+    CU_ASSERT_EQUAL(set.groups[2].npts, 12);
+    CU_ASSERT_STRING_EQUAL(cr_fit_group_name(&set.groups[1]), "allreduce/2x2");
+    CU_ASSERT_STRING_EQUAL(cr_fit_group_name(&set.groups[2]), "allreduce/4x1");
+    CU_ASSERT_STRING_EQUAL(cr_fit_group_name(&set.groups[0]), "allreduce");  /* p=2: one */
+    cr_fit_opts_default(&o);
+    o.reps = 20;
+    CU_ASSERT_EQUAL_FATAL(cr_fit_report_build(&set, &o, &rep), CR_OK);
+    CU_ASSERT_EQUAL(rep.nres, 4);
+    CU_ASSERT_EQUAL_FATAL(rep.nscal, 1);                /* one series across the cells */
+    CU_ASSERT_EQUAL(rep.scal[0].pmin, 2);
+    CU_ASSERT_EQUAL(rep.scal[0].pmax, 8);
+    CU_ASSERT_STRING_EQUAL(rep.scal[0].label, "allreduce");
+    snprintf(dir, sizeof dir, "%s/topology", tmpdir);
+    CU_ASSERT_EQUAL(cr_fit_write_all(dir, &rep), CR_OK);
+    CU_ASSERT_EQUAL_FATAL(cr_fit_model_load(dir, &m), CR_OK);
+    cr_log_quiet(1);
+    CU_ASSERT_EQUAL(cr_fit_predict(&m, &q, &pr), CR_ERR_INVAL);      /* which one? */
+    q.nodes = 1;
+    q.ppn = 4;
+    CU_ASSERT_EQUAL(cr_fit_predict(&m, &q, &pr), CR_ERR_INVAL);      /* not measured */
+    cr_log_quiet(0);
+    q.nodes = 4;
+    q.ppn = 1;
+    CU_ASSERT_EQUAL_FATAL(cr_fit_predict(&m, &q, &pr), CR_OK);
+    CU_ASSERT_EQUAL(pr.nodes, 4);
+    CU_ASSERT_EQUAL(pr.ppn, 1);
+    CU_ASSERT(rel(pr.t, 2 * (1 + 2 * 2 + (1 << 20) * F4 / 10000.0)) < 1e-4);
+    q.nodes = 2;
+    q.ppn = 2;
+    CU_ASSERT_EQUAL_FATAL(cr_fit_predict(&m, &q, &pr), CR_OK);
+    CU_ASSERT_EQUAL(pr.nodes, 2);
+    CU_ASSERT(rel(pr.t, 1 + 2 * 2 + (1 << 20) * F4 / 10000.0) < 1e-4);
+    q.nodes = q.ppn = 0;
+    q.ranks = 8;                                        /* one topology there: no choice */
+    CU_ASSERT_EQUAL_FATAL(cr_fit_predict(&m, &q, &pr), CR_OK);
+    CU_ASSERT_EQUAL(pr.nodes, 2);
+    CU_ASSERT_EQUAL(pr.ppn, 4);
+    cr_fit_model_free(&m);
+    cr_fit_report_free(&rep);
+    cr_fit_set_free(&set);
+}
+
 static void test_intensity(void)
 {
     cr_fit_intensity_t it;
@@ -515,6 +595,7 @@ CU_TestInfo test_fit_io_tests[] = {
     { "fit -> fit.csv -> predict", test_predict_roundtrip },
     { "variant, dtype, in_place: never one group", test_variants_apart },
     { "predict: variants apart, refuses to guess", test_predict_variants },
+    { "topologies at one rank count: never one group", test_topology_apart },
     { "alpha(p) with one ceil(log2 p)", test_scaling_degenerate },
     { "intensity", test_intensity },
     CU_TEST_INFO_NULL,

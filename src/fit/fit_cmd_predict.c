@@ -266,6 +266,10 @@ int cr_fit_pargs_parse(const cr_cli_t *cli, int argc, char **argv, cr_fit_pargs_
         }
         a->q.ranks = (int)(a->nodes * a->ppn);
     }
+    if (a->nodes && a->ppn && a->q.ranks == a->nodes * a->ppn) {
+        a->q.nodes = (int)a->nodes;   /* the topology asked for: read its fit when measured */
+        a->q.ppn = (int)a->ppn;
+    }
     return 0;
 }
 

@@ -14,7 +14,14 @@ typedef struct cr_fit_pkey {
     char lv[CR_NAME_LEN], cad[CR_NAME_LEN], dtype[CR_NAME_LEN];
     int in_place;
     cr_variant_t variant;
+    int nodes, ppn;           /* topology read at the rank count read; 0: any */
 } cr_fit_pkey_t;
+
+/* Row r is of k's topology (either unknown matches any). */
+static int cr_fit_row_topo(const cr_fit_model_row_t *r, const cr_fit_pkey_t *k)
+{
+    return !k->nodes || !r->nodes || (r->nodes == k->nodes && r->ppn == k->ppn);
+}
 
 static int cr_fit_row_match(const cr_fit_model_row_t *r, const cr_fit_pkey_t *k)
 {
@@ -117,7 +124,8 @@ static cr_status_t cr_fit_pick(const cr_fit_model_t *m, const cr_fit_query_t *q,
 static double cr_fit_alpha1(const cr_fit_model_t *m, const cr_fit_pkey_t *k, int p)
 {
     for (size_t i = 0; i < m->n; i++)
-        if (cr_fit_row_match(&m->rows[i], k) && m->rows[i].ranks == p && m->rows[i].segment == 1)
+        if (cr_fit_row_match(&m->rows[i], k) && cr_fit_row_topo(&m->rows[i], k) &&
+            m->rows[i].ranks == p && m->rows[i].segment == 1)
             return m->rows[i].alpha;
     return NAN;
 }
@@ -131,7 +139,7 @@ static const cr_fit_model_row_t *cr_fit_seg_for(const cr_fit_model_t *m, const c
     for (size_t i = 0; i < m->n; i++) {
         const cr_fit_model_row_t *r = &m->rows[i];
         double d;
-        if (!cr_fit_row_match(r, k) || r->ranks != p) continue;
+        if (!cr_fit_row_match(r, k) || !cr_fit_row_topo(r, k) || r->ranks != p) continue;
         d = S < r->bytes_lo ? log(r->bytes_lo / S) : S > r->bytes_hi ? log(S / r->bytes_hi) : 0;
         if (d < bestd) {
             bestd = d;
@@ -140,6 +148,48 @@ static const cr_fit_model_row_t *cr_fit_seg_for(const cr_fit_model_t *m, const c
     }
     *inside = bestd == 0;
     return best;
+}
+
+/* The topology to read at rank count p (k->nodes, k->ppn; 0 when the fits there do
+ * not say): the one fitted; among several, the query's, else refused naming them.
+ * *several is set when more than one was fitted at p. Reports its errors. */
+static cr_status_t cr_fit_pick_topo(const cr_fit_model_t *m, const cr_fit_query_t *q, int p,
+                                    cr_fit_pkey_t *k, int *several)
+{
+    int tn[16], tp[16];
+    size_t n = 0;
+    char choices[256];
+    size_t used = 0;
+    k->nodes = k->ppn = 0;
+    for (size_t i = 0; i < m->n; i++) {
+        const cr_fit_model_row_t *r = &m->rows[i];
+        size_t j = 0;
+        if (!cr_fit_row_match(r, k) || r->ranks != p || !r->nodes) continue;
+        while (j < n && !(tn[j] == r->nodes && tp[j] == r->ppn)) j++;
+        if (j == n && n < sizeof tn / sizeof *tn) {
+            tn[n] = r->nodes;
+            tp[n++] = r->ppn;
+        }
+    }
+    *several = n > 1;
+    for (size_t j = 0; j < n; j++)
+        if (n == 1 || (tn[j] == q->nodes && tp[j] == q->ppn)) {
+            k->nodes = tn[j];
+            k->ppn = tp[j];
+            return CR_OK;
+        }
+    if (n == 0) return CR_OK;
+    for (size_t j = 0; j < n && used < sizeof choices; j++)
+        used += (size_t)snprintf(choices + used, sizeof choices - used, "%s%dx%d", j ? ", " : "",
+                                 tn[j], tp[j]);
+    if (q->nodes)
+        cr_error("%s %s %s at p=%d was not measured on %d nodes x %d ppn, only on several "
+                 "other topologies (nodes x ppn: %s): choose one with --nodes N --ppn Q",
+                 k->c, k->lv, k->cad, p, q->nodes, q->ppn, choices);
+    else
+        cr_error("%s %s %s at p=%d was fitted for several topologies (nodes x ppn: %s): "
+                 "choose one with --nodes N --ppn Q", k->c, k->lv, k->cad, p, choices);
+    return CR_ERR_INVAL;
 }
 
 /* Nearest measured rank count (in log p) for the series. */
@@ -199,7 +249,8 @@ cr_status_t cr_fit_predict(const cr_fit_model_t *m, const cr_fit_query_t *q,
     const cr_coll_ops_t *ops = cr_coll_find(q->collective);
     const char *shape = "";
     double S = (double)q->bytes, al, alo, ahi, rr, rlo, rhi, Fp, scale = 1;
-    int inside, p0;
+    int inside, p0, several = 0;
+    char topo[96] = "";
     if (!ops) {
         char known[512];
         cr_error("unknown collective '%s': expected %s", q->collective ? q->collective : "",
@@ -229,6 +280,11 @@ cr_status_t cr_fit_predict(const cr_fit_model_t *m, const cr_fit_query_t *q,
     }
     memset(out, 0, sizeof *out);
     p0 = cr_fit_nearest_p(m, &k, q->ranks);
+    CR_CHECK(cr_fit_pick_topo(m, q, p0, &k, &several));
+    if (k.nodes && (several || (q->nodes && (q->nodes != k.nodes || q->ppn != k.ppn))))
+        snprintf(topo, sizeof topo, " on %dx%d (nodes x ppn)%s", k.nodes, k.ppn,
+                 q->nodes && (q->nodes != k.nodes || q->ppn != k.ppn)
+                     ? ", the only topology fitted there" : "");
     r = cr_fit_seg_for(m, &k, p0, S, &inside);
     if (r == NULL) {
         cr_error("no fit for collective '%s' level %s cadence %s in this fit directory",
@@ -296,9 +352,11 @@ cr_status_t cr_fit_predict(const cr_fit_model_t *m, const cr_fit_query_t *q,
     snprintf(out->dtype, sizeof out->dtype, "%s", k.dtype);
     out->in_place = k.in_place;
     out->variant = k.variant;
+    out->nodes = k.nodes;
+    out->ppn = k.ppn;
     snprintf(out->basis, sizeof out->basis, "%s in size %s segment %d (%.0f-%.0f bytes) of p=%d"
-             "%s%s%s%s", inside ? "interpolates" : "extrapolates",
-             inside ? "within" : "beyond", r->segment, r->bytes_lo, r->bytes_hi, p0,
+             "%s%s%s%s%s", inside ? "interpolates" : "extrapolates",
+             inside ? "within" : "beyond", r->segment, r->bytes_lo, r->bytes_hi, p0, topo,
              p0 != q->ranks ? "; extrapolates in ranks with " : "", shape,
              q->link_GBps > 0 ? "; link rate what-if" : "",
              q->latency_us > 0 ? "; latency what-if" : "");

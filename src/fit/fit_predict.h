@@ -13,6 +13,7 @@ typedef struct cr_fit_model_row {
     int in_place;              /* 0 when fit.csv has no such column */
     cr_variant_t variant;      /* blocking when fit.csv has no such column */
     int ranks, segment;
+    int nodes, ppn;            /* 0 when fit.csv has no such columns: any topology */
     double bytes_lo, bytes_hi;
     double alpha, alpha_lo, alpha_hi;
     double rinf, rinf_lo, rinf_hi;
@@ -41,6 +42,9 @@ typedef struct cr_fit_query {
     const char *variant;      /* "blocking" | "nonblocking" */
     uint64_t bytes;           /* S */
     int ranks;                /* p */
+    /* Topology (nodes x ppn = ranks); 0 when not given. Several topologies fitted at
+     * the rank count read are refused unless one is given and was measured. */
+    int nodes, ppn;
     double link_GBps;         /* what-if link rate (0: as measured) */
     double latency_us;        /* what-if latency (0: as measured) */
 } cr_fit_query_t;
@@ -55,6 +59,7 @@ typedef struct cr_fit_prediction {
     char level[CR_NAME_LEN], cadence[CR_NAME_LEN], dtype[CR_NAME_LEN];
     int in_place;
     cr_variant_t variant;
+    int nodes, ppn;                          /* topology of the fit read; 0: unknown */
     char basis[256];                         /* what the answer rests on, in words */
 } cr_fit_prediction_t;
 

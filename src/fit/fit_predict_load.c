@@ -101,6 +101,7 @@ static const char *const cr_fit_fit_cols[] = {
     "alpha_lo_us", "alpha_hi_us", "rinf_GBps", "rinf_lo_GBps", "rinf_hi_GBps",
     "busbw_ceiling_GBps", "F", "link_ceiling_GBps",
     "dtype", "in_place", "variant",   /* optional: older fit.csv files lack them */
+    "nodes", "ppn",                   /* optional: absent reads as any topology */
 };
 #define CR_FIT_FIT_NREQ 16
 
@@ -146,6 +147,12 @@ static int cr_fit_fit_row(char **f, const int *c, void *ctx)
     for (int i = 5; i < 16; i++) *d[i] = cr_fit_num(f[c[i]]);
     if (isnan(r->link_GBps)) r->link_GBps = 0;
     if (cr_fit_key_rest(f, c + 16, r->dtype, &r->in_place, &r->variant) != 0) return -1;
+    if (c[19] >= 0 && c[20] >= 0 && *f[c[19]] && *f[c[20]]) {
+        r->nodes = atoi(f[c[19]]);
+        r->ppn = atoi(f[c[20]]);
+        if (r->nodes < 0 || r->ppn < 0) return -1;
+        if (!r->nodes || !r->ppn) r->nodes = r->ppn = 0;   /* unknown: any topology */
+    }
     if (r->ranks < 1 || !(r->bytes_lo > 0) || !(r->bytes_hi >= r->bytes_lo) ||
         !isfinite(r->alpha) || !(r->rinf > 0) || !(r->F >= 0))
         return -1;
