@@ -132,6 +132,36 @@ expect 0 "interpolates in size within segment 2" "$FIT" predict --fit "$T/old" \
 expect 0 "extrapolates in ranks" "$FIT" predict --fit "$T/old" --collective allreduce \
   --level node --bytes 1M --ranks 32
 
+# Fits never merge topologies: the fixture's 2 x 4 rows again as 8 x 1, twice as
+# slow, give two groups per level at p=8, told apart by nodes,ppn and in the summary;
+# predict reads the topology asked for and will not guess between them.
+awk -F, -v OFS=, 'NR == 1 { print; next } { print }
+    { $6 = 8; $7 = 1; for (i = 14; i <= 21; i++) $i *= 2; $22 /= 2; $23 /= 2; print }' \
+  "$FIX/run-csv/results.csv" > "$T/topo.csv"
+expect 0 "^allreduce/8x1 *world" "$FIT" --no-plots --bootstrap 20 -o "$T/topo" "$T/topo.csv"
+ntopo() { awk -F, -v n="$1" -v q="$2" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+          $c["segment"] == 1 && $c["level"] == "world" && $c["nodes"] == n && $c["ppn"] == q' \
+          "$T/topo/fit.csv" | wc -l; }
+check "fit.csv: one world group per topology" test "$(ntopo 2 4)" -eq 1 -a "$(ntopo 8 1)" -eq 1
+check "roofline.csv: rows of both topologies" sh -c "awk -F, 'NR > 1 { print \$(NF-1) \"x\" \$NF }' \
+  '$T/topo/roofline.csv' | sort -u | tr '\\n' ' ' | grep -qx '2x4 8x1 '"
+expect 1 "fitted for several topologies (nodes x ppn: 2x4, 8x1): choose one with --nodes N --ppn Q" \
+  "$FIT" predict --fit "$T/topo" --collective allreduce --level world --bytes 1M --ranks 8
+expect 1 "not measured on 4 nodes x 2 ppn" "$FIT" predict --fit "$T/topo" \
+  --collective allreduce --level world --bytes 1M --nodes 4 --ppn 2
+ptime() { "$FIT" predict --fit "$T/topo" --collective allreduce --level world --bytes 8M \
+          --nodes "$1" --ppn "$2" | awk '$1 == "time" { print $2 }'; }
+t24=$(ptime 2 4); t81=$(ptime 8 1)
+check "predict --nodes 8 --ppn 1 reads 8x1 ($t81 us), twice 2x4's ($t24 us)" \
+  awk -v a="$t81" -v b="$t24" 'BEGIN { exit !(b > 0 && a / b > 1.9 && a / b < 2.1) }'
+expect 0 "of p=8 on 8x1 (nodes x ppn)" "$FIT" predict --fit "$T/topo" --collective allreduce \
+  --level world --bytes 8M --nodes 8 --ppn 1
+# A fit.csv without nodes,ppn (any topology) still answers a query that names one.
+mkdir -p "$T/notopo"
+cut -d, -f1-20,23- "$T/fit/fit.csv" > "$T/notopo/fit.csv"
+expect 0 "interpolates in size within segment 2 (.*) of p=8\$" "$FIT" predict --fit "$T/notopo" \
+  --collective allreduce --level node --bytes 1M --nodes 2 --ppn 4
+
 # An unknown collective: refused, naming it and the known ones (F comes from the
 # plug-in table; no silent F = 1).
 expect 2 "invalid --collective 'nosuch': expected allreduce, .*pingpong" "$FIT" predict \
