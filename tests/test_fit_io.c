@@ -226,21 +226,21 @@ static void test_reader_ok(void)
         cr_fit_set_finish(&s2);
         CU_ASSERT_DOUBLE_EQUAL(s2.groups[0].F, 2.0, 1e-12);          /* busbw = 2 algbw */
         CU_ASSERT_DOUBLE_EQUAL(cr_coll_find("pingpong_bidir")->bus_factor(2), 2.0, 1e-12);
-        cr_fit_link_ceiling(&s2, &g, &v, &src);
+        cr_fit_link_ceiling(&s2, NULL, 0, &g, &v, &src);   /* no probe fit: its rows */
         CU_ASSERT_DOUBLE_EQUAL(v, 12.0, 1e-12);
-        CU_ASSERT_STRING_EQUAL(src, "pingpong");
+        CU_ASSERT_STRING_EQUAL(src, "pingpong-rows");
         cr_fit_set_free(&s2);
     }
     {
         cr_fit_group_t g = { .level = "world", .collective = "allreduce", .nodes = 2 };
         double v;
         const char *src;
-        cr_fit_link_ceiling(&set, &g, &v, &src);
+        cr_fit_link_ceiling(&set, NULL, 0, &g, &v, &src);
         CU_ASSERT_DOUBLE_EQUAL(v, 10.48, 1e-12);
-        CU_ASSERT_STRING_EQUAL(src, "pingpong");
+        CU_ASSERT_STRING_EQUAL(src, "pingpong-rows");
         strcpy(g.level, "node");
         g.nodes = 1;
-        cr_fit_link_ceiling(&set, &g, &v, &src);
+        cr_fit_link_ceiling(&set, NULL, 0, &g, &v, &src);
         CU_ASSERT_STRING_EQUAL(src, "memcpy");
     }
     cr_fit_set_free(&set);
@@ -506,7 +506,68 @@ static void test_predict_unknown(void)
     CU_ASSERT_DOUBLE_EQUAL(out.F, cr_coll_find("allreduce")->bus_factor(8), 1e-15);
 }
 
+/* Pingpong rows: T = 2 us + S / r, r = 10 GB/s, one size a 1.4x burst (a token
+ * bucket). The link ceiling of an internode group is the sustained r (the probe fit's
+ * last segment), not the burst; with only two probe sizes, their median. */
+static void test_link_sustained(void)
+{
+    static const struct {
+        const char *what;
+        int lo, hi;             /* probe sizes 2^lo..2^hi */
+        int burst;              /* 2^burst runs 1.4x faster; 0: none */
+        double want;
+        const char *src;
+    } cases[] = {
+        { "burst at 256K", 10, 22, 18, 10.0, "pingpong" },
+        { "burst at 64K", 10, 22, 16, 10.0, "pingpong" },
+        { "no burst", 10, 22, 0, 10.0, "pingpong" },
+        { "two sizes only: median of their rates", 21, 22, 0,
+          0.5 * ((1 << 21) / (2 + (1 << 21) / 1e4) + (1 << 22) / (2 + (1 << 22) / 1e4)) * 1e-3,
+          "pingpong-rows" },
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        cr_fit_set_t set;
+        cr_fit_report_t rep;
+        cr_fit_opts_t o;
+        const cr_fit_result_t *ar = NULL;
+        cr_fit_set_init(&set);
+        for (int i = cases[c].lo; i <= cases[c].hi; i++) {
+            double S = (double)(1 << i), T = 2 + S / 1e4;
+            cr_fit_row_t r = { .collective = "pingpong", .level = "internode",
+                               .cadence = "isolated", .ranks = 2, .nodes = 2, .ppn = 1,
+                               .bytes = (uint64_t)S, .faults = NAN };
+            if (i == cases[c].burst) T /= 1.4;
+            r.t_med = r.t_lo = r.t_hi = T;
+            r.algbw = r.busbw = S / T * 1e-3;
+            CU_ASSERT_EQUAL_FATAL(cr_fit_set_add(&set, &r), CR_OK);
+        }
+        for (int i = 3; i <= 20; i++) {
+            double S = (double)(1 << i), T = 5 + S / 5e3;
+            cr_fit_row_t r = { .collective = "allreduce", .level = "world",
+                               .cadence = "isolated", .ranks = 2, .nodes = 2, .ppn = 1,
+                               .bytes = (uint64_t)S, .t_med = T, .t_lo = T, .t_hi = T,
+                               .algbw = S / T * 1e-3, .busbw = S / T * 1e-3, .faults = NAN };
+            CU_ASSERT_EQUAL_FATAL(cr_fit_set_add(&set, &r), CR_OK);
+        }
+        cr_fit_set_finish(&set);
+        cr_fit_opts_default(&o);
+        o.reps = 0;
+        CU_ASSERT_EQUAL_FATAL(cr_fit_report_build(&set, &o, &rep), CR_OK);
+        for (size_t i = 0; i < rep.nres; i++)
+            if (!strcmp(rep.res[i].g->collective, "allreduce")) ar = &rep.res[i];
+        CU_ASSERT_PTR_NOT_NULL_FATAL(ar);
+        if (!(rel(ar->link_GBps, cases[c].want) < 0.02) || strcmp(ar->link_src, cases[c].src))
+            fprintf(stderr, "\n  %s: link %g GB/s (%s), want %g (%s)\n", cases[c].what,
+                    ar->link_GBps, ar->link_src, cases[c].want, cases[c].src);
+        CU_ASSERT(rel(ar->link_GBps, cases[c].want) < 0.02);
+        CU_ASSERT_STRING_EQUAL(ar->link_src, cases[c].src);
+        cr_fit_report_free(&rep);
+        cr_fit_set_free(&set);
+    }
+}
+
 CU_TestInfo test_fit_io_tests[] = {
+    { "link ceiling: sustained probe rate, not a burst", test_link_sustained },
     { "collective table (pure build), F(p) for p = 1..9", test_coll_pure },
     { "predict: unknown collective refused", test_predict_unknown },
     { "reader errors (strict and --lenient)", test_reader_errors },
