@@ -566,8 +566,57 @@ static void test_link_sustained(void)
     }
 }
 
+/* A group whose time does not grow with size (r_inf = inf, busbw ceiling inf) beside
+ * a memcpy link: the summary says n/a, never "inf" (no "inf%" efficiency). */
+static void test_summary_no_inf(void)
+{
+    cr_fit_set_t set;
+    cr_fit_report_t rep;
+    cr_fit_opts_t o;
+    char path[512], buf[8192];
+    size_t n;
+    FILE *f;
+    cr_fit_set_init(&set);
+    for (int i = 3; i <= 20; i++) {
+        cr_fit_row_t r = { .collective = "allreduce", .level = "node", .cadence = "isolated",
+                           .ranks = 2, .nodes = 1, .ppn = 2, .bytes = (uint64_t)1 << i,
+                           .t_med = 5, .t_lo = 5, .t_hi = 5, .faults = NAN };
+        r.algbw = r.busbw = (double)r.bytes / 5 * 1e-3;
+        CU_ASSERT_EQUAL_FATAL(cr_fit_set_add(&set, &r), CR_OK);
+    }
+    cr_fit_set_finish(&set);
+    set.ceil.memcpy_GBps = 5;
+    cr_fit_opts_default(&o);
+    o.reps = 0;
+    CU_ASSERT_EQUAL_FATAL(cr_fit_report_build(&set, &o, &rep), CR_OK);
+    CU_ASSERT_EQUAL_FATAL(rep.nres, 1);
+    CU_ASSERT(isinf(rep.res[0].seg[rep.res[0].k - 1].rinf));
+    snprintf(path, sizeof path, "%s/summary-inf.txt", tmpdir);
+    f = fopen(path, "w+");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    CU_ASSERT_EQUAL(cr_fit_writer_summary.write(f, &rep), CR_OK);
+    rewind(f);
+    n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    {   /* "inf" anywhere but in the header's "r_inf" */
+        const char *at = buf;
+        int seen = 0;
+        while ((at = strstr(at, "inf")) != NULL) {
+            seen |= at == buf || at[-1] != '_';
+            at += 3;
+        }
+        if (seen) fprintf(stderr, "\n%s", buf);
+        CU_ASSERT(!seen);
+    }
+    CU_ASSERT_PTR_NOT_NULL(strstr(buf, "n/a"));
+    cr_fit_report_free(&rep);
+    cr_fit_set_free(&set);
+}
+
 CU_TestInfo test_fit_io_tests[] = {
     { "link ceiling: sustained probe rate, not a burst", test_link_sustained },
+    { "summary: r_inf = inf is n/a, never inf", test_summary_no_inf },
     { "collective table (pure build), F(p) for p = 1..9", test_coll_pure },
     { "predict: unknown collective refused", test_predict_unknown },
     { "reader errors (strict and --lenient)", test_reader_errors },
