@@ -506,6 +506,77 @@ static void test_predict_unknown(void)
     CU_ASSERT_DOUBLE_EQUAL(out.F, cr_coll_find("allreduce")->bus_factor(8), 1e-15);
 }
 
+/* A time from predict is finite and positive, or refused: a segment whose intercept
+ * is negative (a later segment's, or the only one fitted from large sizes) used below
+ * its sizes or scaled up in ranks, and r_inf = inf with no latency left. */
+static void test_predict_floor(void)
+{
+    static const struct {
+        const char *what;
+        cr_fit_model_row_t rows[2];
+        size_t n;
+        uint64_t bytes;
+        int ranks;
+        cr_status_t st;
+        double tmin;            /* the floor the time must reach */
+        int scal;               /* with an alpha(p) fit: 1 + 2 ceil(log2 p) */
+    } cases[] = {
+        { "one segment, alpha < 0, 8 B on 64 ranks",
+          { { .segment = 1, .ranks = 8, .bytes_lo = 1 << 20, .bytes_hi = 64 << 20,
+              .alpha = -101.9, .alpha_lo = -120, .alpha_hi = -90, .rinf = 10, .rinf_lo = 9,
+              .rinf_hi = 11, .F = 1.75 } }, 1, 8, 64, CR_OK, 0, 0 },
+        { "one segment, alpha < 0, 8 B on 8 ranks",
+          { { .segment = 1, .ranks = 8, .bytes_lo = 1 << 20, .bytes_hi = 64 << 20,
+              .alpha = -101.9, .alpha_lo = -120, .alpha_hi = -90, .rinf = 10, .rinf_lo = 9,
+              .rinf_hi = 11, .F = 1.75 } }, 1, 8, 8, CR_OK, 0, 0 },
+        { "one segment, alpha < 0, alpha(p) fit: 8 B on 64 ranks at least alpha(64)",
+          { { .segment = 1, .ranks = 8, .bytes_lo = 1 << 20, .bytes_hi = 64 << 20,
+              .alpha = -101.9, .alpha_lo = -120, .alpha_hi = -90, .rinf = 10, .rinf_lo = 9,
+              .rinf_hi = 11, .F = 1.75 } }, 1, 8, 64, CR_OK, 13, 1 },
+        { "last segment alpha < 0 in range, scaled to 64 ranks",
+          { { .segment = 1, .ranks = 8, .bytes_lo = 8, .bytes_hi = 32768, .alpha = 5,
+              .alpha_lo = 4, .alpha_hi = 6, .rinf = 2, .rinf_lo = 1.9, .rinf_hi = 2.1, .F = 1.75 },
+            { .segment = 2, .ranks = 8, .bytes_lo = 65536, .bytes_hi = 64 << 20,
+              .alpha = -101.9, .alpha_lo = -120, .alpha_hi = -90, .rinf = 10, .rinf_lo = 9,
+              .rinf_hi = 11, .F = 1.75 } }, 2, 65536, 64, CR_OK, 10, 0 },
+        { "r_inf = inf, alpha < 0: refused",
+          { { .segment = 1, .ranks = 8, .bytes_lo = 8, .bytes_hi = 1 << 20, .alpha = -5,
+              .alpha_lo = -6, .alpha_hi = -4, .rinf = INFINITY, .rinf_lo = 5,
+              .rinf_hi = INFINITY, .F = 1.75 } }, 1, 8, 8, CR_ERR_INVAL, 0, 0 },
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        cr_fit_model_row_t rows[2];
+        cr_fit_scaling_t sc = { .collective = "allreduce", .level = "world",
+                                .cadence = "isolated", .shape = "log2", .log_a = 1,
+                                .log_b = 2, .lin_a = NAN, .lin_b = NAN };
+        cr_fit_model_t m = { .rows = rows, .n = cases[c].n, .scal = &sc,
+                             .nscal = (size_t)cases[c].scal };
+        cr_fit_query_t q = { .collective = "allreduce", .bytes = cases[c].bytes,
+                             .ranks = cases[c].ranks };
+        cr_fit_prediction_t pr;
+        cr_status_t st;
+        memcpy(rows, cases[c].rows, sizeof rows);
+        for (size_t i = 0; i < m.n; i++) {
+            strcpy(rows[i].collective, "allreduce");
+            strcpy(rows[i].level, "world");
+            strcpy(rows[i].cadence, "isolated");
+        }
+        cr_log_quiet(1);
+        st = cr_fit_predict(&m, &q, &pr);
+        cr_log_quiet(0);
+        if (st != cases[c].st) fprintf(stderr, "\n  %s: status %d\n", cases[c].what, (int)st);
+        CU_ASSERT_EQUAL(st, cases[c].st);
+        if (st != CR_OK || cases[c].st != CR_OK) continue;
+        if (!(isfinite(pr.t) && pr.t > 0 && pr.t_lo >= 0 && pr.t_lo <= pr.t && pr.t <= pr.t_hi))
+            fprintf(stderr, "\n  %s: t %g [%g, %g]\n", cases[c].what, pr.t, pr.t_lo, pr.t_hi);
+        CU_ASSERT(isfinite(pr.t) && pr.t > 0);
+        CU_ASSERT(pr.t >= cases[c].tmin * (1 - 1e-12));
+        CU_ASSERT(pr.t_lo >= 0 && pr.t_lo <= pr.t && pr.t <= pr.t_hi);
+        CU_ASSERT(isfinite(pr.algbw) && pr.algbw > 0);
+        CU_ASSERT_PTR_NOT_NULL(strstr(pr.basis, "latency floor"));   /* said so */
+    }
+}
+
 /* Pingpong rows: T = 2 us + S / r, r = 10 GB/s, one size a 1.4x burst (a token
  * bucket). The link ceiling of an internode group is the sustained r (the probe fit's
  * last segment), not the burst; with only two probe sizes, their median. */
@@ -615,6 +686,7 @@ static void test_summary_no_inf(void)
 }
 
 CU_TestInfo test_fit_io_tests[] = {
+    { "predict: never a negative or non-finite time", test_predict_floor },
     { "link ceiling: sustained probe rate, not a burst", test_link_sustained },
     { "summary: r_inf = inf is n/a, never inf", test_summary_no_inf },
     { "collective table (pure build), F(p) for p = 1..9", test_coll_pure },
