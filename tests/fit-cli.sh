@@ -94,6 +94,32 @@ awk -F, -v OFS=, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; print; next }
 expect 0 "busbw ceiling what-if\\|link rate what-if" "$FIT" predict --fit "$T/flat" \
   --collective allreduce --level world --bytes 1K --ranks 8 --link-GBps 20
 grep -qi "nan" "$T/out" && { fail "--link-GBps on r_inf = inf gave NaN:"; cat "$T/out"; }
+# A negative intercept never gives a negative time (it gave -101.9 us, and -450.6 us
+# at 64 ranks, exit 0). Segment 2 of allreduce world p=8 at alpha -500 us: at 64K the
+# line is negative, so the time is the latency floor alpha_1 = 8.5 us (scaled to p),
+# and the answer says so.
+negfit() { # negfit DIR SEGMENT ALPHA: $T/fit with that allreduce world segment's alpha
+  mkdir -p "$1" && cp "$T/fit"/*.csv "$1/"
+  awk -F, -v OFS=, -v seg="$2" -v a="$3" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; print; next }
+    $1 == "allreduce" && $2 == "world" && $5 == seg {
+      $c["alpha_us"] = a; $c["alpha_lo_us"] = a - 10; $c["alpha_hi_us"] = a + 10 } { print }' \
+    "$T/fit/fit.csv" > "$1/fit.csv"
+}
+negfit "$T/neg2" 2 -500
+for p in 8 64; do
+  expect 0 "latency floor [0-9.]* us applied" "$FIT" predict --fit "$T/neg2" \
+    --collective allreduce --level world --bytes 64K --ranks $p --csv "$T/neg2.csv"
+  check "64K allreduce on $p ranks: no negative time" sh -c "! grep -q 'time *-' '$T/out'"
+done
+check "predict --csv: t_lo >= 0 and t_lo <= t <= t_hi" awk -F, \
+  'NR > 1 && !($7 >= 0 && $7 <= $6 && $6 <= $8 && $6 > 0) { bad = 1 } END { exit bad }' "$T/neg2.csv"
+# Segment 1 at alpha -101.9 us: no latency anywhere in the fit, an 8-byte time would be
+# <= 0: refused, saying why.
+negfit "$T/neg1" 1 -101.9
+for p in 8 64; do
+  expect 1 "not finite and positive" "$FIT" predict --fit "$T/neg1" --collective allreduce \
+    --level world --bytes 8 --ranks $p
+done
 expect 1 "cannot append to /nonexistent/p.csv" "$FIT" predict --fit "$T/fit" \
   --collective allreduce --bytes 1M --ranks 8 --csv /nonexistent/p.csv
 expect 2 "expected at most" "$FIT" predict --fit "$T/fit" --collective allreduce \

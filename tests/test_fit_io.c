@@ -226,21 +226,21 @@ static void test_reader_ok(void)
         cr_fit_set_finish(&s2);
         CU_ASSERT_DOUBLE_EQUAL(s2.groups[0].F, 2.0, 1e-12);          /* busbw = 2 algbw */
         CU_ASSERT_DOUBLE_EQUAL(cr_coll_find("pingpong_bidir")->bus_factor(2), 2.0, 1e-12);
-        cr_fit_link_ceiling(&s2, &g, &v, &src);
+        cr_fit_link_ceiling(&s2, NULL, 0, &g, &v, &src);   /* no probe fit: its rows */
         CU_ASSERT_DOUBLE_EQUAL(v, 12.0, 1e-12);
-        CU_ASSERT_STRING_EQUAL(src, "pingpong");
+        CU_ASSERT_STRING_EQUAL(src, "pingpong-rows");
         cr_fit_set_free(&s2);
     }
     {
         cr_fit_group_t g = { .level = "world", .collective = "allreduce", .nodes = 2 };
         double v;
         const char *src;
-        cr_fit_link_ceiling(&set, &g, &v, &src);
+        cr_fit_link_ceiling(&set, NULL, 0, &g, &v, &src);
         CU_ASSERT_DOUBLE_EQUAL(v, 10.48, 1e-12);
-        CU_ASSERT_STRING_EQUAL(src, "pingpong");
+        CU_ASSERT_STRING_EQUAL(src, "pingpong-rows");
         strcpy(g.level, "node");
         g.nodes = 1;
-        cr_fit_link_ceiling(&set, &g, &v, &src);
+        cr_fit_link_ceiling(&set, NULL, 0, &g, &v, &src);
         CU_ASSERT_STRING_EQUAL(src, "memcpy");
     }
     cr_fit_set_free(&set);
@@ -586,7 +586,189 @@ static void test_predict_unknown(void)
     CU_ASSERT_DOUBLE_EQUAL(out.F, cr_coll_find("allreduce")->bus_factor(8), 1e-15);
 }
 
+/* A time from predict is finite and positive, or refused: a segment whose intercept
+ * is negative (a later segment's, or the only one fitted from large sizes) used below
+ * its sizes or scaled up in ranks, and r_inf = inf with no latency left. */
+static void test_predict_floor(void)
+{
+    static const struct {
+        const char *what;
+        cr_fit_model_row_t rows[2];
+        size_t n;
+        uint64_t bytes;
+        int ranks;
+        cr_status_t st;
+        double tmin;            /* the floor the time must reach */
+        int scal;               /* with an alpha(p) fit: 1 + 2 ceil(log2 p) */
+    } cases[] = {
+        { "one segment, alpha < 0, 8 B on 64 ranks",
+          { { .segment = 1, .ranks = 8, .bytes_lo = 1 << 20, .bytes_hi = 64 << 20,
+              .alpha = -101.9, .alpha_lo = -120, .alpha_hi = -90, .rinf = 10, .rinf_lo = 9,
+              .rinf_hi = 11, .F = 1.75 } }, 1, 8, 64, CR_OK, 0, 0 },
+        { "one segment, alpha < 0, 8 B on 8 ranks",
+          { { .segment = 1, .ranks = 8, .bytes_lo = 1 << 20, .bytes_hi = 64 << 20,
+              .alpha = -101.9, .alpha_lo = -120, .alpha_hi = -90, .rinf = 10, .rinf_lo = 9,
+              .rinf_hi = 11, .F = 1.75 } }, 1, 8, 8, CR_OK, 0, 0 },
+        { "one segment, alpha < 0, alpha(p) fit: 8 B on 64 ranks at least alpha(64)",
+          { { .segment = 1, .ranks = 8, .bytes_lo = 1 << 20, .bytes_hi = 64 << 20,
+              .alpha = -101.9, .alpha_lo = -120, .alpha_hi = -90, .rinf = 10, .rinf_lo = 9,
+              .rinf_hi = 11, .F = 1.75 } }, 1, 8, 64, CR_OK, 13, 1 },
+        { "last segment alpha < 0 in range, scaled to 64 ranks",
+          { { .segment = 1, .ranks = 8, .bytes_lo = 8, .bytes_hi = 32768, .alpha = 5,
+              .alpha_lo = 4, .alpha_hi = 6, .rinf = 2, .rinf_lo = 1.9, .rinf_hi = 2.1, .F = 1.75 },
+            { .segment = 2, .ranks = 8, .bytes_lo = 65536, .bytes_hi = 64 << 20,
+              .alpha = -101.9, .alpha_lo = -120, .alpha_hi = -90, .rinf = 10, .rinf_lo = 9,
+              .rinf_hi = 11, .F = 1.75 } }, 2, 65536, 64, CR_OK, 10, 0 },
+        { "r_inf = inf, alpha < 0: refused",
+          { { .segment = 1, .ranks = 8, .bytes_lo = 8, .bytes_hi = 1 << 20, .alpha = -5,
+              .alpha_lo = -6, .alpha_hi = -4, .rinf = INFINITY, .rinf_lo = 5,
+              .rinf_hi = INFINITY, .F = 1.75 } }, 1, 8, 8, CR_ERR_INVAL, 0, 0 },
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        cr_fit_model_row_t rows[2];
+        cr_fit_scaling_t sc = { .collective = "allreduce", .level = "world",
+                                .cadence = "isolated", .shape = "log2", .log_a = 1,
+                                .log_b = 2, .lin_a = NAN, .lin_b = NAN };
+        cr_fit_model_t m = { .rows = rows, .n = cases[c].n, .scal = &sc,
+                             .nscal = (size_t)cases[c].scal };
+        cr_fit_query_t q = { .collective = "allreduce", .bytes = cases[c].bytes,
+                             .ranks = cases[c].ranks };
+        cr_fit_prediction_t pr;
+        cr_status_t st;
+        memcpy(rows, cases[c].rows, sizeof rows);
+        for (size_t i = 0; i < m.n; i++) {
+            strcpy(rows[i].collective, "allreduce");
+            strcpy(rows[i].level, "world");
+            strcpy(rows[i].cadence, "isolated");
+        }
+        cr_log_quiet(1);
+        st = cr_fit_predict(&m, &q, &pr);
+        cr_log_quiet(0);
+        if (st != cases[c].st) fprintf(stderr, "\n  %s: status %d\n", cases[c].what, (int)st);
+        CU_ASSERT_EQUAL(st, cases[c].st);
+        if (st != CR_OK || cases[c].st != CR_OK) continue;
+        if (!(isfinite(pr.t) && pr.t > 0 && pr.t_lo >= 0 && pr.t_lo <= pr.t && pr.t <= pr.t_hi))
+            fprintf(stderr, "\n  %s: t %g [%g, %g]\n", cases[c].what, pr.t, pr.t_lo, pr.t_hi);
+        CU_ASSERT(isfinite(pr.t) && pr.t > 0);
+        CU_ASSERT(pr.t >= cases[c].tmin * (1 - 1e-12));
+        CU_ASSERT(pr.t_lo >= 0 && pr.t_lo <= pr.t && pr.t <= pr.t_hi);
+        CU_ASSERT(isfinite(pr.algbw) && pr.algbw > 0);
+        CU_ASSERT_PTR_NOT_NULL(strstr(pr.basis, "latency floor"));   /* said so */
+    }
+}
+
+/* Pingpong rows: T = 2 us + S / r, r = 10 GB/s, one size a 1.4x burst (a token
+ * bucket). The link ceiling of an internode group is the sustained r (the probe fit's
+ * last segment), not the burst; with only two probe sizes, their median. */
+static void test_link_sustained(void)
+{
+    static const struct {
+        const char *what;
+        int lo, hi;             /* probe sizes 2^lo..2^hi */
+        int burst;              /* 2^burst runs 1.4x faster; 0: none */
+        double want;
+        const char *src;
+    } cases[] = {
+        { "burst at 256K", 10, 22, 18, 10.0, "pingpong" },
+        { "burst at 64K", 10, 22, 16, 10.0, "pingpong" },
+        { "no burst", 10, 22, 0, 10.0, "pingpong" },
+        { "two sizes only: median of their rates", 21, 22, 0,
+          0.5 * ((1 << 21) / (2 + (1 << 21) / 1e4) + (1 << 22) / (2 + (1 << 22) / 1e4)) * 1e-3,
+          "pingpong-rows" },
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        cr_fit_set_t set;
+        cr_fit_report_t rep;
+        cr_fit_opts_t o;
+        const cr_fit_result_t *ar = NULL;
+        cr_fit_set_init(&set);
+        for (int i = cases[c].lo; i <= cases[c].hi; i++) {
+            double S = (double)(1 << i), T = 2 + S / 1e4;
+            cr_fit_row_t r = { .collective = "pingpong", .level = "internode",
+                               .cadence = "isolated", .ranks = 2, .nodes = 2, .ppn = 1,
+                               .bytes = (uint64_t)S, .faults = NAN };
+            if (i == cases[c].burst) T /= 1.4;
+            r.t_med = r.t_lo = r.t_hi = T;
+            r.algbw = r.busbw = S / T * 1e-3;
+            CU_ASSERT_EQUAL_FATAL(cr_fit_set_add(&set, &r), CR_OK);
+        }
+        for (int i = 3; i <= 20; i++) {
+            double S = (double)(1 << i), T = 5 + S / 5e3;
+            cr_fit_row_t r = { .collective = "allreduce", .level = "world",
+                               .cadence = "isolated", .ranks = 2, .nodes = 2, .ppn = 1,
+                               .bytes = (uint64_t)S, .t_med = T, .t_lo = T, .t_hi = T,
+                               .algbw = S / T * 1e-3, .busbw = S / T * 1e-3, .faults = NAN };
+            CU_ASSERT_EQUAL_FATAL(cr_fit_set_add(&set, &r), CR_OK);
+        }
+        cr_fit_set_finish(&set);
+        cr_fit_opts_default(&o);
+        o.reps = 0;
+        CU_ASSERT_EQUAL_FATAL(cr_fit_report_build(&set, &o, &rep), CR_OK);
+        for (size_t i = 0; i < rep.nres; i++)
+            if (!strcmp(rep.res[i].g->collective, "allreduce")) ar = &rep.res[i];
+        CU_ASSERT_PTR_NOT_NULL_FATAL(ar);
+        if (!(rel(ar->link_GBps, cases[c].want) < 0.02) || strcmp(ar->link_src, cases[c].src))
+            fprintf(stderr, "\n  %s: link %g GB/s (%s), want %g (%s)\n", cases[c].what,
+                    ar->link_GBps, ar->link_src, cases[c].want, cases[c].src);
+        CU_ASSERT(rel(ar->link_GBps, cases[c].want) < 0.02);
+        CU_ASSERT_STRING_EQUAL(ar->link_src, cases[c].src);
+        cr_fit_report_free(&rep);
+        cr_fit_set_free(&set);
+    }
+}
+
+/* A group whose time does not grow with size (r_inf = inf, busbw ceiling inf) beside
+ * a memcpy link: the summary says n/a, never "inf" (no "inf%" efficiency). */
+static void test_summary_no_inf(void)
+{
+    cr_fit_set_t set;
+    cr_fit_report_t rep;
+    cr_fit_opts_t o;
+    char path[512], buf[8192];
+    size_t n;
+    FILE *f;
+    cr_fit_set_init(&set);
+    for (int i = 3; i <= 20; i++) {
+        cr_fit_row_t r = { .collective = "allreduce", .level = "node", .cadence = "isolated",
+                           .ranks = 2, .nodes = 1, .ppn = 2, .bytes = (uint64_t)1 << i,
+                           .t_med = 5, .t_lo = 5, .t_hi = 5, .faults = NAN };
+        r.algbw = r.busbw = (double)r.bytes / 5 * 1e-3;
+        CU_ASSERT_EQUAL_FATAL(cr_fit_set_add(&set, &r), CR_OK);
+    }
+    cr_fit_set_finish(&set);
+    set.ceil.memcpy_GBps = 5;
+    cr_fit_opts_default(&o);
+    o.reps = 0;
+    CU_ASSERT_EQUAL_FATAL(cr_fit_report_build(&set, &o, &rep), CR_OK);
+    CU_ASSERT_EQUAL_FATAL(rep.nres, 1);
+    CU_ASSERT(isinf(rep.res[0].seg[rep.res[0].k - 1].rinf));
+    snprintf(path, sizeof path, "%s/summary-inf.txt", tmpdir);
+    f = fopen(path, "w+");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    CU_ASSERT_EQUAL(cr_fit_writer_summary.write(f, &rep), CR_OK);
+    rewind(f);
+    n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    {   /* "inf" anywhere but in the header's "r_inf" */
+        const char *at = buf;
+        int seen = 0;
+        while ((at = strstr(at, "inf")) != NULL) {
+            seen |= at == buf || at[-1] != '_';
+            at += 3;
+        }
+        if (seen) fprintf(stderr, "\n%s", buf);
+        CU_ASSERT(!seen);
+    }
+    CU_ASSERT_PTR_NOT_NULL(strstr(buf, "n/a"));
+    cr_fit_report_free(&rep);
+    cr_fit_set_free(&set);
+}
+
 CU_TestInfo test_fit_io_tests[] = {
+    { "predict: never a negative or non-finite time", test_predict_floor },
+    { "link ceiling: sustained probe rate, not a burst", test_link_sustained },
+    { "summary: r_inf = inf is n/a, never inf", test_summary_no_inf },
     { "collective table (pure build), F(p) for p = 1..9", test_coll_pure },
     { "predict: unknown collective refused", test_predict_unknown },
     { "reader errors (strict and --lenient)", test_reader_errors },

@@ -3,15 +3,24 @@
 #include "config.h"
 
 #include "fit_group.h"
+#include "fit_model.h"
 #include "cr_coll.h"
 #include "cr_level_names.h"
 
 #include <math.h>
 #include <string.h>
 
-/* link_src of a ceiling measured by a point-to-point probe (the column's value
+/* link_src of a ceiling measured by a point-to-point probe: the sustained rate,
+ * r∞ of the probe fit's segment covering the largest sizes (the column's value
  * since the first probe, docs/formats.md). */
 #define CR_FIT_LINK_PROBE "pingpong"
+/* ... and when no probe fit gives a usable r∞: the median one-way rate of the
+ * probe rows at the largest sizes (appended value). */
+#define CR_FIT_LINK_PROBE_ROWS "pingpong-rows"
+/* Points a probe's last segment needs before its r∞ is taken as the link. */
+#define CR_FIT_LINK_MIN_PTS 3
+/* Largest sizes of each probe group pooled for the fallback median. */
+#define CR_FIT_LINK_TOP_ROWS 3
 
 static int cr_fit_is_probe(const char *c)
 {
@@ -19,23 +28,63 @@ static int cr_fit_is_probe(const char *c)
     return ops && cr_coll_is_probe(ops);
 }
 
-/* Highest one-way rate among the probe rows of one distance class: their algbw
- * (bytes / t per direction; a bidirectional probe's busbw counts both directions
- * and would double the link). */
-static double cr_fit_probe_max(const cr_fit_set_t *set, const char *cls)
+/* r∞ (GB/s) of the segment z of probe group g, re-estimated by Theil–Sen on the
+ * segment's points: the median pairwise slope, which one burst row among them
+ * cannot move (the segmenter may start a segment at the burst, and the IRLS line
+ * of a few points follows it). +inf or NAN when not usable. */
+static double cr_fit_probe_seg_rate(const cr_fit_group_t *g, const cr_fit_segres_t *z)
 {
-    double best = 0;
-    for (size_t g = 0; g < set->ngroups; g++) {
-        const cr_fit_group_t *gr = &set->groups[g];
-        if (!cr_fit_is_probe(gr->collective) || strcmp(gr->level, cls)) continue;
-        for (size_t i = 0; i < gr->npts; i++)
-            if (gr->pts[i].algbw > best) best = gr->pts[i].algbw;
+    double x[64], y[64];
+    size_t n = 0, from = z->last + 1 - z->first > 64 ? z->last + 1 - 64 : z->first;
+    cr_fit_line_t l;
+    for (size_t i = from; i <= z->last; i++) {
+        x[n] = (double)g->pts[i].bytes;
+        y[n++] = g->pts[i].t_med;
     }
-    return best;
+    if (n < CR_FIT_LINK_MIN_PTS || cr_fit_line_theil_sen(x, y, n, &l) != 0) return NAN;
+    return cr_fit_line_rinf_GBps(l.beta);
 }
 
-void cr_fit_link_ceiling(const cr_fit_set_t *set, const cr_fit_group_t *g, double *GBps,
-                         const char **src)
+/* The sustained one-way rate of a distance class's probes: the highest r∞ of the
+ * segment covering the largest sizes among the fitted probe groups of the class
+ * (r∞ is the algbw asymptote, bytes / t per direction; a bidirectional probe's
+ * busbw counts both directions and would double the link). Not the highest row:
+ * under a token bucket the fastest row is a burst above the link. When no probe
+ * fit of the class has a finite, positive r∞ on >= CR_FIT_LINK_MIN_PTS points,
+ * the median algbw of the probe rows at the largest sizes (*rows = 1). 0: no probe
+ * of the class. */
+static double cr_fit_probe_rate(const cr_fit_set_t *set, const cr_fit_result_t *res, size_t nres,
+                                const char *cls, int *rows)
+{
+    double best = 0, top[64];
+    size_t ntop = 0;
+    for (size_t i = 0; i < nres; i++) {
+        const cr_fit_group_t *gr = res[i].g;
+        const cr_fit_segres_t *z;
+        double v;
+        if (!gr || res[i].k == 0 || !cr_fit_is_probe(gr->collective) || strcmp(gr->level, cls))
+            continue;
+        z = &res[i].seg[res[i].k - 1];
+        v = cr_fit_probe_seg_rate(gr, z);
+        if (isfinite(v) && v > best) best = v;
+    }
+    *rows = 0;
+    if (best > 0) return best;
+    for (size_t g = 0; g < set->ngroups; g++) {
+        const cr_fit_group_t *gr = &set->groups[g];
+        size_t from;
+        if (!cr_fit_is_probe(gr->collective) || strcmp(gr->level, cls)) continue;
+        from = gr->npts > CR_FIT_LINK_TOP_ROWS ? gr->npts - CR_FIT_LINK_TOP_ROWS : 0;
+        for (size_t i = from; i < gr->npts && ntop < sizeof top / sizeof *top; i++)
+            if (isfinite(gr->pts[i].algbw) && gr->pts[i].algbw > 0) top[ntop++] = gr->pts[i].algbw;
+    }
+    if (ntop == 0) return 0;
+    *rows = 1;
+    return cr_fit_median(top, ntop);
+}
+
+void cr_fit_link_ceiling(const cr_fit_set_t *set, const cr_fit_result_t *res, size_t nres,
+                         const cr_fit_group_t *g, double *GBps, const char **src)
 {
     /* The class of the links the group crosses (an unknown level: within a host);
      * probes of that class are tried, and within a host those of nearer classes. */
@@ -45,10 +94,11 @@ void cr_fit_link_ceiling(const cr_fit_set_t *set, const cr_fit_group_t *g, doubl
     *GBps = 0;
     *src = "";
     for (int c = cls; !cr_fit_is_probe(g->collective) && c >= 0; c = internode ? -1 : c - 1) {
-        double v = cr_fit_probe_max(set, cr_dist_name((cr_dist_t)c));
+        int rows;
+        double v = cr_fit_probe_rate(set, res, nres, cr_dist_name((cr_dist_t)c), &rows);
         if (v > 0) {   /* a probe group is its own measured link: never its ceiling */
             *GBps = v;
-            *src = CR_FIT_LINK_PROBE;
+            *src = rows ? CR_FIT_LINK_PROBE_ROWS : CR_FIT_LINK_PROBE;
             return;
         }
     }

@@ -205,9 +205,15 @@ cr_status_t cr_fit_report_build(const cr_fit_set_t *set, const cr_fit_opts_t *o,
             cr_fit_report_free(rep);
             return st;
         }
-        cr_fit_link_ceiling(set, g, &r->link_GBps, &r->link_src);
-        if (r->link_GBps > 0) r->efficiency = r->roof_ceiling / r->link_GBps;
         rep->nres++;
+    }
+    /* Once every group is fitted: the probes' fits give the links. */
+    for (size_t i = 0; i < rep->nres; i++) {
+        cr_fit_result_t *r = &rep->res[i];
+        cr_fit_link_ceiling(set, rep->res, rep->nres, r->g, &r->link_GBps, &r->link_src);
+        if (r->link_GBps > 0 && isfinite(r->link_GBps) && isfinite(r->roof_ceiling) &&
+            r->roof_ceiling > 0)
+            r->efficiency = r->roof_ceiling / r->link_GBps;
     }
     for (size_t i = 0; i < rep->nres;) {
         size_t j = i, distinct = 1;

@@ -36,7 +36,7 @@ typedef struct cr_fit_result {
     double crit;             /* criterion value of the chosen k */
     int boot_raw;            /* 1: raw-sample bootstrap, 0: residual bootstrap */
     double link_GBps;        /* link ceiling for efficiency; 0 unknown */
-    const char *link_src;    /* "pingpong" | "nominal" | "memcpy" | "" */
+    const char *link_src;    /* "pingpong" | "pingpong-rows" | "nominal" | "memcpy" | "" */
     double efficiency;       /* roof_ceiling / link; NAN unknown */
     /* The group's roofline min(roof_ceiling, F·S/roof_alpha), see cr_fit_roof(). */
     double roof_alpha;       /* latency floor: α of segment 1, µs; NAN when α <= 0 */
@@ -71,11 +71,13 @@ typedef struct cr_fit_report {
 cr_status_t cr_fit_group_run(const cr_fit_group_t *g, const cr_fit_opts_t *o,
                              cr_fit_result_t *out);
 
-/* Link ceiling for a group's level: measured link-probe rows (cr_coll_is_probe)
- * of the matching distance class first, then nominal NIC (across nodes) or
- * memcpy (within). */
-void cr_fit_link_ceiling(const cr_fit_set_t *set, const cr_fit_group_t *g, double *GBps,
-                         const char **src);
+/* Link ceiling for a group's level: the sustained rate of the link probes
+ * (cr_coll_is_probe) of the matching distance class first, i.e. r∞ of the last
+ * segment of their fits among res[0..nres) (src "pingpong"), or, without a usable
+ * r∞, the median rate of their largest-size rows ("pingpong-rows"); then nominal
+ * NIC (across nodes) or memcpy (within). */
+void cr_fit_link_ceiling(const cr_fit_set_t *set, const cr_fit_result_t *res, size_t nres,
+                         const cr_fit_group_t *g, double *GBps, const char **src);
 
 /* Fills r's roof_* fields from its segments and g's medians. Latency floor =
  * α of segment 1 (smallest sizes). Ceiling = the highest F·r∞ among segments

@@ -210,13 +210,10 @@ static int cr_fit_nearest_p(const cr_fit_model_t *m, const cr_fit_pkey_t *k, int
     return best;
 }
 
-/* α(p)/α(p0) from the series' scaling fit (log2 when undetermined or absent). */
-static double cr_fit_alpha_ratio(const cr_fit_model_t *m, const cr_fit_pkey_t *k, int p0, int p,
-                                 const char **shape)
+/* The series' α(p) scaling fit; NULL when absent. */
+static const cr_fit_scaling_t *cr_fit_scal_of(const cr_fit_model_t *m, const cr_fit_pkey_t *k)
 {
     const cr_fit_scaling_t *s = NULL;
-    double a = 0, b = 1, x0, x1;
-    int lin = 0;
     for (size_t i = 0; i < m->nscal; i++) {
         const cr_fit_scaling_t *c = &m->scal[i];
         if (!strcmp(c->collective, k->c) && !strcmp(c->level, k->lv) &&
@@ -224,6 +221,28 @@ static double cr_fit_alpha_ratio(const cr_fit_model_t *m, const cr_fit_pkey_t *k
             c->in_place == k->in_place && c->variant == k->variant)
             s = c;
     }
+    return s;
+}
+
+/* α(p) of the series' scaling fit in its shape (log2 when undetermined); NAN when
+ * there is no scaling fit or it is not positive at p. */
+static double cr_fit_scal_alpha(const cr_fit_model_t *m, const cr_fit_pkey_t *k, int p)
+{
+    const cr_fit_scaling_t *s = cr_fit_scal_of(m, k);
+    double v;
+    if (!s) return NAN;
+    v = !strcmp(s->shape, "linear") ? s->lin_a + s->lin_b * (p - 1)
+                                    : s->log_a + s->log_b * cr_fit_log2_ceil(p);
+    return isfinite(v) && v > 0 ? v : NAN;
+}
+
+/* α(p)/α(p0) from the series' scaling fit (log2 when undetermined or absent). */
+static double cr_fit_alpha_ratio(const cr_fit_model_t *m, const cr_fit_pkey_t *k, int p0, int p,
+                                 const char **shape)
+{
+    const cr_fit_scaling_t *s = cr_fit_scal_of(m, k);
+    double a = 0, b = 1, x0, x1;
+    int lin = 0;
     if (s && !strcmp(s->shape, "linear")) {
         lin = 1;
         a = s->lin_a;
@@ -239,6 +258,22 @@ static double cr_fit_alpha_ratio(const cr_fit_model_t *m, const cr_fit_pkey_t *k
     return (a + b * x1) / (a + b * x0);
 }
 
+/* The smallest positive α₁ among the series' other rank counts, scaled to p with the
+ * series' shape; NAN when none. */
+static double cr_fit_alpha1_other(const cr_fit_model_t *m, const cr_fit_pkey_t *k, int p)
+{
+    double best = NAN;
+    const char *shape;
+    for (size_t i = 0; i < m->n; i++) {
+        const cr_fit_model_row_t *r = &m->rows[i];
+        double v;
+        if (!cr_fit_row_match(r, k) || r->segment != 1 || !(r->alpha > 0)) continue;
+        v = r->alpha * cr_fit_alpha_ratio(m, k, r->ranks, p, &shape);
+        if (v > 0 && !(v >= best)) best = v;
+    }
+    return best;
+}
+
 cr_status_t cr_fit_predict(const cr_fit_model_t *m, const cr_fit_query_t *q,
                            cr_fit_prediction_t *out)
 {
@@ -248,9 +283,10 @@ cr_status_t cr_fit_predict(const cr_fit_model_t *m, const cr_fit_query_t *q,
     const cr_fit_model_row_t *r;
     const cr_coll_ops_t *ops = cr_coll_find(q->collective);
     const char *shape = "";
-    double S = (double)q->bytes, al, alo, ahi, rr, rlo, rhi, Fp, scale = 1;
-    int inside, p0, several = 0;
-    char topo[96] = "";
+    char topo[96] = "", fl[96] = "";
+    double S = (double)q->bytes, al, alo, ahi, rr, rlo, rhi, Fp, scale = 1, a1, lfloor;
+    double a_raw = NAN;
+    int inside, p0, several = 0, floored = 0;
     if (!ops) {
         char known[512];
         cr_error("unknown collective '%s': expected %s", q->collective ? q->collective : "",
@@ -291,6 +327,11 @@ cr_status_t cr_fit_predict(const cr_fit_model_t *m, const cr_fit_query_t *q,
                  q->collective, k.lv, k.cad);
         return CR_ERR_INVAL;
     }
+    if (!(r->rinf > 0)) {   /* NaN, 0 or negative: no bandwidth term to speak of */
+        cr_error("%s %s %s segment %d of p=%d has r_inf = %g GB/s (not positive): no "
+                 "prediction", q->collective, k.lv, k.cad, r->segment, p0, r->rinf);
+        return CR_ERR_INVAL;
+    }
     al = r->alpha;
     alo = r->alpha_lo;
     ahi = r->alpha_hi;
@@ -298,12 +339,17 @@ cr_status_t cr_fit_predict(const cr_fit_model_t *m, const cr_fit_query_t *q,
     rlo = r->rinf_lo;
     rhi = r->rinf_hi;
     Fp = r->F;
+    a1 = cr_fit_alpha1(m, &k, p0);
     if (p0 != q->ranks) {
         double F1 = ops->bus_factor(q->ranks);
         scale = cr_fit_alpha_ratio(m, &k, p0, q->ranks, &shape);
-        al *= scale;
-        alo *= scale;
-        ahi *= scale;
+        /* α(p) scales a latency: an intercept <= 0 (a later segment's) is none, and
+         * scaled up it would only grow more negative */
+        if (al > 0) {
+            al *= scale;
+            alo *= scale;
+            ahi *= scale;
+        }
         if (F1 > 0 && Fp > 0) {   /* busbw ceiling carries over: r∞(p) = B / F(p) */
             rr *= Fp / F1;
             rlo *= Fp / F1;
@@ -311,6 +357,12 @@ cr_status_t cr_fit_predict(const cr_fit_model_t *m, const cr_fit_query_t *q,
         }
         Fp = F1;
     }
+    /* The group's latency floor at p: α₁ of p0 scaled to p, else α(p) of the scaling
+     * fit, else the smallest α₁ > 0 of another rank count scaled to p, else 0. No
+     * time is below it. */
+    lfloor = a1 > 0 ? a1 * scale : cr_fit_scal_alpha(m, &k, q->ranks);
+    if (!(lfloor > 0)) lfloor = cr_fit_alpha1_other(m, &k, q->ranks);
+    if (!(lfloor > 0)) lfloor = 0;
     if (q->link_GBps > 0 && r->link_GBps > 0) {
         /* the measured link scaled to X: every rate by X / link */
         double k = q->link_GBps / r->link_GBps;
@@ -327,15 +379,40 @@ cr_status_t cr_fit_predict(const cr_fit_model_t *m, const cr_fit_query_t *q,
     }
     if (q->latency_us > 0) {
         /* the latency floor α₁ becomes Y; every segment's intercept moves with it */
-        double a1 = cr_fit_alpha1(m, &k, p0) * scale;
-        double d = q->latency_us - (isfinite(a1) ? a1 : al);
+        double d = q->latency_us - (a1 > 0 ? a1 * scale : al);
         al += d;
         alo += d;
         ahi += d;
+        lfloor = q->latency_us;
+    }
+    if (S < r->bytes_lo) {
+        /* Below the segment's sizes its intercept says nothing: a later segment's α is
+         * lower than the latency (often negative). The latency term is the floor there. */
+        if (!(al >= lfloor)) {
+            a_raw = al;
+            al = lfloor;
+            floored = 1;
+        }
+        if (!(alo >= lfloor) && isfinite(alo)) alo = lfloor;
+        if (!(ahi >= al) && isfinite(ahi)) ahi = al;
     }
     out->t = al + S / (rr * 1e3);
     out->t_lo = alo + S / ((isfinite(rhi) ? rhi : INFINITY) * 1e3);
     out->t_hi = ahi + (rlo > 0 ? S / (rlo * 1e3) : INFINITY);
+    if (out->t < lfloor) {   /* within or above the range: the time itself is floored */
+        if (!floored) a_raw = al;
+        out->t = lfloor;
+        floored = 1;
+    }
+    if (!(isfinite(out->t) && out->t > 0)) {
+        cr_error("%s %s %s at %llu bytes on %d ranks: predicted time %g us is not finite and "
+                 "positive (segment %d of p=%d: alpha %g us, r_inf %g GB/s; no positive latency "
+                 "floor): no prediction", q->collective, k.lv, k.cad,
+                 (unsigned long long)q->bytes, q->ranks, out->t, r->segment, p0, al, rr);
+        return CR_ERR_INVAL;
+    }
+    /* The interval holds the estimate and no negative time. */
+    if (isfinite(out->t_lo) && out->t_lo < 0) out->t_lo = 0;
     if (out->t_lo > out->t) out->t_lo = out->t;
     if (out->t_hi < out->t) out->t_hi = out->t;
     out->algbw = S / out->t * 1e-3;
@@ -347,6 +424,8 @@ cr_status_t cr_fit_predict(const cr_fit_model_t *m, const cr_fit_query_t *q,
     out->F = Fp;
     out->rinf = rr;
     out->extrapolated = !inside || p0 != q->ranks;
+    out->floored = floored;
+    out->floor_us = lfloor;
     snprintf(out->level, sizeof out->level, "%s", k.lv);
     snprintf(out->cadence, sizeof out->cadence, "%s", k.cad);
     snprintf(out->dtype, sizeof out->dtype, "%s", k.dtype);
@@ -354,12 +433,15 @@ cr_status_t cr_fit_predict(const cr_fit_model_t *m, const cr_fit_query_t *q,
     out->variant = k.variant;
     out->nodes = k.nodes;
     out->ppn = k.ppn;
+    if (floored)
+        snprintf(fl, sizeof fl, "; latency floor %.4g us applied (model gave %.4g us)", lfloor,
+                 a_raw + S / (rr * 1e3));
     snprintf(out->basis, sizeof out->basis, "%s in size %s segment %d (%.0f-%.0f bytes) of p=%d"
-             "%s%s%s%s%s", inside ? "interpolates" : "extrapolates",
+             "%s%s%s%s%s%s", inside ? "interpolates" : "extrapolates",
              inside ? "within" : "beyond", r->segment, r->bytes_lo, r->bytes_hi, p0, topo,
              p0 != q->ranks ? "; extrapolates in ranks with " : "", shape,
              q->link_GBps > 0 ? "; link rate what-if" : "",
-             q->latency_us > 0 ? "; latency what-if" : "");
+             q->latency_us > 0 ? "; latency what-if" : "", fl);
     return CR_OK;
 }
 

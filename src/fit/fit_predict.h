@@ -56,11 +56,13 @@ typedef struct cr_fit_prediction {
     double F;
     double rinf;                             /* GB/s, algbw asymptote used */
     int extrapolated;
+    int floored;                             /* 1: t raised to the latency floor */
+    double floor_us;                         /* the group's latency floor at p (0: none) */
     char level[CR_NAME_LEN], cadence[CR_NAME_LEN], dtype[CR_NAME_LEN];
     int in_place;
     cr_variant_t variant;
     int nodes, ppn;                          /* topology of the fit read; 0: unknown */
-    char basis[256];                         /* what the answer rests on, in words */
+    char basis[512];                         /* what the answer rests on, in words */
 } cr_fit_prediction_t;
 
 cr_status_t cr_fit_predict(const cr_fit_model_t *m, const cr_fit_query_t *q,

@@ -37,7 +37,10 @@ static cr_status_t cr_fit_fitcsv_write(FILE *f, const cr_fit_report_t *rep)
             fprintf(f, ",%d,%d,", g->nodes, g->ppn);
             cr_fit_put_num(f, r->link_GBps > 0 ? r->link_GBps : NAN);
             fprintf(f, ",%s,", r->link_src);
-            cr_fit_put_num(f, r->link_GBps > 0 ? z->ceiling / r->link_GBps : NAN);
+            /* an efficiency only between two finite, positive rates */
+            cr_fit_put_num(f, r->link_GBps > 0 && isfinite(r->link_GBps) &&
+                                  isfinite(z->ceiling) && z->ceiling > 0
+                              ? z->ceiling / r->link_GBps : NAN);
             fputc(',', f);
             cr_fit_put_num(f, r->sigma);
             fprintf(f, ",%s,%s,%d,%s\n", r->boot_raw ? "raw" : "residual", g->dtype,

@@ -11,12 +11,23 @@
 #include <string.h>
 #include "cr_sizes.h"
 
-/* Bytes as "4K" when exact, else rounded to an integer; "-" when not positive. */
+/* Bytes as "4K" when exact, else rounded to an integer; "-" when not positive or
+ * not finite. */
 static void cr_fit_bytes_str(double v, char *buf, size_t len)
 {
     if (isfinite(v) && v >= 1) cr_size_format((uint64_t)(v + 0.5), buf, len);
-    else if (isinf(v) && v > 0) snprintf(buf, len, "inf");
-    else snprintf(buf, len, "-");
+    else snprintf(buf, len, "-");   /* not positive, or infinite (r∞ = inf): no size */
+}
+
+/* Finite and positive: an efficiency is printed only between two such rates, else n/a. */
+static int cr_fit_pos(double v) { return isfinite(v) && v > 0; }
+
+/* A rate as %.4g, "n/a" when not finite (r∞ = inf: β <= 0, no bandwidth term). */
+static const char *cr_fit_rate_str(double v, char *buf, size_t len)
+{
+    if (isfinite(v)) snprintf(buf, len, "%.4g", v);
+    else snprintf(buf, len, "n/a");
+    return buf;
 }
 
 static void cr_fit_summary_segs(FILE *f, const cr_fit_result_t *r, int w, int *intercepts)
@@ -24,11 +35,14 @@ static void cr_fit_summary_segs(FILE *f, const cr_fit_result_t *r, int w, int *i
     const cr_fit_group_t *g = r->g;
     for (size_t s = 0; s < r->k; s++) {
         const cr_fit_segres_t *z = &r->seg[s];
-        char lo[24], hi[24], range[48], nh[24], a[24], ci[48], rci[48], eff[16];
+        char lo[24], hi[24], range[48], nh[24], a[24], ci[48], rci[80], eff[16], c[24];
+        char r0[24], r1[24], r2[24];
         cr_size_format(g->pts[z->first].bytes, lo, sizeof lo);
         cr_size_format(g->pts[z->last].bytes, hi, sizeof hi);
         snprintf(range, sizeof range, "%s-%s", lo, hi);
-        snprintf(rci, sizeof rci, "%.4g [%.4g, %.4g]", z->rinf, z->rinf_lo, z->rinf_hi);
+        snprintf(rci, sizeof rci, "%s [%s, %s]", cr_fit_rate_str(z->rinf, r0, sizeof r0),
+                 cr_fit_rate_str(z->rinf_lo, r1, sizeof r1),
+                 cr_fit_rate_str(z->rinf_hi, r2, sizeof r2));
         if (z->alpha > 0) {
             snprintf(a, sizeof a, "%.3f", z->alpha);
             snprintf(ci, sizeof ci, "[%.3g, %.3g]", z->alpha_lo, z->alpha_hi);
@@ -44,20 +58,20 @@ static void cr_fit_summary_segs(FILE *f, const cr_fit_result_t *r, int w, int *i
             snprintf(nh, sizeof nh, "-");
             *intercepts = 1;
         }
-        if (r->link_GBps > 0)
+        if (cr_fit_pos(z->ceiling) && cr_fit_pos(r->link_GBps))
             snprintf(eff, sizeof eff, "%.0f%%", 100 * z->ceiling / r->link_GBps);
         else
             snprintf(eff, sizeof eff, "n/a");
-        fprintf(f, "%-*s %-9s %-9s %5d %3zu %-15s %10s %-21s %10.4g %-21s %9s %6s\n", w,
+        fprintf(f, "%-*s %-9s %-9s %5d %3zu %-15s %10s %-21s %10s %-21s %9s %6s\n", w,
                 cr_fit_group_name(g), g->level, g->cadence, g->ranks, s + 1, range, a, ci,
-                z->ceiling, rci, nh, eff);
+                cr_fit_rate_str(z->ceiling, c, sizeof c), rci, nh, eff);
     }
 }
 
 static void cr_fit_summary_roof(FILE *f, const cr_fit_result_t *r)
 {
     const cr_fit_group_t *g = r->g;
-    char floor_s[32], knee[24], eff[128], from[48];
+    char floor_s[32], knee[24], eff[128], from[48], ceil_s[32];
     if (r->roof_alpha > 0) snprintf(floor_s, sizeof floor_s, "%.3f us", r->roof_alpha);
     else snprintf(floor_s, sizeof floor_s, "- (segment 1 alpha <= 0)");
     cr_fit_bytes_str(r->roof_knee, knee, sizeof knee);
@@ -66,19 +80,23 @@ static void cr_fit_summary_roof(FILE *f, const cr_fit_result_t *r)
                  r->roof_extrapolated ? ", extrapolated" : "");
     else
         snprintf(from, sizeof from, "highest measured");
-    if (r->link_GBps > 0)
+    if (cr_fit_pos(r->roof_ceiling) && cr_fit_pos(r->link_GBps) && cr_fit_pos(r->efficiency))
         snprintf(eff, sizeof eff, "%.0f%% of %s link %.4g GB/s%s", 100 * r->efficiency,
                  r->link_src, r->link_GBps,
                  r->efficiency > 1 && !strcmp(r->link_src, "memcpy")
                      ? " (over 100%: in-cache sizes outrun the DRAM-sized memcpy probe)" : "");
     else
         snprintf(eff, sizeof eff, "n/a");
-    fprintf(f, "roofline: %s %s %s p=%d: latency floor %s, ceiling %.4g GB/s (%s), "
+    if (cr_fit_pos(r->roof_ceiling))
+        snprintf(ceil_s, sizeof ceil_s, "%.4g GB/s", r->roof_ceiling);
+    else
+        snprintf(ceil_s, sizeof ceil_s, "n/a");
+    fprintf(f, "roofline: %s %s %s p=%d: latency floor %s, ceiling %s (%s), "
             "knee S* %s bytes, efficiency %s", cr_fit_group_name(g), g->level, g->cadence, g->ranks,
-            floor_s, r->roof_ceiling, from, knee, eff);
+            floor_s, ceil_s, from, knee, eff);
     /* What the largest messages get (the last segment's slope), when that is not the ceiling:
      * beyond a cache, or past a token bucket's burst, it is the sustained rate. */
-    if (r->k > 1 && r->roof_seg != r->k - 1)
+    if (r->k > 1 && r->roof_seg != r->k - 1 && cr_fit_pos(r->seg[r->k - 1].ceiling))
         fprintf(f, "; largest sizes %.4g GB/s (segment %zu)", r->seg[r->k - 1].ceiling, r->k);
     fputc('\n', f);
 }
