@@ -517,6 +517,7 @@ static CU_TestInfo test_fit_roof_tests[] = {
 
 extern CU_TestInfo test_fit_io_tests[];
 extern CU_TestInfo test_fit_cli_tests[];
+extern CU_TestInfo test_fit_proj_tests[];
 int test_fit_io_init(void);
 int test_fit_io_clean(void);
 
@@ -529,6 +530,7 @@ int main(void)
         { "fit-roof", NULL, NULL, NULL, NULL, test_fit_roof_tests },
         { "fit-io", test_fit_io_init, test_fit_io_clean, NULL, NULL, test_fit_io_tests },
         { "fit-cli", NULL, NULL, NULL, NULL, test_fit_cli_tests },
+        { "fit-proj", NULL, NULL, NULL, NULL, test_fit_proj_tests },
         CU_SUITE_INFO_NULL,
     };
     unsigned fails;

@@ -224,6 +224,13 @@ cr_status_t cr_fit_report_build(const cr_fit_set_t *set, const cr_fit_opts_t *o,
         if (distinct >= 2) cr_fit_scaling_one(rep, i, j, &rep->scal[rep->nscal++]);
         i = j + 1;
     }
+    {
+        cr_status_t st = cr_fit_pseries_build(set, &rep->proj, &rep->nproj);
+        if (st != CR_OK) {
+            cr_fit_report_free(rep);
+            return st;
+        }
+    }
     return CR_OK;
 }
 
@@ -231,5 +238,6 @@ void cr_fit_report_free(cr_fit_report_t *rep)
 {
     free(rep->res);
     free(rep->scal);
+    cr_fit_pseries_free(rep->proj, rep->nproj);
     memset(rep, 0, sizeof *rep);
 }

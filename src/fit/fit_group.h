@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include "fit_boot.h"
 #include "fit_data.h"
+#include "fit_proj.h"
 #include "fit_segment.h"
 
 typedef struct cr_fit_opts {
@@ -66,6 +67,8 @@ typedef struct cr_fit_report {
     size_t nres;
     cr_fit_scaling_t *scal;
     size_t nscal;
+    cr_fit_pseries_t *proj;  /* series across rank counts (fit_proj.h) */
+    size_t nproj;
 } cr_fit_report_t;
 
 cr_status_t cr_fit_group_run(const cr_fit_group_t *g, const cr_fit_opts_t *o,

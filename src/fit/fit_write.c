@@ -9,7 +9,8 @@
 #include <sys/stat.h>
 
 const cr_fit_writer_ops_t *const cr_fit_writers[] = {
-    &cr_fit_writer_fitcsv, &cr_fit_writer_roofline, &cr_fit_writer_scaling, NULL,
+    &cr_fit_writer_fitcsv, &cr_fit_writer_roofline, &cr_fit_writer_scaling,
+    &cr_fit_writer_projection, NULL,
 };
 
 void cr_fit_put_num(FILE *f, double v)

@@ -1,5 +1,5 @@
 /* Output formats of collroof-fit, one ops table per file (fit.csv, roofline.csv,
- * scaling.csv) and the stdout summary. */
+ * scaling.csv, projection.csv) and the stdout summary. */
 #ifndef FIT_WRITE_H
 #define FIT_WRITE_H
 
@@ -15,6 +15,7 @@ typedef struct cr_fit_writer_ops {
 extern const cr_fit_writer_ops_t cr_fit_writer_fitcsv;
 extern const cr_fit_writer_ops_t cr_fit_writer_roofline;
 extern const cr_fit_writer_ops_t cr_fit_writer_scaling;
+extern const cr_fit_writer_ops_t cr_fit_writer_projection;
 extern const cr_fit_writer_ops_t cr_fit_writer_summary;
 /* Files written to the output directory; NULL-terminated. */
 extern const cr_fit_writer_ops_t *const cr_fit_writers[];

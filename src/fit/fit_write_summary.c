@@ -121,6 +121,36 @@ static void cr_fit_summary_faults(FILE *f, const cr_fit_group_t *g)
             last->faults * 4096.0 / 1048576.0);
 }
 
+/* One line per series across rank counts: the model predict uses beyond them and its
+ * leave-one-rank-count-out accuracy (projection.csv has the numbers). */
+static void cr_fit_summary_proj(FILE *f, const cr_fit_pseries_t *p)
+{
+    const cr_proj_series_t *s = &p->s;
+    char topo[48], acc[160], counts[160];
+    size_t used = 0;
+    if (p->fixed_ppn) snprintf(topo, sizeof topo, "ppn=%d", p->fixed_ppn);
+    else if (p->fixed_nodes) snprintf(topo, sizeof topo, "nodes=%d", p->fixed_nodes);
+    else snprintf(topo, sizeof topo, "any topology");
+    counts[0] = '\0';
+    for (size_t k = 0; k < s->nc && used < sizeof counts; k++)
+        used += (size_t)snprintf(counts + used, sizeof counts - used, "%s%d", k ? "," : "",
+                                 s->c[k].ranks);
+    if (p->has_loo && p->loo.n)
+        snprintf(acc, sizeof acc, "leave-one-rank-count-out at >= 64K: median |err| %.1f%%, "
+                 "max %.1f%%, %.0f%% inside the 95%% interval (n=%zu)",
+                 100 * p->loo.med_abs_err, 100 * p->loo.max_abs_err, 100 * p->loo.coverage,
+                 p->loo.n);
+    else if (p->has_loo)
+        snprintf(acc, sizeof acc, "no held-out size >= 64K");
+    else
+        snprintf(acc, sizeof acc, "held-out accuracy needs >= 3 rank counts");
+    fprintf(f, "scaling model: %s %s %s %s p=%s: alpha ~ %s, beta ~ %s (%s); run-to-run "
+            "%.1f%% (%s); %s\n", p->collective, p->level, p->cadence, topo, counts,
+            cr_proj_family_x[s->fa], cr_proj_family_x[s->fb],
+            s->validated ? "chosen by held-out error" : "prior: fewer than 3 rank counts",
+            100 * s->sigma_run, s->run_dof ? "repeated launches" : "assumed", acc);
+}
+
 static cr_status_t cr_fit_summary_write(FILE *f, const cr_fit_report_t *rep)
 {
     int intercepts = 0, w = 15;   /* collective column: as wide as the longest label */
@@ -144,6 +174,7 @@ static cr_status_t cr_fit_summary_write(FILE *f, const cr_fit_report_t *rep)
                 s->level, s->cadence, s->pmin, s->pmax, s->points, s->shape, s->lin_rmse,
                 s->log_rmse);
     }
+    for (size_t i = 0; i < rep->nproj; i++) cr_fit_summary_proj(f, &rep->proj[i]);
     return ferror(f) ? CR_ERR_IO : CR_OK;
 }
 
