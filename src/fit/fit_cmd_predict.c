@@ -210,7 +210,9 @@ const cr_cli_t cr_fit_cli_predict = {
 "                            [--variant V] [--link-GBps X] [--latency-us Y] [--csv FILE]\n"
 "\n"
 "Predicts the time, algbw and busbw of collective C at size S on P ranks from a fit,\n"
-"with 95% intervals; beyond the fitted rank counts it extrapolates along alpha(p).\n"
+"with 95% prediction intervals (where a new measurement should fall). Beyond the\n"
+"measured rank counts it uses the scaling model of projection.csv (alpha(p) and\n"
+"beta(p) across the rank counts of one topology) and warns beyond 4x of them.\n"
 "\n",
     .opts = cr_fit_pargs_table,
     .cmd = CR_FIT_PREDICT,
@@ -273,7 +275,10 @@ int cr_fit_pargs_parse(const cr_cli_t *cli, int argc, char **argv, cr_fit_pargs_
     return 0;
 }
 
-static int cr_fit_predict_run(cr_fit_pargs_t *a, cr_fit_prediction_t *pr)
+/* Predicts; with hier (and --nodes, --ppn, level world or unset) also the
+ * hierarchical projection: *hier_ok 1 when it has one, else why[] says why not. */
+static int cr_fit_predict_run2(cr_fit_pargs_t *a, cr_fit_prediction_t *pr, cr_fit_hier_t *hier,
+                               int *hier_ok, char *why, size_t len)
 {
     cr_fit_model_t m;
     cr_status_t st;
@@ -283,8 +288,30 @@ static int cr_fit_predict_run(cr_fit_pargs_t *a, cr_fit_prediction_t *pr)
     }
     if (cr_fit_model_load(a->fit, &m) != CR_OK) return 1;
     st = cr_fit_predict(&m, &a->q, pr);
+    if (st == CR_OK && hier && a->q.nodes && (!a->q.level || !strcmp(a->q.level, "world")))
+        *hier_ok = cr_fit_predict_hier(&m, &a->q, hier, why, len) == CR_OK;
     cr_fit_model_free(&m);
     return st == CR_OK ? 0 : 1;
+}
+
+static int cr_fit_predict_run(cr_fit_pargs_t *a, cr_fit_prediction_t *pr)
+{
+    return cr_fit_predict_run2(a, pr, NULL, NULL, NULL, 0);
+}
+
+/* A CSV field, quoted when it holds a comma, quote or line break (RFC 4180). */
+static void cr_fit_csv_quoted(FILE *f, const char *v)
+{
+    if (!v[strcspn(v, ",\"\r\n")]) {
+        fputs(v, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *v; v++) {
+        if (*v == '"') fputc('"', f);
+        fputc(*v, f);
+    }
+    fputc('"', f);
 }
 
 static int cr_fit_csv_append(const char *path, const cr_fit_pargs_t *a,
@@ -299,11 +326,17 @@ static int cr_fit_csv_append(const char *path, const cr_fit_pargs_t *a,
     }
     if (fresh)
         fputs("collective,level,cadence,ranks,bytes,t_us,t_lo_us,t_hi_us,algbw_GBps,"
-              "algbw_lo_GBps,algbw_hi_GBps,busbw_GBps,busbw_lo_GBps,busbw_hi_GBps,mode,basis\n", f);
-    fprintf(f, "%s,%s,%s,%d,%llu,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%s,%s\n",
+              "algbw_lo_GBps,algbw_hi_GBps,busbw_GBps,busbw_lo_GBps,busbw_hi_GBps,mode,basis,"
+              "dtype,in_place,variant,nodes,ppn,model,warning\n", f);
+    fprintf(f, "%s,%s,%s,%d,%llu,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%s,",
             a->q.collective, p->level, p->cadence, a->q.ranks, (unsigned long long)a->q.bytes,
             p->t, p->t_lo, p->t_hi, p->algbw, p->algbw_lo, p->algbw_hi, p->busbw, p->busbw_lo,
-            p->busbw_hi, p->extrapolated ? "extrapolated" : "interpolated", p->basis);
+            p->busbw_hi, p->extrapolated ? "extrapolated" : "interpolated");
+    cr_fit_csv_quoted(f, p->basis);
+    fprintf(f, ",%s,%d,%s,%d,%d,%s,", p->dtype, p->in_place, cr_variant_names[p->variant],
+            a->q.nodes, a->q.ppn, p->model);
+    cr_fit_csv_quoted(f, p->warning);
+    fputc('\n', f);
     if (ferror(f) | fclose(f)) {
         cr_error("cannot append to %s: %s", path, strerror(errno));
         return 1;
@@ -311,26 +344,79 @@ static int cr_fit_csv_append(const char *path, const cr_fit_pargs_t *a,
     return 0;
 }
 
+/* The hierarchical answer beside the flat one (cr_fit_predict_hier). */
+static void cr_fit_hier_print(const cr_fit_pargs_t *a, const cr_fit_hier_t *h)
+{
+    printf("hierarchical on %d nodes x %d ppn (", a->q.nodes, a->q.ppn);
+    for (size_t i = 0; i < h->nph; i++)
+        printf("%s%s %s on %d ranks at %llu bytes", i ? " + " : "", h->ph[i].level,
+               h->ph[i].collective, h->ph[i].ranks, (unsigned long long)h->ph[i].bytes);
+    printf("):\n  time   %.4g us   [%.4g, %.4g]\n  algbw  %.4g GB/s\n  busbw  %.4g GB/s\n",
+           h->t, h->t_lo, h->t_hi, h->algbw, h->busbw);
+    for (size_t i = 0; i < h->nph; i++)
+        printf("  phase %zu: %s %s p=%d: %.4g us [%.4g, %.4g] (%s)\n", i + 1, h->ph[i].level,
+               h->ph[i].collective, h->ph[i].ranks, h->ph[i].pr.t, h->ph[i].pr.t_lo,
+               h->ph[i].pr.t_hi, h->ph[i].pr.model);
+    if (h->warn) cr_warn("a phase of the hierarchical projection extrapolates far (see above)");
+}
+
+/* The hierarchical answer as a --csv row: level "hierarchical", model "hierarchical". */
+static int cr_fit_hier_csv(const char *path, const cr_fit_pargs_t *a, const cr_fit_hier_t *h,
+                           const cr_fit_prediction_t *flat)
+{
+    cr_fit_prediction_t p = *flat;
+    char basis[sizeof p.basis];
+    size_t used = 0;
+    p.t = h->t;
+    p.t_lo = h->t_lo;
+    p.t_hi = h->t_hi;
+    p.algbw = h->algbw;
+    p.algbw_lo = (double)a->q.bytes / h->t_hi * 1e-3;
+    p.algbw_hi = (double)a->q.bytes / h->t_lo * 1e-3;
+    p.busbw = h->busbw;
+    p.busbw_lo = p.F * p.algbw_lo;
+    p.busbw_hi = p.F * p.algbw_hi;
+    snprintf(p.level, sizeof p.level, "hierarchical");
+    snprintf(p.model, sizeof p.model, "hierarchical");
+    basis[0] = '\0';
+    for (size_t i = 0; i < h->nph && used < sizeof basis; i++)
+        used += (size_t)snprintf(basis + used, sizeof basis - used, "%s%s %s p=%d %llu bytes %.6g us",
+                                 i ? " + " : "", h->ph[i].level, h->ph[i].collective,
+                                 h->ph[i].ranks, (unsigned long long)h->ph[i].bytes, h->ph[i].pr.t);
+    snprintf(p.basis, sizeof p.basis, "%s", basis);
+    p.warning[0] = '\0';
+    if (h->warn) snprintf(p.warning, sizeof p.warning, "a phase extrapolates far");
+    return cr_fit_csv_append(path, a, &p);
+}
+
 int cr_fit_cmd_predict(int argc, char **argv)
 {
     cr_fit_pargs_t a;
     cr_fit_prediction_t p;
+    cr_fit_hier_t h;
+    int hier_ok = 0;
+    char why[256] = "";
     int rc = cr_fit_pargs_parse(&cr_fit_cli_predict, argc, argv, &a);
     if (rc) return rc;
     if (a.help) {
         cr_cli_usage(&cr_fit_cli_predict, stdout);
         return 0;
     }
-    if ((rc = cr_fit_predict_run(&a, &p)) != 0) return rc;
+    if ((rc = cr_fit_predict_run2(&a, &p, &h, &hier_ok, why, sizeof why)) != 0) return rc;
     printf("%s %s %s p=%d S=%llu bytes (%s%s%s%s):\n"
            "  time   %.4g us   [%.4g, %.4g]\n"
            "  algbw  %.4g GB/s [%.4g, %.4g]\n"
            "  busbw  %.4g GB/s [%.4g, %.4g]  (F = %.4g)\n"
-           "  %s\n", a.q.collective, p.level, p.cadence, a.q.ranks, (unsigned long long)a.q.bytes,
+           "  %s: %s\n", a.q.collective, p.level, p.cadence, a.q.ranks, (unsigned long long)a.q.bytes,
            p.dtype, p.dtype[0] ? ", " : "", cr_variant_names[p.variant],
            p.in_place ? ", in place" : "", p.t, p.t_lo, p.t_hi, p.algbw, p.algbw_lo, p.algbw_hi, p.busbw, p.busbw_lo,
-           p.busbw_hi, p.F, p.basis);
-    return a.csv ? cr_fit_csv_append(a.csv, &a, &p) : 0;
+           p.busbw_hi, p.F, p.model, p.basis);
+    if (p.warning[0]) cr_warn("%s", p.warning);
+    if (hier_ok) cr_fit_hier_print(&a, &h);
+    else if (why[0]) printf("hierarchical: n/a (%s)\n", why);
+    if (a.csv && cr_fit_csv_append(a.csv, &a, &p) != 0) return 1;
+    if (a.csv && hier_ok) return cr_fit_hier_csv(a.csv, &a, &h, &p);
+    return 0;
 }
 
 int cr_fit_cmd_intensity(int argc, char **argv)

@@ -274,6 +274,184 @@ static double cr_fit_alpha1_other(const cr_fit_model_t *m, const cr_fit_pkey_t *
     return best;
 }
 
+/* The series across rank counts (fit_proj.h) for key k and the query's topology:
+ * with --nodes/--ppn the one of that fixed dimension, else the only one, else the
+ * only one that measured p. NULL when none; several are refused, naming them. */
+static cr_status_t cr_fit_pick_series(const cr_fit_model_t *m, const cr_fit_query_t *q,
+                                      const cr_fit_pkey_t *k, const cr_fit_pseries_t **out)
+{
+    const cr_fit_pseries_t *c[16];
+    size_t n = 0, nmeas = 0;
+    const cr_fit_pseries_t *meas = NULL;
+    int fn = 0, fq = 0;
+    *out = NULL;
+    if (q->nodes) cr_proj_fixed(k->lv, q->nodes, q->ppn, &fn, &fq);
+    for (size_t i = 0; i < m->nproj; i++) {
+        const cr_fit_pseries_t *p = &m->proj[i];
+        if (strcmp(p->collective, k->c) || strcmp(p->level, k->lv) || strcmp(p->cadence, k->cad) ||
+            strcmp(p->dtype, k->dtype) || p->in_place != k->in_place || p->variant != k->variant)
+            continue;
+        if (q->nodes && (p->fixed_nodes != fn || p->fixed_ppn != fq)) continue;
+        if (n < sizeof c / sizeof *c) c[n++] = p;
+        for (size_t j = 0; j < p->s.nc; j++)
+            if (p->s.c[j].ranks == q->ranks) {
+                nmeas++;
+                meas = p;
+            }
+    }
+    if (n == 1) *out = c[0];
+    else if (n > 1 && nmeas == 1) *out = meas;
+    else if (n > 1 && nmeas == 0) {
+        char choices[256];
+        size_t used = 0;
+        for (size_t j = 0; j < n && used < sizeof choices; j++)
+            used += (size_t)snprintf(choices + used, sizeof choices - used, "%s%s=%d",
+                                     j ? ", " : "", c[j]->fixed_ppn ? "ppn" : "nodes",
+                                     c[j]->fixed_ppn ? c[j]->fixed_ppn : c[j]->fixed_nodes);
+        cr_error("%s %s %s was measured across rank counts at several topologies (%s): "
+                 "choose one with --nodes N --ppn Q", k->c, k->lv, k->cad, choices);
+        return CR_ERR_INVAL;
+    }
+    return CR_OK;
+}
+
+static int cr_fit_series_has(const cr_fit_pseries_t *p, int ranks)
+{
+    for (size_t j = 0; j < p->s.nc; j++)
+        if (p->s.c[j].ranks == ranks) return 1;
+    return 0;
+}
+
+/* "p=2,3,4 at ppn=1" */
+static void cr_fit_series_str(const cr_fit_pseries_t *p, char *buf, size_t len)
+{
+    size_t used = (size_t)snprintf(buf, len, "p=");
+    for (size_t j = 0; j < p->s.nc && used < len; j++)
+        used += (size_t)snprintf(buf + used, len - used, "%s%d", j ? "," : "", p->s.c[j].ranks);
+    if (used < len && p->fixed_ppn)
+        snprintf(buf + used, len - used, " at ppn=%d", p->fixed_ppn);
+    else if (used < len && p->fixed_nodes)
+        snprintf(buf + used, len - used, " on %d node%s", p->fixed_nodes,
+                 p->fixed_nodes == 1 ? "" : "s");
+}
+
+/* The measured link of the series' groups (the largest rank count's); 0 when none. */
+static double cr_fit_series_link(const cr_fit_model_t *m, const cr_fit_pkey_t *k)
+{
+    double link = 0;
+    int best = 0;
+    for (size_t i = 0; i < m->n; i++)
+        if (cr_fit_row_match(&m->rows[i], k) && m->rows[i].link_GBps > 0 &&
+            m->rows[i].ranks >= best) {
+            best = m->rows[i].ranks;
+            link = m->rows[i].link_GBps;
+        }
+    return link;
+}
+
+/* Beyond the measured rank counts: the series' scaling model (fit_proj.h). */
+static cr_status_t cr_fit_predict_proj(const cr_fit_model_t *m, const cr_fit_query_t *q,
+                                       const cr_fit_pkey_t *k, const cr_fit_pseries_t *ps,
+                                       double Fp, cr_fit_prediction_t *out)
+{
+    const cr_proj_series_t *s = &ps->s;
+    cr_proj_est_t e;
+    double S = (double)q->bytes, t, rel_lo, rel_hi, link;
+    char ser[120], side[64] = "", wi[96] = "";
+    int pmax = s->c[s->nc - 1].ranks, pmin = s->c[0].ranks;
+    if (cr_proj_predict(s, S, q->ranks, &e) != 0 || !(e.t > 0) || !isfinite(e.t)) {
+        cr_error("%s %s %s at %llu bytes on %d ranks: the scaling model gave no finite "
+                 "positive time: no prediction", k->c, k->lv, k->cad,
+                 (unsigned long long)q->bytes, q->ranks);
+        return CR_ERR_INVAL;
+    }
+    t = e.t;
+    rel_lo = e.t_lo / e.t;
+    rel_hi = e.t_hi / e.t;
+    if (q->link_GBps > 0 || q->latency_us > 0) {
+        double a = e.alpha, b = e.beta;
+        link = cr_fit_series_link(m, k);
+        if (q->link_GBps > 0 && link > 0) {
+            b *= link / q->link_GBps;   /* every rate by X / the measured link */
+            snprintf(wi, sizeof wi, "; link what-if %.4g GB/s (measured %.4g)", q->link_GBps, link);
+        } else if (q->link_GBps > 0) {
+            b = Fp / (q->link_GBps * 1e3);   /* X is the busbw ceiling */
+            snprintf(wi, sizeof wi, "; link what-if: busbw ceiling %.4g GB/s", q->link_GBps);
+        }
+        if (q->latency_us > 0) a = q->latency_us;
+        if (q->latency_us > 0)
+            snprintf(wi + strlen(wi), sizeof wi - strlen(wi), "; latency what-if alpha %.4g us",
+                     q->latency_us);
+        t = a + S * b;
+        if (!(t > 0)) {
+            cr_error("%s %s %s: the what-if gives no positive time (alpha %g us, beta %g "
+                     "us/byte)", k->c, k->lv, k->cad, a, b);
+            return CR_ERR_INVAL;
+        }
+    }
+    out->t = t;
+    out->t_lo = t * rel_lo;
+    out->t_hi = t * rel_hi;
+    out->se = e.se;
+    out->floored = e.floored;
+    out->floor_us = e.floored ? e.t : 0;
+    out->rinf = e.beta > 0 ? 1e-3 / e.beta : INFINITY;
+    out->extrapolated = !e.measured_p || e.size_extrapolated;
+    out->nodes = q->nodes;
+    out->ppn = q->ppn;
+    snprintf(out->model, sizeof out->model, "scaling model");
+    cr_fit_series_str(ps, ser, sizeof ser);
+    if (q->ranks > pmax)
+        snprintf(side, sizeof side, "; extrapolates %.3gx beyond p=%d", (double)q->ranks / pmax,
+                 pmax);
+    else if (q->ranks < pmin)
+        snprintf(side, sizeof side, "; extrapolates %.3gx below p=%d", (double)pmin / q->ranks,
+                 pmin);
+    else
+        snprintf(side, sizeof side, "; interpolates between measured rank counts");
+    snprintf(out->basis, sizeof out->basis,
+             "across rank counts %s: alpha ~ %s, beta ~ %s (%s)%s%s; 95%% "
+             "prediction interval from run-to-run %.1f%% (%s), lack of fit %.1f%% (%s) and "
+             "the leverage of p%s%s", ser, cr_proj_family_x[s->fa], cr_proj_family_x[s->fb],
+             s->validated ? "chosen by held-out error" : "prior: fewer than 3 rank counts",
+             side, e.size_extrapolated ? "; extrapolates in size" : "", 100 * s->sigma_run,
+             s->run_dof ? "repeats" : "assumed",
+             100 * s->sigma_lack[e.band], s->lack_measured[e.band] ? "held out" : "assumed",
+             e.floored ? "; raised to the smallest measured time" : "", wi);
+    if (e.warn)
+        snprintf(out->warning, sizeof out->warning,
+                 "%d ranks and %llu bytes lie more than %gx beyond what was measured (%s, "
+                 "%.0f-%.0f bytes): the model's shape is untested there",
+                 q->ranks, (unsigned long long)q->bytes, CR_PROJ_WARN_FACTOR, ser, s->smin,
+                 s->smax);
+    return CR_OK;
+}
+
+/* The rates and the group's key from out->t, t_lo, t_hi. */
+static void cr_fit_fill(cr_fit_prediction_t *out, double S, double Fp, const cr_fit_pkey_t *k)
+{
+    out->algbw = S / out->t * 1e-3;
+    out->algbw_lo = S / out->t_hi * 1e-3;
+    out->algbw_hi = out->t_lo > 0 ? S / out->t_lo * 1e-3 : INFINITY;
+    out->busbw = Fp * out->algbw;
+    out->busbw_lo = Fp * out->algbw_lo;
+    out->busbw_hi = Fp * out->algbw_hi;
+    out->F = Fp;
+    snprintf(out->level, sizeof out->level, "%s", k->lv);
+    snprintf(out->cadence, sizeof out->cadence, "%s", k->cad);
+    snprintf(out->dtype, sizeof out->dtype, "%s", k->dtype);
+    out->in_place = k->in_place;
+    out->variant = k->variant;
+}
+
+/* The run-to-run spread for the segment-fit path: the series' measured one, else the
+ * assumed CR_PROJ_SIGMA_RUN. */
+static double cr_fit_sigma_run(const cr_fit_pseries_t *ps, int *measured)
+{
+    *measured = ps && ps->s.run_dof;
+    return ps ? ps->s.sigma_run : CR_PROJ_SIGMA_RUN;
+}
+
 cr_status_t cr_fit_predict(const cr_fit_model_t *m, const cr_fit_query_t *q,
                            cr_fit_prediction_t *out)
 {
@@ -285,8 +463,9 @@ cr_status_t cr_fit_predict(const cr_fit_model_t *m, const cr_fit_query_t *q,
     const char *shape = "";
     char topo[96] = "", fl[96] = "";
     double S = (double)q->bytes, al, alo, ahi, rr, rlo, rhi, Fp, scale = 1, a1, lfloor;
-    double a_raw = NAN;
-    int inside, p0, several = 0, floored = 0;
+    double a_raw = NAN, sr, sf, sl = 0, se_par;
+    const cr_fit_pseries_t *ps = NULL;
+    int inside, p0, several = 0, floored = 0, run_meas;
     if (!ops) {
         char known[512];
         cr_error("unknown collective '%s': expected %s", q->collective ? q->collective : "",
@@ -315,6 +494,13 @@ cr_status_t cr_fit_predict(const cr_fit_model_t *m, const cr_fit_query_t *q,
         return CR_ERR_INVAL;
     }
     memset(out, 0, sizeof *out);
+    CR_CHECK(cr_fit_pick_series(m, q, &k, &ps));
+    if (ps && !cr_fit_series_has(ps, q->ranks)) {
+        Fp = ops->bus_factor(q->ranks);
+        CR_CHECK(cr_fit_predict_proj(m, q, &k, ps, Fp, out));
+        cr_fit_fill(out, S, Fp, &k);
+        return CR_OK;
+    }
     p0 = cr_fit_nearest_p(m, &k, q->ranks);
     CR_CHECK(cr_fit_pick_topo(m, q, p0, &k, &several));
     if (k.nodes && (several || (q->nodes && (q->nodes != k.nodes || q->ppn != k.ppn))))
@@ -415,22 +601,30 @@ cr_status_t cr_fit_predict(const cr_fit_model_t *m, const cr_fit_query_t *q,
     if (isfinite(out->t_lo) && out->t_lo < 0) out->t_lo = 0;
     if (out->t_lo > out->t) out->t_lo = out->t;
     if (out->t_hi < out->t) out->t_hi = out->t;
-    out->algbw = S / out->t * 1e-3;
-    out->algbw_lo = S / out->t_hi * 1e-3;
-    out->algbw_hi = out->t_lo > 0 ? S / out->t_lo * 1e-3 : INFINITY;
-    out->busbw = Fp * out->algbw;
-    out->busbw_lo = Fp * out->algbw_lo;
-    out->busbw_hi = Fp * out->algbw_hi;
-    out->F = Fp;
+    /* A prediction interval for a new measurement: the parameters' interval (as an SD
+     * of ln t), the segment's scatter about its line, run-to-run variation, and
+     * beyond the measured rank counts CR_PROJ_SIGMA_LACK per doubling of p. */
+    sr = cr_fit_sigma_run(ps, &run_meas);
+    sf = isfinite(r->rel_err) ? 1.4826 * r->rel_err : 0;
+    se_par = out->t_lo > 0 && isfinite(out->t_hi)
+                 ? log(out->t_hi / out->t_lo) / (2 * CR_PROJ_Z) : 0;
+    if (p0 != q->ranks) sl = CR_PROJ_SIGMA_LACK * fabs(log2((double)q->ranks / p0));
+    out->se = sqrt(se_par * se_par + sf * sf + sr * sr + sl * sl);
+    if (isfinite(out->se)) {
+        out->t_lo = out->t * exp(-CR_PROJ_Z * out->se);
+        out->t_hi = out->t * exp(CR_PROJ_Z * out->se);
+    }
+    snprintf(out->model, sizeof out->model, "segment fit");
+    if (p0 != q->ranks && (q->ranks > CR_PROJ_WARN_FACTOR * p0 || p0 > CR_PROJ_WARN_FACTOR * q->ranks))
+        snprintf(out->warning, sizeof out->warning,
+                 "%d ranks lie more than %gx from the only rank count measured (p=%d): the "
+                 "bandwidth term is assumed to keep its bus bandwidth; measure more rank "
+                 "counts", q->ranks, CR_PROJ_WARN_FACTOR, p0);
+    cr_fit_fill(out, S, Fp, &k);
     out->rinf = rr;
     out->extrapolated = !inside || p0 != q->ranks;
     out->floored = floored;
     out->floor_us = lfloor;
-    snprintf(out->level, sizeof out->level, "%s", k.lv);
-    snprintf(out->cadence, sizeof out->cadence, "%s", k.cad);
-    snprintf(out->dtype, sizeof out->dtype, "%s", k.dtype);
-    out->in_place = k.in_place;
-    out->variant = k.variant;
     out->nodes = k.nodes;
     out->ppn = k.ppn;
     if (floored)

@@ -4,7 +4,9 @@
 #define FIT_PREDICT_H
 
 #include <stdint.h>
+#include "fit_data.h"
 #include "fit_group.h"
+#include "fit_proj.h"
 
 /* One fit.csv row as read back; µs, GB/s, bytes. */
 typedef struct cr_fit_model_row {
@@ -18,6 +20,7 @@ typedef struct cr_fit_model_row {
     double alpha, alpha_lo, alpha_hi;
     double rinf, rinf_lo, rinf_hi;
     double ceiling, F, link_GBps;
+    double rel_err;            /* median |relative residual| of the segment; NAN unknown */
 } cr_fit_model_row_t;
 
 typedef struct cr_fit_model {
@@ -25,9 +28,13 @@ typedef struct cr_fit_model {
     size_t n;
     cr_fit_scaling_t *scal;
     size_t nscal;
+    cr_fit_set_t pts;          /* roofline.csv's measured medians (empty without one) */
+    cr_fit_pseries_t *proj;    /* their series across rank counts (fit_proj.h) */
+    size_t nproj;
 } cr_fit_model_t;
 
-/* Reads DIR/fit.csv (required) and DIR/scaling.csv (optional). */
+/* Reads DIR/fit.csv (required), DIR/scaling.csv and DIR/roofline.csv (optional; the
+ * measured medians the scaling model across rank counts is fitted to). */
 cr_status_t cr_fit_model_load(const char *dir, cr_fit_model_t *m);
 void cr_fit_model_free(cr_fit_model_t *m);
 
@@ -63,10 +70,44 @@ typedef struct cr_fit_prediction {
     cr_variant_t variant;
     int nodes, ppn;                          /* topology of the fit read; 0: unknown */
     char basis[512];                         /* what the answer rests on, in words */
+    char model[32];                          /* "segment fit" | "scaling model" */
+    double se;                               /* SD of ln t behind the interval */
+    char warning[384];                       /* "" or why the answer is a long shot */
 } cr_fit_prediction_t;
 
 cr_status_t cr_fit_predict(const cr_fit_model_t *m, const cr_fit_query_t *q,
                            cr_fit_prediction_t *out);
+
+/* The hierarchical algorithm a large job runs, phase by phase, each phase predicted
+ * (cr_fit_predict) at its own level: within a node at ppn ranks, across nodes on the
+ * rail level (ppn concurrent groups of `nodes` ranks, one per local rank, sharing the
+ * node's links; internode, or world at ppn 1, when rail was not measured):
+ *   allreduce       node reduce_scatter(S) + rail allreduce(S/ppn) + node allgather(S)
+ *   allgather       rail allgather(S/ppn) + node allgather(S)
+ *   reduce_scatter  node reduce_scatter(S) + rail reduce_scatter(S/ppn)
+ *   alltoall        node alltoall(S) + rail alltoall(S)
+ *   bcast           rail bcast(S) + node bcast(S)
+ * Phases are summed; their intervals combine as independent (SD of the sum). */
+#define CR_FIT_HIER_MAXPH 3
+typedef struct cr_fit_phase {
+    char collective[CR_NAME_LEN], level[CR_NAME_LEN];
+    int ranks, nodes, ppn;
+    uint64_t bytes;
+    cr_fit_prediction_t pr;
+} cr_fit_phase_t;
+
+typedef struct cr_fit_hier {
+    size_t nph;
+    cr_fit_phase_t ph[CR_FIT_HIER_MAXPH];
+    double t, t_lo, t_hi, se;                /* µs; 95% interval */
+    double algbw, busbw;                     /* GB/s at the query's S and F(nodes·ppn) */
+    int warn;                                /* a phase warned */
+} cr_fit_hier_t;
+
+/* Needs q->nodes and q->ppn. CR_OK, or CR_ERR_INVAL with why[] saying which phase
+ * has no fit (nothing reported: the hierarchical answer is an addition). */
+cr_status_t cr_fit_predict_hier(const cr_fit_model_t *m, const cr_fit_query_t *q,
+                                cr_fit_hier_t *h, char *why, size_t len);
 
 /* Roofline of a workload step (JAX scaling book). flops; bytes moved; peak in
  * FLOP/s; bw in bytes/s. */

@@ -102,6 +102,7 @@ static const char *const cr_fit_fit_cols[] = {
     "busbw_ceiling_GBps", "F", "link_ceiling_GBps",
     "dtype", "in_place", "variant",   /* optional: older fit.csv files lack them */
     "nodes", "ppn",                   /* optional: absent reads as any topology */
+    "rel_err_median",                 /* optional */
 };
 #define CR_FIT_FIT_NREQ 16
 
@@ -153,6 +154,7 @@ static int cr_fit_fit_row(char **f, const int *c, void *ctx)
         if (r->nodes < 0 || r->ppn < 0) return -1;
         if (!r->nodes || !r->ppn) r->nodes = r->ppn = 0;   /* unknown: any topology */
     }
+    r->rel_err = c[21] >= 0 ? cr_fit_num(f[c[21]]) : NAN;
     if (r->ranks < 1 || !(r->bytes_lo > 0) || !(r->bytes_hi >= r->bytes_lo) ||
         !isfinite(r->alpha) || !(r->rinf > 0) || !(r->F >= 0))
         return -1;
@@ -193,11 +195,44 @@ static int cr_fit_scal_row(char **f, const int *c, void *ctx)
     return 0;
 }
 
+static const char *const cr_fit_roof_cols[] = {
+    "collective", "level", "cadence", "ranks", "bytes", "t_median_us",
+    "dtype", "in_place", "variant", "nodes", "ppn",   /* optional, as in fit.csv */
+};
+#define CR_FIT_ROOF_NREQ 6
+
+static int cr_fit_roof_row(char **f, const int *c, void *ctx)
+{
+    cr_fit_model_t *m = ctx;
+    cr_fit_row_t r;
+    double bytes;
+    memset(&r, 0, sizeof r);
+    if (cr_fit_name(r.collective, f[c[0]]) || cr_fit_name(r.level, f[c[1]]) ||
+        cr_fit_name(r.cadence, f[c[2]]))
+        return -1;
+    r.ranks = atoi(f[c[3]]);
+    bytes = cr_fit_num(f[c[4]]);
+    r.t_med = cr_fit_num(f[c[5]]);
+    if (r.ranks < 1 || !(bytes >= 1) || !(bytes < 1.8e19) || !(r.t_med > 0) || !isfinite(r.t_med))
+        return -1;
+    r.bytes = (uint64_t)bytes;
+    r.t_lo = r.t_hi = r.t_med;
+    r.faults = NAN;
+    if (cr_fit_key_rest(f, c + 6, r.dtype, &r.in_place, &r.variant) != 0) return -1;
+    if (c[9] >= 0 && c[10] >= 0 && *f[c[9]] && *f[c[10]]) {
+        r.nodes = atoi(f[c[9]]);
+        r.ppn = atoi(f[c[10]]);
+        if (r.nodes < 0 || r.ppn < 0) return -1;
+    }
+    return cr_fit_set_add(&m->pts, &r) == CR_OK ? 0 : -1;
+}
+
 cr_status_t cr_fit_model_load(const char *dir, cr_fit_model_t *m)
 {
     char path[4096];
     cr_status_t st;
     memset(m, 0, sizeof *m);
+    cr_fit_set_init(&m->pts);
     snprintf(path, sizeof path, "%s/fit.csv", dir);
     st = cr_fit_csv_each(path, cr_fit_fit_cols, sizeof cr_fit_fit_cols / sizeof *cr_fit_fit_cols,
                          CR_FIT_FIT_NREQ, cr_fit_fit_row, m, 1);
@@ -211,6 +246,16 @@ cr_status_t cr_fit_model_load(const char *dir, cr_fit_model_t *m)
                              sizeof cr_fit_scal_cols / sizeof *cr_fit_scal_cols, CR_FIT_SCAL_NREQ,
                              cr_fit_scal_row, m, 0);
     }
+    if (st == CR_OK) {
+        snprintf(path, sizeof path, "%s/roofline.csv", dir);
+        st = cr_fit_csv_each(path, cr_fit_roof_cols,
+                             sizeof cr_fit_roof_cols / sizeof *cr_fit_roof_cols, CR_FIT_ROOF_NREQ,
+                             cr_fit_roof_row, m, 0);
+    }
+    if (st == CR_OK) {
+        cr_fit_set_finish(&m->pts);
+        st = cr_fit_pseries_build(&m->pts, &m->proj, &m->nproj);
+    }
     if (st != CR_OK) cr_fit_model_free(m);
     return st;
 }
@@ -219,5 +264,7 @@ void cr_fit_model_free(cr_fit_model_t *m)
 {
     free(m->rows);
     free(m->scal);
+    cr_fit_pseries_free(m->proj, m->nproj);
+    cr_fit_set_free(&m->pts);
     memset(m, 0, sizeof *m);
 }
