@@ -765,7 +765,93 @@ static void test_summary_no_inf(void)
     cr_fit_set_free(&set);
 }
 
+
+/* Ring allgather across 2, 3, 4, 6 hosts at 1 ppn and, at 2 ppn, its world, node and
+ * rail groups (the node link shared by 2): predict beyond the measured rank counts
+ * answers from the scaling model within 8% of the truth, warns beyond 4x, and the
+ * hierarchical projection of 8 x 2 is rail allgather(S/2) + node allgather(S). */
+static double ring_t(int p, double S, double B) { return 10.0 * (p - 1) + (p - 1.0) / p * S / B; }
+
+static void test_predict_scaling(void)
+{
+    static const int hosts[] = { 2, 3, 4, 6 };
+    cr_fit_set_t set;
+    cr_fit_report_t rep;
+    cr_fit_opts_t o;
+    cr_fit_model_t m;
+    cr_fit_prediction_t pr;
+    cr_fit_hier_t h;
+    cr_fit_query_t q = { .collective = "allgather", .level = "world", .bytes = 1 << 20 };
+    char dir[512], why[256];
+    const double B = 12500;   /* bytes per µs of a host's link */
+    cr_fit_set_init(&set);
+    for (int ppn = 1; ppn <= 2; ppn++)
+        for (size_t k = 0; k < 4; k++)
+            for (int lv = 0; lv < (ppn == 1 ? 1 : 3); lv++)
+                for (int i = 0; i < 12; i++) {
+                    static const char *const lvs[] = { "world", "node", "rail" };
+                    int N = hosts[k], p = lv == 0 ? N * ppn : lv == 1 ? ppn : N;
+                    /* node: shared memory 100x faster; rail: 2 groups share the link */
+                    double S = 1024.0 * (1 << i), T = lv == 1 ? ring_t(p, S, 100 * B) / 10
+                                                       : ring_t(p, S, lv == 2 ? B / 2 : B / ppn);
+                    cr_fit_row_t r = { .collective = "allgather", .cadence = "isolated",
+                                       .dtype = "float", .ranks = p, .nodes = N, .ppn = ppn,
+                                       .bytes = (uint64_t)S, .t_med = T, .t_lo = T, .t_hi = T,
+                                       .algbw = S / T * 1e-3,
+                                       .busbw = (p - 1.0) / p * S / T * 1e-3, .faults = NAN };
+                    strcpy(r.level, lvs[lv]);
+                    CU_ASSERT_EQUAL(cr_fit_set_add(&set, &r), CR_OK);
+                }
+    cr_fit_set_finish(&set);
+    cr_fit_opts_default(&o);
+    o.reps = 20;
+    CU_ASSERT_EQUAL_FATAL(cr_fit_report_build(&set, &o, &rep), CR_OK);
+    snprintf(dir, sizeof dir, "%s/scaling", tmpdir);
+    CU_ASSERT_EQUAL(cr_fit_write_all(dir, &rep), CR_OK);
+    CU_ASSERT_EQUAL_FATAL(cr_fit_model_load(dir, &m), CR_OK);
+    CU_ASSERT(m.nproj >= 3);   /* world ppn 1, world ppn 2, rail ppn 2 (node: nodes fixed) */
+    q.nodes = 16;
+    q.ppn = 1;
+    q.ranks = 16;
+    CU_ASSERT_EQUAL_FATAL(cr_fit_predict(&m, &q, &pr), CR_OK);
+    CU_ASSERT_STRING_EQUAL(pr.model, "scaling model");
+    CU_ASSERT(rel(pr.t, ring_t(16, 1 << 20, B)) < 0.08);
+    CU_ASSERT(pr.t_lo < pr.t && pr.t < pr.t_hi && pr.t_lo > 0);
+    CU_ASSERT(strstr(pr.basis, "p=2,3,4,6 at ppn=1") != NULL);
+    CU_ASSERT_STRING_EQUAL(pr.warning, "");
+    q.nodes = q.ranks = 64;                              /* > 4x the largest measured */
+    CU_ASSERT_EQUAL_FATAL(cr_fit_predict(&m, &q, &pr), CR_OK);
+    CU_ASSERT(strstr(pr.warning, "more than 4x") != NULL);
+    q.nodes = 4;                                         /* measured: the segment fit */
+    q.ranks = 4;
+    CU_ASSERT_EQUAL_FATAL(cr_fit_predict(&m, &q, &pr), CR_OK);
+    CU_ASSERT_STRING_EQUAL(pr.model, "segment fit");
+    CU_ASSERT(rel(pr.t, ring_t(4, 1 << 20, B)) < 0.01);
+    q.nodes = 8;                                         /* 8 x 2: flat and hierarchical */
+    q.ppn = 2;
+    q.ranks = 16;
+    CU_ASSERT_EQUAL_FATAL(cr_fit_predict(&m, &q, &pr), CR_OK);
+    CU_ASSERT(rel(pr.t, ring_t(16, 1 << 20, B / 2)) < 0.08);
+    CU_ASSERT(strstr(pr.basis, "at ppn=2") != NULL);     /* never the ppn 1 series */
+    CU_ASSERT_EQUAL_FATAL(cr_fit_predict_hier(&m, &q, &h, why, sizeof why), CR_OK);
+    CU_ASSERT_EQUAL(h.nph, 2);
+    CU_ASSERT_STRING_EQUAL(h.ph[0].level, "rail");
+    CU_ASSERT_EQUAL(h.ph[0].ranks, 8);
+    CU_ASSERT_EQUAL(h.ph[0].bytes, 1 << 19);
+    CU_ASSERT_STRING_EQUAL(h.ph[1].level, "node");
+    CU_ASSERT_EQUAL(h.ph[1].bytes, 1 << 20);
+    CU_ASSERT(rel(h.t, ring_t(8, 1 << 19, B / 2) + ring_t(2, 1 << 20, 100 * B) / 10) < 0.08);
+    CU_ASSERT(h.t_lo < h.t && h.t < h.t_hi);
+    q.collective = "alltoall";                           /* not measured: says why */
+    CU_ASSERT_EQUAL(cr_fit_predict_hier(&m, &q, &h, why, sizeof why), CR_ERR_INVAL);
+    CU_ASSERT(strstr(why, "alltoall") != NULL);
+    cr_fit_model_free(&m);
+    cr_fit_report_free(&rep);
+    cr_fit_set_free(&set);
+}
+
 CU_TestInfo test_fit_io_tests[] = {
+    { "predict: scaling model, warning, hierarchical", test_predict_scaling },
     { "predict: never a negative or non-finite time", test_predict_floor },
     { "link ceiling: sustained probe rate, not a burst", test_link_sustained },
     { "summary: r_inf = inf is n/a, never inf", test_summary_no_inf },

@@ -1,0 +1,171 @@
+#!/bin/bash
+# Predictions against measurements they did not see (issue #8): an emulated cluster
+# of 8 hosts on network namespaces (tests/cluster/netns-cluster), every link shaped
+# to RATE by tbf. collroof measures allreduce, allgather, alltoall and reduce_scatter
+# on TRAIN hosts (2, 3, 4) with 1 and 2 ranks per host, twice each (run-to-run
+# spread); collroof-fit fits them; predict answers for TEST hosts (6, 8) at sizes
+# >= 64 KiB; collroof measures those once more and the test prints the table of
+# predicted [95% interval] against measured, with the hierarchical projection beside.
+#
+# Asserted: every prediction finite and positive with 0 < lo <= t <= hi; the fit kept
+# ppn 1 and ppn 2 apart (projection.csv); at least COVER_MIN of the measurements
+# inside their interval; median |error| at most MEDERR_MAX. Printed against the
+# issue's targets: the share inside the interval (>= 90%) and within 15% (>= 90%).
+#
+# Open MPI's algorithms are fixed (coll_tuned dynamic rules: ring allreduce and
+# allgather, pairwise alltoall, recursive-halving reduce_scatter_block): a model
+# fitted on some rank counts cannot see the library's decision table switch
+# algorithms at a rank count it never measured, and the test is of the model.
+# Skips (77) without root, network namespaces or Open MPI's mpirun.
+[ "${CR_TEST_QUICK:-0}" = 1 ] && { echo "1..0 # SKIP CR_TEST_QUICK=1"; exit 0; }
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
+set -u
+. "$(dirname "$0")/tap.sh"
+
+top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
+top_builddir=${top_builddir:-$top_srcdir}
+MPIEXEC=${MPIEXEC:-mpirun}
+CLUSTER=$top_srcdir/tests/cluster/netns-cluster
+COLLROOF=$top_builddir/collroof
+FIT=$top_builddir/collroof-fit
+RATE=${PREDICT_RATE:-100mbit}
+TRAIN=${PREDICT_TRAIN:-2 3 4}
+TEST=${PREDICT_TEST:-6 8}
+COVER_MIN=${PREDICT_COVER_MIN:-0.85}
+MEDERR_MAX=${PREDICT_MEDERR_MAX:-0.15}
+COLLS=allreduce,allgather,alltoall,reduce_scatter
+
+[ "$(id -u)" = 0 ] || skip_all "needs root for network namespaces"
+command -v ip >/dev/null && command -v tc >/dev/null || skip_all "iproute2 (ip, tc) missing"
+"$MPIEXEC" --version 2>/dev/null | grep -qiE 'open ?mpi|openrte' ||
+    skip_all "the namespace cluster launches with Open MPI's mpirun; MPIEXEC=$MPIEXEC is not"
+[ -x "$COLLROOF" ] && [ -x "$FIT" ] || bail "collroof or collroof-fit not built"
+
+# The infra tests share the two cores: one at a time (bounded wait).
+if command -v flock >/dev/null 2>&1 && exec 9>>"$top_builddir/tests/infra.lock"; then
+    flock -w 900 9 || echo "warning: infra.lock still held after 900 s; running anyway"
+fi 2>/dev/null
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/cr-predict.XXXXXX") || exit 1
+export NETNS_CLUSTER_DIR=$WORK/cluster NETNS_CLUSTER_MPIRUN=$MPIEXEC
+# A queue that holds 2 s of traffic: several flows leaving one host drop nothing.
+export NETNS_CLUSTER_TBF_LATENCY=2s
+cleanup() { "$CLUSTER" down; rm -rf "$WORK"; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+probe=crnc-probe-$$
+ip netns add "$probe" 2>/dev/null || skip_all "ip netns add impossible here"
+ip netns del "$probe"
+
+"$CLUSTER" up 8 --slots 2 --rate "$RATE" --burst 32kb || bail "cluster up"
+
+# The algorithms, fixed; ranks that wait yield the two shared cores.
+export OMPI_MCA_coll_tuned_use_dynamic_rules=1 OMPI_MCA_coll_tuned_allreduce_algorithm=4 \
+    OMPI_MCA_coll_tuned_allgather_algorithm=4 OMPI_MCA_coll_tuned_alltoall_algorithm=2 \
+    OMPI_MCA_coll_tuned_reduce_scatter_block_algorithm=3 OMPI_MCA_mpi_yield_when_idle=1
+
+measure() {   # NODES PPN DIR
+    local np=$(($1 * $2)) lv=world
+    [ "$2" -gt 1 ] && lv=world,node,rail
+    timeout 300 "$CLUSTER" mpirun -np "$np" --map-by "ppr:$2:node" "$COLLROOF" -q -c "$COLLS" \
+        -l "$lv" -m 16K:1M:x4 --time-limit 0.5 --max-iters 50 --min-iters 5 --warmup 1 \
+        -o "$3" >"$3.log" 2>&1
+}
+
+start=$(date +%s)
+train_dirs=()
+for rep in 1 2; do
+    for ppn in 1 2; do
+        for n in $TRAIN; do
+            d=$WORK/train-n$n-ppn$ppn-r$rep
+            measure "$n" "$ppn" "$d" || { cat "$d.log"; bail "collroof on $n x $ppn failed"; }
+            train_dirs+=("$d")
+        done
+    done
+done
+for ppn in 1 2; do
+    for n in $TEST; do
+        d=$WORK/test-n$n-ppn$ppn
+        measure "$n" "$ppn" "$d" || { cat "$d.log"; bail "collroof on $n x $ppn failed"; }
+    done
+done
+diag "measured in $(($(date +%s) - start)) s"
+
+"$FIT" --no-plots --bootstrap 50 -o "$WORK/fit" "${train_dirs[@]}" >"$WORK/fit.txt" 2>&1 ||
+    { cat "$WORK/fit.txt"; bail "collroof-fit failed"; }
+grep 'scaling model' "$WORK/fit.txt"
+
+# Never mixed: world is one series per ppn, each with the TRAIN rank counts.
+ntrain=$(echo $TRAIN | wc -w)
+for ppn in 1 2; do
+    got=$(awk -F, -v q="$ppn" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+        $c["level"] == "world" && $c["ppn"] == q && $c["nodes"] == 0 { print $c["rank_counts"] }' \
+        "$WORK/fit/projection.csv" | sort -u | tr '\n' ' ')
+    want=$(for c in ${COLLS//,/ }; do echo "$ntrain"; done | sort -u | tr '\n' ' ')
+    check "projection.csv: world at ppn $ppn is one series of $ntrain rank counts per collective" \
+        [ "$got" = "$want" ]
+done
+
+# Predict every (collective, nodes, ppn, size) of TEST; table against the measured.
+PRED=$WORK/pred.csv
+bad=0
+for ppn in 1 2; do
+    for n in $TEST; do
+        for c in ${COLLS//,/ }; do
+            for s in 65536 262144 1048576; do
+                "$FIT" predict --fit "$WORK/fit" --collective "$c" --bytes "$s" --nodes "$n" \
+                    --ppn "$ppn" --csv "$PRED" >/dev/null 2>"$WORK/pred.err" || {
+                    cat "$WORK/pred.err"; bad=$((bad + 1)); }
+            done
+        done
+    done
+done
+check "predict answered every query" [ "$bad" = 0 ]
+
+# predicted rows: collective level ranks bytes t lo hi (the columns before `basis`)
+awk -F, 'NR > 1 { print $1, $2, $4, $5, $6, $7, $8 }' "$PRED" >"$WORK/pred.txt"
+for ppn in 1 2; do
+    for n in $TEST; do
+        awk -F, -v n="$n" -v q="$ppn" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+            $c["level"] == "world" && $c["bytes"] >= 65000 {
+                print $c["collective"], n, q, $c["bytes"], $c["t_median_us"] }' \
+            "$WORK/test-n$n-ppn$ppn/results.csv"
+    done
+done >"$WORK/meas.txt"
+
+awk -v cmin="$COVER_MIN" -v emax="$MEDERR_MAX" '
+    FNR == NR { key = $1 " " $3 " " $4
+                if ($2 == "hierarchical") h[key] = $5
+                else { t[key] = $5; lo[key] = $6; hi[key] = $7 }
+                next }
+    { p = $2 * $3
+      k = ""
+      for (kk in t) { split(kk, f, " ")
+                      if (f[1] == $1 && f[2] == p && f[3] > 0 && $4 / f[3] > 0.98 && $4 / f[3] < 1.02) k = kk }
+      if (k == "") { printf "no prediction for %s %dx%d %s\n", $1, $2, $3, $4; miss++; next }
+      if (!(t[k] > 0 && lo[k] > 0 && hi[k] >= t[k] && lo[k] <= t[k] && hi[k] < 1e300)) nonpos++
+      e = t[k] / $5 - 1; ae = e < 0 ? -e : e
+      in_ = $5 >= lo[k] && $5 <= hi[k]
+      n++; inside += in_; w15 += ae <= 0.15; err[n] = ae
+      printf "%-15s %dx%d %8d  pred %10.0f [%10.0f, %10.0f]  meas %10.0f  %+6.1f%%  %s", \
+          $1, $2, $3, $4, t[k], lo[k], hi[k], $5, 100 * e, in_ ? "inside " : "OUTSIDE"
+      if (k in h) printf "  hierarchical %10.0f (%+.1f%%)", h[k], 100 * (h[k] / $5 - 1)
+      printf "\n" }
+    END {
+      for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (err[j] < err[i]) { x = err[i]; err[i] = err[j]; err[j] = x }
+      med = n % 2 ? err[(n + 1) / 2] : (err[n / 2] + err[n / 2 + 1]) / 2
+      printf "SUMMARY n=%d inside=%.3f within15=%.3f median_abs_err=%.3f nonpositive=%d missing=%d\n", \
+          n, n ? inside / n : 0, n ? w15 / n : 0, med, nonpos, miss }' \
+    "$WORK/pred.txt" "$WORK/meas.txt" >"$WORK/table.txt"
+cat "$WORK/table.txt"
+read -r _ n inside within15 mederr nonpos missing < <(grep '^SUMMARY' "$WORK/table.txt" |
+    sed 's/[a-z_0-9]*=//g')
+diag "issue #8 targets: >= 0.90 inside the 95% interval (got $inside), >= 0.90 within 15% (got $within15)"
+check "every measurement has a prediction ($n compared)" [ "$missing" = 0 -a "${n:-0}" -gt 0 ]
+check "every prediction finite, positive, 0 < lo <= t <= hi" [ "$nonpos" = 0 ]
+check "at least $COVER_MIN of the measurements inside their 95% interval (got $inside)" \
+    awk -v v="$inside" -v m="$COVER_MIN" 'BEGIN { exit !(v >= m) }'
+check "median |error| at most $MEDERR_MAX (got $mederr)" \
+    awk -v v="$mederr" -v m="$MEDERR_MAX" 'BEGIN { exit !(v <= m) }'
+finish
