@@ -148,7 +148,7 @@ static const cr_cli_opt_t cr_fit_pargs_table[] = {
              "for size S from the options below"},
     {.name = "fit", .arg = "DIR", .def = "none (required; intensity: or --bw-GBps)",
      .sample = "fit", .cmds = CR_FIT_BOTH, .set = cr_fit_set_str, CR_FIT_AT(fit),
-     .help = "a collroof-fit output directory (fit.csv, scaling.csv)"},
+     .help = "a collroof-fit output directory (fit.csv, scaling.csv, roofline.csv)"},
     {.name = "collective", .arg = "C", .def = "none (required with --fit)", .sample = "allreduce",
      .cmds = CR_FIT_BOTH, .set = cr_fit_set_collective, CR_FIT_AT(q.collective),
      .help = "one of @COLLECTIVES@"},
@@ -357,6 +357,7 @@ static void cr_fit_hier_print(const cr_fit_pargs_t *a, const cr_fit_hier_t *h)
         printf("  phase %zu: %s %s p=%d: %.4g us [%.4g, %.4g] (%s)\n", i + 1, h->ph[i].level,
                h->ph[i].collective, h->ph[i].ranks, h->ph[i].pr.t, h->ph[i].pr.t_lo,
                h->ph[i].pr.t_hi, h->ph[i].pr.model);
+    fflush(stdout);
     if (h->warn) cr_warn("a phase of the hierarchical projection extrapolates far (see above)");
 }
 
@@ -411,6 +412,7 @@ int cr_fit_cmd_predict(int argc, char **argv)
            p.dtype, p.dtype[0] ? ", " : "", cr_variant_names[p.variant],
            p.in_place ? ", in place" : "", p.t, p.t_lo, p.t_hi, p.algbw, p.algbw_lo, p.algbw_hi, p.busbw, p.busbw_lo,
            p.busbw_hi, p.F, p.model, p.basis);
+    fflush(stdout);   /* the warning after what it is about */
     if (p.warning[0]) cr_warn("%s", p.warning);
     if (hier_ok) cr_fit_hier_print(&a, &h);
     else if (why[0]) printf("hierarchical: n/a (%s)\n", why);
