@@ -59,4 +59,15 @@ bad=$(awk -F, 'FNR == NR { a[$1 " " $2 " " $3] = $4; r[$1 " " $2 " " $3] = $5; n
     END { for (k in a) if (!(k in seen)) print k ": no row" }' FS=' ' "$T/truth" FS=, "$T/fit/fit.csv")
 check "every segment's alpha and r_inf within 2% of the generator's, inside the CI" test -z "$bad"
 [ -z "$bad" ] || diag "$bad"
+
+# scripts/bench-predict on its synthetic campaign (ring truths, 4% launch-to-launch
+# spread): a table of 6 series and the pooled figures, meeting the goals.
+bp=$("$top_srcdir/scripts/bench-predict" --fit "$FIT" 2>&1)
+echo "$bp"
+check "bench-predict: 6 series held out" \
+    test "$(echo "$bp" | grep -cE '^(allreduce|allgather|alltoall) +world +isolated +ppn=[14] ')" = 6
+pooled=$(echo "$bp" | sed -n 's/^pooled: \([0-9]*\) held-out.*; \([0-9.]*\)% inside.* |error| \([0-9.]*\)%.*/\1 \2 \3/p')
+check "bench-predict: pooled line ($pooled)" test -n "$pooled"
+check "bench-predict: synthetic campaign >= 90% inside, median |error| <= 10% ($pooled)" \
+    awk -v s="$pooled" 'BEGIN { split(s, f, " "); exit !(f[1] > 100 && f[2] >= 90 && f[3] <= 10) }'
 finish
