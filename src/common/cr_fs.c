@@ -10,8 +10,13 @@
 
 cr_status_t cr_mkdir_p(const char *dir, char *err, size_t len)
 {
-    char path[1024];
-    snprintf(path, sizeof path, "%s", dir);
+    char path[4096];
+    struct stat sb;
+    if ((size_t)snprintf(path, sizeof path, "%s", dir) >= sizeof path) {
+        snprintf(err, len, "output directory path is longer than %zu bytes: '%.64s...'",
+                 sizeof path - 1, dir);
+        return CR_ERR_INVAL;
+    }
     for (char *p = path + 1; ; p++) {
         if (*p == '/' || *p == '\0') {
             char c = *p;
@@ -23,6 +28,10 @@ cr_status_t cr_mkdir_p(const char *dir, char *err, size_t len)
             *p = c;
             if (!c) break;
         }
+    }
+    if (stat(dir, &sb) == 0 && !S_ISDIR(sb.st_mode)) {
+        snprintf(err, len, "output directory '%s' exists and is not a directory", dir);
+        return CR_ERR_IO;
     }
     if (access(dir, W_OK | X_OK) != 0) {
         snprintf(err, len, "output directory '%s' is not writable: %s", dir, strerror(errno));

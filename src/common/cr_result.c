@@ -2,6 +2,8 @@
 
 #include "cr_result.h"
 
+#include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
 const char *const cr_stop_names[] = {"precision", "iters", "time", NULL};
@@ -43,4 +45,34 @@ int cr_variant_parse(const char *name, cr_variant_t *out)
     int i = cr_name_index(cr_variant_names, name);
     if (i >= 0) *out = (cr_variant_t)i;
     return i >= 0 ? 0 : -1;
+}
+
+int cr_name_is_plain(const char *s)
+{
+    size_t n = 0;
+    for (; s[n]; n++)
+        if (!isalnum((unsigned char)s[n]) && s[n] != '_' && s[n] != '.' && s[n] != '-')
+            return 0;
+    return n > 0 && n < CR_NAME_LEN;
+}
+
+const char *cr_name_show(const char *s, char *buf, size_t len)
+{
+    size_t o = 0;
+    if (!len) return buf;
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        size_t need = c >= 0x20 && c < 0x7f ? 1 : 4;
+        if (o + need + 4 > len) {   /* room for "..." and the terminator */
+            if (len >= 4) {
+                memcpy(buf + (o + 4 > len ? len - 4 : o), "...", 3);
+                o = o + 4 > len ? len - 1 : o + 3;
+            }
+            break;
+        }
+        if (need == 1) buf[o++] = (char)c;
+        else o += (size_t)snprintf(buf + o, len - o, "\\x%02x", c);
+    }
+    buf[o < len ? o : len - 1] = '\0';
+    return buf;
 }

@@ -25,6 +25,13 @@ int cr_stop_parse(const char *name, cr_stop_t *out);
 int cr_valid_parse(const char *name, cr_valid_t *out);
 int cr_variant_parse(const char *name, cr_variant_t *out);
 
+/* A name docs/formats.md calls a plain identifier (collective, level, cadence,
+ * dtype): 1 to CR_NAME_LEN - 1 characters of [A-Za-z0-9_.-]. */
+int cr_name_is_plain(const char *s);
+/* s for a message: printable ASCII as is, every other byte as \xNN, cut to fit buf
+ * (ending in "..." when cut). Returns buf. */
+const char *cr_name_show(const char *s, char *buf, size_t len);
+
 /* Fresh memory in the timed loop: at least 16 page faults per call that amount, as
  * 4 KiB pages, to at least 10% of the message — the mark of an MPI library mapping
  * a new temporary every call (docs/method.md, "Page faults in the timed loop"). NAN: no. */

@@ -2,12 +2,14 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/stat.h>
 #include "cr_error.h"
 #include "fit_cmd.h"
 
 int main(int argc, char **argv)
 {
     cr_log_set_prefix("collroof-fit", NULL, -1);
+    umask(umask(0) | S_IWOTH);   /* whatever the caller's umask: no world-writable file */
     if (argc > 1 && !strcmp(argv[1], "predict")) return cr_fit_cmd_predict(argc - 1, argv + 1);
     if (argc > 1 && !strcmp(argv[1], "intensity"))
         return cr_fit_cmd_intensity(argc - 1, argv + 1);

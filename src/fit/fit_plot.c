@@ -1,15 +1,19 @@
+/* gnuplot plots. Nothing read from an input file is ever code: every string the
+ * script holds goes through cr_fit_gp_quote(), and gnuplot is started with an
+ * argument vector and a working directory (fork, chdir, execvp), never a shell. */
 #include "config.h"
 
 #include "fit_plot.h"
 
-#ifdef HAVE_CONFIG_H
-#endif
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #ifndef CR_GNUPLOT
 #define CR_GNUPLOT "gnuplot"
@@ -26,6 +30,41 @@ int cr_fit_plot_formats(const char *spec)
         else return -1;
     }
     return f ? f : -1;
+}
+
+void cr_fit_gp_quote(FILE *f, const char *s)
+{
+    int open = 0, parts = 0, quotes = strchr(s, '\'') != NULL;
+    if (quotes) fputc('(', f);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '\'') {   /* a single quote: its own double-quoted part, "'" */
+            if (open) fputc('\'', f);
+            fputs(parts++ ? ".\"'\"" : "\"'\"", f);
+            open = 0;
+            continue;
+        }
+        if (!open) {
+            if (parts++) fputc('.', f);
+            fputc('\'', f);
+            open = 1;
+        }
+        fputc(*p < 0x20 || *p >= 0x7f ? '?' : *p, f);   /* no line ends, ASCII only */
+    }
+    if (open) fputc('\'', f);
+    if (!parts) fputs("''", f);
+    if (quotes) fputc(')', f);
+}
+
+/* "title 'C CAD p=N'" etc.: printf into a buffer, then quoted. */
+static void cr_fit_gp_quotef(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void cr_fit_gp_quotef(FILE *f, const char *fmt, ...)
+{
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    cr_fit_gp_quote(f, buf);
 }
 
 static void cr_fit_safe(const char *in, char *out, size_t len)
@@ -80,22 +119,28 @@ static void cr_fit_plot_one(FILE *f, const char *lv, const cr_fit_result_t *res,
         double c = r->roof_ceiling, a = r->roof_alpha;
         int lt = (int)q + 1;
         if (busbw && !(r->g->F > 0)) continue;  /* one rank per group: no bus traffic */
-        fprintf(f, "%s'plot-%s-%zu.dat' using 1:%s with yerrorbars lt %d pt 7 ps 0.6 "
-                "title '%s %s p=%d'", sep, lv, idx[q], busbw ? "2:3:4" : "5:6:7", lt,
-                cr_fit_group_name(r->g), r->g->cadence, r->g->ranks);
+        fputs(sep, f);
+        cr_fit_gp_quotef(f, "plot-%s-%zu.dat", lv, idx[q]);
+        fprintf(f, " using 1:%s with yerrorbars lt %d pt 7 ps 0.6 title ",
+                busbw ? "2:3:4" : "5:6:7", lt);
+        cr_fit_gp_quotef(f, "%s %s p=%d", cr_fit_group_name(r->g), r->g->cadence, r->g->ranks);
         sep = ", \\\n     ";
         for (size_t s = 0; s < r->k; s++)
             fprintf(f, "%s%c%zu_%zu(x) with lines lt %d lw 2 notitle", sep, busbw ? 'b' : 't',
                     idx[q], s, lt);
         if (busbw) {
-            fprintf(f, "%s%.6g with lines lt %d dt 2 title 'roof ceiling %.4g GB/s%s'", sep, c,
-                    lt, c, r->roof_extrapolated ? " (extrapolated)" : "");
+            fprintf(f, "%s%.6g with lines lt %d dt 2 title ", sep, c, lt);
+            cr_fit_gp_quotef(f, "roof ceiling %.4g GB/s%s", c,
+                             r->roof_extrapolated ? " (extrapolated)" : "");
             if (a > 0)
                 fprintf(f, "%s(%.17g * x * 1e-3 / %.17g < %.6g ? %.17g * x * 1e-3 / %.17g : 1/0) "
                         "with lines lt %d dt 3 notitle", sep, r->g->F, a, c, r->g->F, a, lt);
             if (r->link_GBps > 0 && q == 0)
-                fprintf(f, "%s%.6g with lines lt %d dt 4 lc rgb 'black' title '%s link %.4g GB/s'",
-                        sep, r->link_GBps, lt, r->link_src, r->link_GBps);
+            {
+                fprintf(f, "%s%.6g with lines lt %d dt 4 lc rgb 'black' title ", sep, r->link_GBps,
+                        lt);
+                cr_fit_gp_quotef(f, "%s link %.4g GB/s", r->link_src, r->link_GBps);
+            }
         }
     }
     fputc('\n', f);
@@ -138,12 +183,18 @@ static cr_status_t cr_fit_plot_level(const char *dir, const cr_fit_report_t *rep
         if (!(formats & fmts[k].bit)) continue;
         fprintf(f, "set terminal %s\nset format y '%%g'\n", fmts[k].term);
         if (nbus > 0) {  /* a level of one-rank groups moves no bytes: time plot only */
-            fprintf(f, "set output 'roofline-%s.%s'\nset title 'busbw roofline, level %s'\n"
-                    "set ylabel 'busbw (GB/s)'\n", lv, fmts[k].ext, level);
+            fputs("set output ", f);
+            cr_fit_gp_quotef(f, "roofline-%s.%s", lv, fmts[k].ext);
+            fputs("\nset title ", f);
+            cr_fit_gp_quotef(f, "busbw roofline, level %s", level);
+            fputs("\nset ylabel 'busbw (GB/s)'\n", f);
             cr_fit_plot_one(f, lv, sel, n, idx, 1);
         }
-        fprintf(f, "set output 'time-%s.%s'\nset title 'time vs size, level %s'\n"
-                "set ylabel 'time (us)'\n", lv, fmts[k].ext, level);
+        fputs("set output ", f);
+        cr_fit_gp_quotef(f, "time-%s.%s", lv, fmts[k].ext);
+        fputs("\nset title ", f);
+        cr_fit_gp_quotef(f, "time vs size, level %s", level);
+        fputs("\nset ylabel 'time (us)'\n", f);
         cr_fit_plot_one(f, lv, sel, n, idx, 0);
         fputs("unset output\n", f);
     }
@@ -156,11 +207,63 @@ out_with_idx:
     return st;
 }
 
+/* Where execvp would find prog (a path when it holds '/'); 0 when nowhere. */
 static int cr_fit_have_gnuplot(const char *prog)
 {
-    char cmd[1024];
-    snprintf(cmd, sizeof cmd, "command -v '%s' >/dev/null 2>&1", prog);
-    return system(cmd) == 0;
+    const char *path = getenv("PATH");
+    char buf[4096];
+    if (!*prog) return 0;
+    if (strchr(prog, '/')) return access(prog, X_OK) == 0;
+    if (!path) path = "/usr/bin:/bin";
+    for (const char *p = path;;) {
+        size_t n = strcspn(p, ":");
+        snprintf(buf, sizeof buf, "%.*s/%s", (int)(n ? n : 1), n ? p : ".", prog);
+        if (access(buf, X_OK) == 0) return 1;
+        if (!p[n]) return 0;
+        p += n + 1;
+    }
+}
+
+/* Runs prog script in dir: fork, chdir, execvp; no shell. Returns the exit status,
+ * or -1 when it could not be started or died of a signal. */
+static int cr_fit_run_in(const char *dir, const char *prog, const char *script)
+{
+    pid_t pid;
+    int status;
+    fflush(NULL);
+    pid = fork();
+    if (pid < 0) return -1;
+    if (pid == 0) {
+        char *argv[] = { (char *)prog, (char *)script, NULL };
+        if (chdir(dir) != 0) _exit(126);
+        execvp(prog, argv);
+        _exit(127);
+    }
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR) return -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* s single-quoted for a POSIX shell, for a command line printed to the user (never
+ * run by collroof-fit): ' becomes '\''. */
+static void cr_fit_sh_quote(const char *s, char *out, size_t len)
+{
+    size_t o = 0;
+    if (len < 3) {
+        if (len) out[0] = '\0';
+        return;
+    }
+    out[o++] = '\'';
+    for (; *s && o + 5 < len; s++) {
+        if (*s == '\'') {
+            memcpy(out + o, "'\\''", 4);
+            o += 4;
+        } else {
+            out[o++] = *s;
+        }
+    }
+    out[o++] = '\'';
+    out[o] = '\0';
 }
 
 cr_status_t cr_fit_plot_write(const char *dir, const cr_fit_report_t *rep, int formats)
@@ -169,19 +272,22 @@ cr_status_t cr_fit_plot_write(const char *dir, const cr_fit_report_t *rep, int f
     int have = cr_fit_have_gnuplot(prog);
     for (size_t i = 0; i < rep->nres; i++) {
         const char *level = rep->res[i].g->level;
-        char lv[CR_NAME_LEN], cmd[8192];
+        char lv[CR_NAME_LEN], script[CR_NAME_LEN + 16], qdir[8192], qprog[2048];
         FILE *gp;
-        int seen = 0;
+        int seen = 0, rc;
         for (size_t j = 0; j < i; j++) seen |= !strcmp(rep->res[j].g->level, level);
         if (seen) continue;
         CR_CHECK(cr_fit_plot_level(dir, rep, level, formats, &gp, lv));
-        snprintf(cmd, sizeof cmd, "cd '%s' && '%s' plot-%s.gp", dir, prog, lv);
+        snprintf(script, sizeof script, "plot-%s.gp", lv);
         if (!have) {
-            printf("gnuplot not found; render with: %s\n", cmd);
+            cr_fit_sh_quote(dir, qdir, sizeof qdir);
+            cr_fit_sh_quote(prog, qprog, sizeof qprog);
+            printf("gnuplot not found; render with: cd %s && %s %s\n", qdir, qprog, script);
             continue;
         }
-        if (system(cmd) != 0) {
-            cr_error("gnuplot failed on %s/plot-%s.gp (command: %s)", dir, lv, cmd);
+        if ((rc = cr_fit_run_in(dir, prog, script)) != 0) {
+            cr_error("gnuplot failed on %s/%s (%s in that directory: %s)", dir, script, prog,
+                     rc < 0 ? "could not start or died" : "non-zero exit");
             return CR_ERR_IO;
         }
     }

@@ -1,6 +1,8 @@
 #include "config.h"
 
 #include "fit_read.h"
+#include "cr_dtype.h"
+#include "cr_level_names.h"
 #include "cr_schema.h"
 #include "cr_coll.h"
 
@@ -75,12 +77,36 @@ const char *cr_fit_row_check(const cr_fit_row_t *r, char *why, size_t wl)
 {
     if (!r->collective[0]) return "empty collective";
     if (!cr_coll_find(r->collective)) {
-        char known[512];
+        char known[512], shown[80];
         snprintf(why, wl, "unknown collective '%s' (this collroof-fit knows %s)",
-                 r->collective, cr_coll_names(known, sizeof known));
+                 cr_name_show(r->collective, shown, sizeof shown),
+                 cr_coll_names(known, sizeof known));
         return why;
     }
     if (!r->level[0]) return "empty level";
+    {   /* names are plain identifiers the formats list (docs/formats.md) */
+        char shown[80];
+        cr_level_t lv;
+        cr_dist_t d;
+        if (!cr_name_is_plain(r->level) ||
+            (cr_level_parse(r->level, &lv) != 0 && cr_dist_parse(r->level, &d) != 0)) {
+            char known[256];
+            snprintf(why, wl, "level '%s' is not one of %s, nor a probe's distance class",
+                     cr_name_show(r->level, shown, sizeof shown),
+                     cr_level_names(known, sizeof known));
+            return why;
+        }
+        if (!cr_name_is_plain(r->cadence)) {
+            snprintf(why, wl, "cadence '%s' is not a plain name (letters, digits, '_', '.', '-')",
+                     cr_name_show(r->cadence, shown, sizeof shown));
+            return why;
+        }
+        if (r->dtype[0] && !cr_dtype_find(r->dtype)) {
+            snprintf(why, wl, "dtype '%s' is not one collroof knows",
+                     cr_name_show(r->dtype, shown, sizeof shown));
+            return why;
+        }
+    }
     if (r->ranks < 1) return "ranks must be >= 1";
     if (r->bytes == 0) return "bytes must be > 0";
     if (!cr_fit_pos(r->t_med)) return "t_median_us must be a positive finite number";

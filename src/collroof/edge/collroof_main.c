@@ -17,6 +17,7 @@
 int main(int argc, char **argv)
 {
     int rc;
+    umask(umask(0) | S_IWOTH);   /* whatever the caller's umask: no world-writable file */
     if (MPI_Init(&argc, &argv) != MPI_SUCCESS) {
         fprintf(stderr, "collroof: error: MPI_Init failed\n");
         return 1;
