@@ -79,6 +79,7 @@ static cr_status_t cr_opts_defaults(cr_opts_t *o, long now, char *err, size_t er
     o->min_iters = 10;
     o->max_iters = 1000;
     o->time_limit = 1.0;
+    o->timeout = 300;
     o->warmup = 5;
     o->validate = CR_VALIDATE_ONCE;
     o->timer = CR_TIMER_CLOCK;
@@ -200,6 +201,19 @@ static cr_status_t cr_set_time_limit(const cr_cli_opt_t *opt, void *target, cons
     return CR_OK;
 }
 
+static cr_status_t cr_set_timeout(const cr_cli_opt_t *opt, void *target, const char *arg,
+                                  char *err, size_t errlen)
+{
+    cr_opts_t *o = target;
+    char *end;
+    (void)opt;
+    errno = 0;
+    o->timeout = strtod(arg, &end);
+    if (errno || end == arg || *end != '\0' || !(o->timeout >= 0) || o->timeout > 604800)
+        return cr_bad(err, errlen, "--timeout", arg, "seconds, >= 0 (0: off) and <= 604800");
+    return CR_OK;
+}
+
 static cr_status_t cr_set_validate(const cr_cli_opt_t *opt, void *target, const char *arg,
                                    char *err, size_t errlen)
 {
@@ -304,6 +318,12 @@ static const cr_cli_opt_t cr_opts_table[] = {
      CR_INT(max_iters, 1, 100000000), .help = "samples per size at most"},
     {.name = "time-limit", .arg = "SEC", .def = "1", .unit = "s", .sample = "0.5",
      .set = cr_set_time_limit, .help = "time of sampling per size at most"},
+    {.name = "timeout", .arg = "SEC", .def = "300", .unit = "s", .sample = "60",
+     .set = cr_set_timeout,
+     .help = "a measurement (one collective, level, cadence and size: setup, warmup, "
+             "sampling, validation) not finished after SEC ends the job: the message "
+             "says where it was, status.json says 'timed out', exit status 4; 0 = no "
+             "watchdog"},
     {.name = "warmup", .arg = "N", .def = "5", .unit = "iterations", .sample = "2",
      CR_INT(warmup, 0, 100000000), .help = "discarded iterations before sampling, per size"},
     {.name = "validate", .arg = "MODE", .def = "once", .sample = "every", .set = cr_set_validate,

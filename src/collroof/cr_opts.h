@@ -29,6 +29,7 @@ typedef struct cr_opts {
     double precision;                 /* target relative CI half-width (0.01 = 1%) */
     int min_iters, max_iters;         /* samples per size */
     double time_limit;                /* seconds per size */
+    double timeout;                   /* watchdog, seconds per measurement (0: off) */
     int warmup;                       /* iterations discarded per size */
     cr_validate_t validate;
     int in_place, nonblocking;

@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "cr_writer.h"
+#include "cr_status.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -22,6 +23,7 @@ static void cr_stop_handler(int sig)
         cr_held = sig;
         return;
     }
+    cr_status_signal(sig);   /* status.json: interrupted by sig (rank 0) */
     signal(sig, SIG_DFL);
     raise(sig);
 }
@@ -50,6 +52,7 @@ static void cr_row_end(void)
     int sig;
     cr_in_row = 0;
     if ((sig = cr_held) != 0) {
+        cr_status_signal(sig);
         signal(sig, SIG_DFL);
         raise(sig);
     }

@@ -100,6 +100,7 @@ void cr_fit_set_free(cr_fit_set_t *set)
         free(set->groups[g].pts);
     }
     free(set->groups);
+    free(set->notes);
     memset(set, 0, sizeof *set);
 }
 

@@ -50,6 +50,9 @@ typedef struct cr_fit_set {
     cr_fit_ceilings_t ceil;
     size_t rows;             /* measurements accepted */
     size_t samples;          /* raw samples accepted */
+    /* Runs whose status.json says they did not complete: "DIR: timed out at ..." */
+    char (*notes)[512];
+    size_t nnotes;
 } cr_fit_set_t;
 
 /* One validated input row, as the readers hand it over. raw is moved

@@ -7,9 +7,11 @@
 #include "cr_coll.h"
 
 #include <errno.h>
+#include <jansson.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -143,6 +145,54 @@ static cr_status_t cr_fit_read_file(const char *path, const cr_fit_read_opts_t *
     return st;
 }
 
+/* DIR/status.json (collroof's record of how the run ended): a note for the summary
+ * when it says anything but complete; none when absent (a run of an older collroof). */
+static void cr_fit_read_status(const char *dir, cr_fit_set_t *set)
+{
+    char path[4200], note[512], what[256] = "";
+    json_error_t je;
+    json_t *st;
+    const char *s;
+    void *grown;
+    snprintf(path, sizeof path, "%s/status.json", dir);
+    if (!(st = json_load_file(path, 0, &je))) return;
+    s = json_string_value(json_object_get(st, "status"));
+    if (!s || !strcmp(s, "complete")) {
+        json_decref(st);
+        return;
+    }
+    if (!strcmp(s, "running")) {
+        snprintf(what, sizeof what, "ended without a word (status.json still says running: "
+                 "killed, or a node lost)");
+    } else if (!strcmp(s, "timed out")) {
+        const char *c = json_string_value(json_object_get(st, "collective"));
+        const char *l = json_string_value(json_object_get(st, "level"));
+        char cs[80], ls[80];
+        snprintf(what, sizeof what, "timed out in %s at level %s, %lld bytes, iteration %lld "
+                 "(--timeout %g s)", cr_name_show(c ? c : "?", cs, sizeof cs),
+                 cr_name_show(l ? l : "?", ls, sizeof ls),
+                 (long long)json_integer_value(json_object_get(st, "bytes")),
+                 (long long)json_integer_value(json_object_get(st, "iteration")),
+                 json_number_value(json_object_get(st, "timeout_s")));
+    } else if (!strcmp(s, "interrupted")) {
+        snprintf(what, sizeof what, "was interrupted by signal %lld",
+                 (long long)json_integer_value(json_object_get(st, "signal")));
+    } else {
+        char ss[80];
+        snprintf(what, sizeof what, "ended with status '%s' (exit %lld)",
+                 cr_name_show(s, ss, sizeof ss),
+                 (long long)json_integer_value(json_object_get(st, "exit")));
+    }
+    json_decref(st);
+    snprintf(note, sizeof note, "%s %s: its finished rows are fitted; the measurements it had "
+             "not reached are missing", dir, what);
+    cr_warn("%s", note);
+    grown = realloc(set->notes, (set->nnotes + 1) * sizeof *set->notes);
+    if (!grown) return;
+    set->notes = grown;
+    memcpy(set->notes[set->nnotes++], note, sizeof note);
+}
+
 cr_status_t cr_fit_read_path(const char *path, const cr_fit_read_opts_t *o, cr_fit_set_t *set)
 {
     struct stat sb;
@@ -153,6 +203,7 @@ cr_status_t cr_fit_read_path(const char *path, const cr_fit_read_opts_t *o, cr_f
         return CR_ERR_IO;
     }
     if (!S_ISDIR(sb.st_mode)) return cr_fit_read_file(path, o, set);
+    cr_fit_read_status(path, set);
     snprintf(buf, sizeof buf, "%s/results.jsonl", path);
     if (stat(buf, &sb) == 0) return cr_fit_read_file(buf, o, set);
     snprintf(buf, sizeof buf, "%s/results.csv", path);

@@ -175,6 +175,8 @@ static cr_status_t cr_fit_summary_write(FILE *f, const cr_fit_report_t *rep)
                 s->log_rmse);
     }
     for (size_t i = 0; i < rep->nproj; i++) cr_fit_summary_proj(f, &rep->proj[i]);
+    for (size_t i = 0; i < rep->set->nnotes; i++)   /* runs that did not complete */
+        fprintf(f, "note: run %s\n", rep->set->notes[i]);
     return ferror(f) ? CR_ERR_IO : CR_OK;
 }
 

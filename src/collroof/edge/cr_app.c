@@ -1,6 +1,8 @@
 #include "config.h"
 
 #include "cr_app.h"
+#include "cr_status.h"
+#include "cr_watchdog.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -300,8 +302,13 @@ int cr_app_run(MPI_Comm world, int argc, char **argv)
         meta = cr_build_meta(&run, argc, argv, start, pl, topo_json, ceil);
         st = meta ? cr_open_outputs(&run, meta, pl, err, sizeof err) : CR_ERR_NOMEM;
         if (st != CR_OK && err[0]) cr_error("%s", err);
+        if (st == CR_OK) cr_status_init(o.outdir, start);
     }
     if (cr_mpi_agree(world, st) != CR_OK) goto out_with_writers;
+    if (run.wrank != 0) cr_status_defer_install();
+    if (cr_watch_start(o.timeout, run.wrank, &run.rows) != 0 && run.wrank == 0)
+        cr_warn("--timeout %g: the watchdog thread could not be started; a hang will not be "
+                "ended by collroof", o.timeout);
 
     /* Levels and probe pairs, then the sweep. */
     CR_CHECK_GOTO(cr_mpi_agree(world, cr_levels_setup(world, pl, run.wsize, &o, &lv, &nlv)), st,
@@ -323,7 +330,12 @@ int cr_app_run(MPI_Comm world, int argc, char **argv)
 out_with_levels:
     cr_levels_free(lv, nlv);
 out_with_writers:
+    cr_watch_stop();
     for (int i = 0; i < run.nwriters; i++) cr_writer_close(&run.writers[i]);
+    if (run.wrank == 0 && run.nwriters)   /* status.json: how the run ended */
+        cr_status_final(ret == CR_EXIT_OK ? "complete"
+                        : ret == CR_EXIT_INVALID ? "validation failures" : "error",
+                        ret, run.rows, NULL, NULL, NULL, 0, 0, 0);
     json_decref(meta);
 out_with_json:
     json_decref(ceil);

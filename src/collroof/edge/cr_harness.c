@@ -4,6 +4,8 @@
 #include "config.h"
 
 #include "cr_harness.h"
+#include "cr_watchdog.h"
+#include "cr_watchdog.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -218,6 +220,7 @@ static cr_status_t cr_sample(cr_run_t *run, const cr_coll_ops_t *ops, cr_coll_bu
             int rc = MPI_SUCCESS;
             if (active && bs->n > 1) cr_bufset_next(bs, b);
             if (active && every) ops->fill(b);
+            cr_watch_iter((long)(s->n + j));
             if (cr_mpi_failed(MPI_Barrier(run->world), "barrier", ops->name)) return CR_ERR_MPI;
             t0 = tm->now();
             for (int k = 0; active && k < calls && rc == MPI_SUCCESS; k++) rc = cr_call(run, ops, b);
@@ -312,6 +315,7 @@ cr_status_t cr_harness_measure(cr_run_t *run, const cr_level_ctx_t *lv, const cr
     cnt = cr_coll_block_count(ops, req_bytes, lv->ranks, dt->size, &bytes);
     if (cnt == 0) return CR_OK; /* smaller than one element per block: no row */
     cr_progress(run, ops, lv, bytes);
+    cr_watch_begin(ops->name, lv->name, streaming ? "streaming" : "isolated", bytes);
     b.comm = lv->comm;
     b.dtype = dt;
     b.mpi_type = cr_dtype_mpi(dt);
@@ -328,6 +332,7 @@ cr_status_t cr_harness_measure(cr_run_t *run, const cr_level_ctx_t *lv, const cr
     if (cr_mpi_agree(run->world, bad ? CR_ERR_NOMEM : CR_OK) != CR_OK) {
         if (run->wrank == 0) cr_error("%s at %" PRIu64 " bytes: buffers could not be allocated on every rank", ops->name, bytes);
         cr_bufset_free(&bs);
+        cr_watch_end();
         return CR_ERR_NOMEM;
     }
     if (active) cr_bufset_next(&bs, &b);
@@ -417,5 +422,6 @@ out_with_samples:
 out_with_state:
     if (set_up && ops->teardown) ops->teardown(&b);
     cr_bufset_free(&bs);
+    cr_watch_end();
     return st;
 }
