@@ -175,6 +175,19 @@ if [ "$have_gp" = 1 ] && [ -x "$GPQ" ]; then
 else
     skip "gnuplot round trip" "gnuplot or tests/gp_quote missing"
 fi
+# Not a results file: /dev/zero (no line end, ever) is refused, not read into all
+# memory; a NUL byte inside a name makes the row malformed, not a shorter name.
+timeout 120 "$FIT" -o "$W/out-zero" /dev/zero >"$LOG" 2>&1
+rc=$?
+check "collroof-fit /dev/zero: refused (rc $rc): $(head -1 "$LOG")" \
+    grep -q "without an end: not a results file" "$LOG"
+mkdir -p "$W/in-nul"
+awk -F, -v OFS=, 'NR == 1 { print; next } { $3 = $3 "\001"; print }' "$csv" | tr '\001' '\000' \
+    >"$W/in-nul/results.csv"
+"$FIT" -o "$W/out-nul" "$W/in-nul" >"$LOG" 2>&1
+rc=$?
+check "a NUL byte after a level name: refused (rc $rc), shown as \\x1a" grep -q 'numa\\x1a' "$LOG"
+rm -rf "$W/in-nul"
 # No system() or popen() anywhere in the programs' sources.
 hits=$(grep -rnE '\b(system|popen)[[:space:]]*\(' "$top_srcdir/src" "$top_srcdir/collectives" \
     --include='*.c' | grep -vE ':[[:space:]]*(/\*|\*|//)' || true)

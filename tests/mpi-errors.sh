@@ -83,6 +83,20 @@ check "killed run: every CSV row whole" \
 check "killed run: JSONL has $jrows lines for $rows rows" test "$jrows" -eq "$rows" -o "$jrows" -eq $((rows - 1))
 check "killed run: every JSONL line parses" "$top_builddir/tests/jsonl_check" "$T/killed/results.jsonl" 2 "$jrows"
 
+# Output files are created, never written through a symbolic link: a dangling
+# results.csv link in the run directory is refused, with or without --overwrite, and
+# nothing appears where it points.
+mkdir -p "$T/lnk"
+ln -s "$T/outside.csv" "$T/lnk/results.csv"
+for ow in "" --overwrite; do
+    timeout 60 "$MPIEXEC" -np 2 "$COLLROOF" -q -c bcast -m 8 --time-limit 0.05 $ow -o "$T/lnk" \
+        >"$T/out" 2>"$T/err"
+    rc=$?
+    check "results.csv a dangling symlink${ow:+ ($ow)}: refused (rc $rc): $(grep -m1 error "$T/err")" \
+        test "$rc" -ne 0 -a ! -e "$T/outside.csv"
+done
+check "... the message says why" grep -qE "symbolic link|already exists" "$T/err"
+
 # A good run still exits 0, and --help / --version print once.
 timeout 60 "$MPIEXEC" -np 2 "$COLLROOF" --help >"$T/help" 2>&1
 check "--help exits 0" test $? -eq 0

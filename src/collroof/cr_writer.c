@@ -2,6 +2,7 @@
 
 #include "cr_writer.h"
 #include "cr_status.h"
+#include "cr_fs.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -62,17 +63,19 @@ cr_status_t cr_writer_open(cr_writer_t *w, const cr_writer_ops_t *ops, const cha
                            FILE *fp, const json_t *meta)
 {
     cr_status_t st;
-    int raw = w->raw;
+    int raw = w->raw, replace = w->replace;
+    char err[4400];
 
     memset(w, 0, sizeof *w);
     w->ops = ops;
     w->raw = raw;
+    w->replace = replace;
     cr_guard_install();
     if (ops->file) {
         snprintf(w->path, sizeof w->path, "%s/%s", dir, ops->file);
-        w->fp = fopen(w->path, "w");
+        w->fp = cr_fs_create(w->path, w->replace, err, sizeof err);
         if (!w->fp) {
-            cr_error("cannot create %s: %s", w->path, strerror(errno));
+            cr_error("%s", err);
             return CR_ERR_IO;
         }
         w->own_fp = 1;

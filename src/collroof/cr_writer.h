@@ -24,6 +24,7 @@ struct cr_writer {
     FILE *fp;
     int own_fp;         /* fclose on cr_writer_close */
     int raw;            /* write raw samples (jsonl) */
+    int replace;        /* --overwrite: truncate an existing file (else it must be new) */
     char path[1100];    /* for error messages */
 };
 

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "fit_plot.h"
+#include "cr_fs.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -77,12 +78,12 @@ static void cr_fit_safe(const char *in, char *out, size_t len)
 static cr_status_t cr_fit_plot_data(const char *dir, const char *lv, size_t idx,
                                     const cr_fit_result_t *r)
 {
-    char path[4096];
+    char path[4096], err[4400];
     const cr_fit_group_t *g = r->g;
     FILE *f;
     snprintf(path, sizeof path, "%s/plot-%s-%zu.dat", dir, lv, idx);
-    if (!(f = fopen(path, "w"))) {
-        cr_error("cannot write %s: %s", path, strerror(errno));
+    if (!(f = cr_fs_create(path, 1, err, sizeof err))) {   /* never through a link */
+        cr_error("%s", err);
         return CR_ERR_IO;
     }
     fputs("# bytes busbw_GBps busbw_lo busbw_hi t_median_us t_ci_lo_us t_ci_hi_us\n", f);
@@ -149,7 +150,7 @@ static void cr_fit_plot_one(FILE *f, const char *lv, const cr_fit_result_t *res,
 static cr_status_t cr_fit_plot_level(const char *dir, const cr_fit_report_t *rep,
                                      const char *level, int formats, FILE **gp_out, char *lv)
 {
-    char path[4096];
+    char path[4096], err[4400];
     size_t *idx = malloc(rep->nres * sizeof *idx), n = 0;
     cr_fit_result_t *sel = malloc(rep->nres * sizeof *sel);
     /* noenhanced: labels are literal ("reduce_scatter" is no subscript). */
@@ -164,8 +165,8 @@ static cr_status_t cr_fit_plot_level(const char *dir, const cr_fit_report_t *rep
     if (!sel) { free(idx); CR_CHECK_ALLOC(sel, rep->nres * sizeof *sel); }
     cr_fit_safe(level, lv, CR_NAME_LEN);
     snprintf(path, sizeof path, "%s/plot-%s.gp", dir, lv);
-    if (!(f = fopen(path, "w"))) {
-        cr_error("cannot write %s: %s", path, strerror(errno));
+    if (!(f = cr_fs_create(path, 1, err, sizeof err))) {
+        cr_error("%s", err);
         st = CR_ERR_IO;
         goto out_with_idx;
     }

@@ -2,6 +2,8 @@
 #include "config.h"
 
 #include "fit_predict.h"
+#include "cr_fs.h"
+#include "fit_read.h"
 
 #include <errno.h>
 #include <math.h>
@@ -53,14 +55,16 @@ static cr_status_t cr_fit_csv_each(const char *path, const char *const *names, s
     char *line = NULL, *hdr = NULL, *fh[CR_FIT_MAXF], *fd[CR_FIT_MAXF];
     size_t cap = 0, nh, lineno = 1;
     int col[32];
+    long got;
     cr_status_t st = CR_OK;
     if (!f) {
         if (!required) return CR_OK;
         cr_error("cannot open %s: %s (run collroof-fit on the runs first)", path, strerror(errno));
         return CR_ERR_IO;
     }
-    if (getline(&line, &cap, f) < 0) {
-        cr_error("%s:1: empty file", path);
+    if ((got = cr_getline_max(&line, &cap, f, CR_FIT_LINE_MAX)) < 0) {
+        cr_error("%s:1: %s", path, got == -2 ? "a line without an end: not a collroof-fit file"
+                                             : "empty file");
         st = CR_ERR_INVAL;
         goto out_with_file;
     }
@@ -72,7 +76,7 @@ static cr_status_t cr_fit_csv_each(const char *path, const char *const *names, s
             st = CR_ERR_INVAL;
             goto out_with_file;
         }
-    while (getline(&line, &cap, f) >= 0) {
+    while ((got = cr_getline_max(&line, &cap, f, CR_FIT_LINE_MAX)) >= 0) {
         int rc = -1;
         lineno++;
         if (cr_fit_split(line, fd) == nh) rc = fn(fd, col, ctx);
@@ -88,6 +92,10 @@ static cr_status_t cr_fit_csv_each(const char *path, const char *const *names, s
             st = CR_ERR_INVAL;
             break;
         }
+    }
+    if (st == CR_OK && got == -2) {
+        cr_error("%s:%zu: a line without an end: not a collroof-fit file", path, lineno + 1);
+        st = CR_ERR_INVAL;
     }
 out_with_file:
     free(hdr);

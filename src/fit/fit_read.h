@@ -2,6 +2,10 @@
 #ifndef FIT_READ_H
 #define FIT_READ_H
 
+/* The longest line a results file may hold (a JSONL line with 20 million raw
+ * samples); a longer one is an error, not a reason to run out of memory. */
+#define CR_FIT_LINE_MAX ((size_t)256 << 20)
+
 #include <stdint.h>
 #include <stdio.h>
 #include "fit_data.h"

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "fit_read.h"
+#include "cr_fs.h"
 #include "cr_schema.h"
 
 #include <stdlib.h>
@@ -71,18 +72,23 @@ static cr_status_t cr_fit_csv_header(char *line, const char *name, int *col, siz
 cr_status_t cr_fit_read_csv(FILE *f, const char *name, const cr_fit_read_opts_t *o,
                             cr_fit_set_t *set)
 {
+    long got;
     char *line = NULL, *fld[CR_FIT_MAXCOLS], why[256];
     size_t cap = 0, lineno = 1, ncols = 0, rows = 0;
     int col[CR_FIT_MAXCOLS];
     cr_status_t st = CR_OK;
     cr_fit_row_t r;
-    if (getline(&line, &cap, f) < 0) {
+    if ((got = cr_getline_max(&line, &cap, f, CR_FIT_LINE_MAX)) < 0) {
         free(line);
-        cr_error("%s:1: empty file (expected a results.csv header)", name);
+        if (got == -2)
+            cr_error("%s:1: a line of %d MiB or more without an end: not a results file",
+                     name, (int)(CR_FIT_LINE_MAX >> 20));
+        else
+            cr_error("%s:1: empty file (expected a results.csv header)", name);
         return CR_ERR_INVAL;
     }
     CR_CHECK_GOTO(cr_fit_csv_header(line, name, col, &ncols), st, out_with_line);
-    while (getline(&line, &cap, f) >= 0) {
+    while ((got = cr_getline_max(&line, &cap, f, CR_FIT_LINE_MAX)) >= 0) {
         size_t n;
         const char *bad;
         lineno++;
@@ -108,6 +114,12 @@ cr_status_t cr_fit_read_csv(FILE *f, const char *name, const cr_fit_read_opts_t 
         }
         CR_CHECK_GOTO(cr_fit_set_add(set, &r), st, out_with_line);
         rows++;
+    }
+    if (got == -2) {
+        cr_error("%s:%zu: a line of %d MiB or more without an end: not a results file",
+                 name, lineno + 1, (int)(CR_FIT_LINE_MAX >> 20));
+        st = CR_ERR_INVAL;
+        goto out_with_line;
     }
     if (rows == 0) {
         cr_error("%s: no usable measurement rows", name);

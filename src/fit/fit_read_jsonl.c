@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "fit_read.h"
+#include "cr_fs.h"
 #include "cr_schema_json.h"
 
 #include <jansson.h>
@@ -92,11 +93,12 @@ static void cr_fit_ceil_merge(cr_fit_ceilings_t *dst, const cr_fit_ceilings_t *s
 cr_status_t cr_fit_read_jsonl(FILE *f, const char *name, const cr_fit_read_opts_t *o,
                               cr_fit_set_t *set)
 {
+    long got;
     char *line = NULL, why[256];
     size_t cap = 0, lineno = 0, rows = 0;
     cr_status_t st = CR_OK;
     cr_fit_row_t r;
-    while (getline(&line, &cap, f) >= 0) {
+    while ((got = cr_getline_max(&line, &cap, f, CR_FIT_LINE_MAX)) >= 0) {
         json_error_t jerr;
         json_t *o_line, *type;
         const char *bad;
@@ -140,6 +142,12 @@ cr_status_t cr_fit_read_jsonl(FILE *f, const char *name, const cr_fit_read_opts_
         }
         CR_CHECK_GOTO(cr_fit_set_add(set, &r), st, out_with_line);
         rows++;
+    }
+    if (got == -2) {
+        cr_error("%s:%zu: a line of %d MiB or more without an end: not a results file",
+                 name, lineno + 1, (int)(CR_FIT_LINE_MAX >> 20));
+        st = CR_ERR_INVAL;
+        goto out_with_line;
     }
     if (rows == 0) {
         cr_error("%s: no usable measurement lines", name);

@@ -142,11 +142,8 @@ static cr_status_t cr_open_outputs(cr_run_t *run, json_t *meta, const cr_place_t
         }
     }
     snprintf(path, sizeof path, "%s/placement.csv", run->o->outdir);
-    fp = fopen(path, "w");
-    if (!fp) {
-        snprintf(err, len, "cannot create %s: %s", path, strerror(errno));
-        return CR_ERR_IO;
-    }
+    fp = cr_fs_create(path, run->o->overwrite, err, len);
+    if (!fp) return CR_ERR_IO;
     if (cr_place_write_csv(fp, pl, run->wsize) != CR_OK) {
         snprintf(err, len, "cannot write %s: %s", path, strerror(errno));
         fclose(fp);
@@ -158,6 +155,7 @@ static cr_status_t cr_open_outputs(cr_run_t *run, json_t *meta, const cr_place_t
     }
     for (int i = 0; i < 2; i++) {
         run->writers[i].raw = run->o->raw;
+        run->writers[i].replace = run->o->overwrite;
         if (cr_writer_open(&run->writers[i], files[i], run->o->outdir, NULL, meta) != CR_OK) {
             err[0] = '\0';  /* cr_writer_open said what failed */
             return CR_ERR_IO;
