@@ -24,10 +24,10 @@ rank_pid() {
     local e p
     for e in /proc/[0-9]*/environ; do
         p=${e#/proc/}; p=${p%/environ}
-        tr '\0' '\n' <"$e" 2>/dev/null | grep -qx "CR_WD_MARK=$MARK" || continue
-        [ "$(tr '\0' '\n' <"/proc/$p/cmdline" 2>/dev/null | head -1 | sed 's#.*/##')" = collroof ] ||
+        tr '\0' '\n' 2>/dev/null <"$e" | grep -qx "CR_WD_MARK=$MARK" || continue
+        [ "$(tr '\0' '\n' 2>/dev/null <"/proc/$p/cmdline" | head -1 | sed 's#.*/##')" = collroof ] ||
             continue
-        tr '\0' '\n' <"$e" 2>/dev/null | grep -qxE "(OMPI_COMM_WORLD_RANK|PMI_RANK)=$1" &&
+        tr '\0' '\n' 2>/dev/null <"$e" | grep -qxE "(OMPI_COMM_WORLD_RANK|PMI_RANK)=$1" &&
             { echo "$p"; return; }
     done
 }
@@ -85,6 +85,9 @@ check "... every row whole" csv_whole "$T/hang/results.csv"
 rc=$?
 check "collroof-fit fits the timed-out run (rc $rc) and notes how it ended" \
     grep -q "^note: run .*timed out in allreduce at level world" "$T/fit.out"
+inc=$(csv_col "$T/hang-fit/fit.csv" incomplete_rows | sort -u | tr '\n' ' ')
+check "fit.csv: incomplete_rows counts the timed-out run's rows in every group ($inc)" \
+    test -n "$inc" -a "$(csv_col "$T/hang-fit/fit.csv" incomplete_rows | grep -c '^0$')" = 0
 
 # 4. SIGTERM to the launcher mid-sweep: "interrupted" by signal 15, rows whole.
 timeout 120 "$MPIEXEC" -np 2 "$COLLROOF" -q -c allreduce -m 8:64M --time-limit 2 \

@@ -158,6 +158,7 @@ cr_status_t cr_fit_set_add(cr_fit_set_t *set, cr_fit_row_t *row)
         g = &set->groups[set->ngroups++];
         *g = key;
     }
+    if (set->reading_incomplete) g->from_incomplete++;
     if (g->npts == g->cap) {
         size_t cap = g->cap ? 2 * g->cap : 32;
         cr_fit_point_t *np = realloc(g->pts, cap * sizeof *np);

@@ -36,6 +36,7 @@ typedef struct cr_fit_group {
     double F;                /* bus factor busbw/algbw of its rows */
     cr_fit_point_t *pts;     /* sorted by bytes after cr_fit_set_finish() */
     size_t npts, cap;
+    size_t from_incomplete;  /* its rows read from a run whose status.json says it did not complete */
 } cr_fit_group_t;
 
 /* Ceiling sources from the metadata; GB/s, 0 when unknown. */
@@ -53,6 +54,7 @@ typedef struct cr_fit_set {
     /* Runs whose status.json says they did not complete: "DIR: timed out at ..." */
     char (*notes)[512];
     size_t nnotes;
+    int reading_incomplete;  /* rows being read come from a run that did not complete */
 } cr_fit_set_t;
 
 /* One validated input row, as the readers hand it over. raw is moved

@@ -146,8 +146,9 @@ static cr_status_t cr_fit_read_file(const char *path, const cr_fit_read_opts_t *
 }
 
 /* DIR/status.json (collroof's record of how the run ended): a note for the summary
- * when it says anything but complete; none when absent (a run of an older collroof). */
-static void cr_fit_read_status(const char *dir, cr_fit_set_t *set)
+ * when it says anything but complete; none when absent (a run of an older collroof).
+ * 1 when the run did not complete. */
+static int cr_fit_read_status(const char *dir, cr_fit_set_t *set)
 {
     char path[4200], note[512], what[256] = "";
     json_error_t je;
@@ -155,11 +156,11 @@ static void cr_fit_read_status(const char *dir, cr_fit_set_t *set)
     const char *s;
     void *grown;
     snprintf(path, sizeof path, "%s/status.json", dir);
-    if (!(st = json_load_file(path, 0, &je))) return;
+    if (!(st = json_load_file(path, 0, &je))) return 0;
     s = json_string_value(json_object_get(st, "status"));
     if (!s || !strcmp(s, "complete")) {
         json_decref(st);
-        return;
+        return 0;
     }
     if (!strcmp(s, "running")) {
         snprintf(what, sizeof what, "ended without a word (status.json still says running: "
@@ -188,9 +189,20 @@ static void cr_fit_read_status(const char *dir, cr_fit_set_t *set)
              "not reached are missing", dir, what);
     cr_warn("%s", note);
     grown = realloc(set->notes, (set->nnotes + 1) * sizeof *set->notes);
-    if (!grown) return;
+    if (!grown) return 1;
     set->notes = grown;
     memcpy(set->notes[set->nnotes++], note, sizeof note);
+    return 1;
+}
+
+static cr_status_t cr_fit_read_run(const char *dir, const char *file, const cr_fit_read_opts_t *o,
+                                   cr_fit_set_t *set)
+{
+    cr_status_t st;
+    set->reading_incomplete = cr_fit_read_status(dir, set);
+    st = cr_fit_read_file(file, o, set);
+    set->reading_incomplete = 0;
+    return st;
 }
 
 cr_status_t cr_fit_read_path(const char *path, const cr_fit_read_opts_t *o, cr_fit_set_t *set)
@@ -203,11 +215,10 @@ cr_status_t cr_fit_read_path(const char *path, const cr_fit_read_opts_t *o, cr_f
         return CR_ERR_IO;
     }
     if (!S_ISDIR(sb.st_mode)) return cr_fit_read_file(path, o, set);
-    cr_fit_read_status(path, set);
     snprintf(buf, sizeof buf, "%s/results.jsonl", path);
-    if (stat(buf, &sb) == 0) return cr_fit_read_file(buf, o, set);
+    if (stat(buf, &sb) == 0) return cr_fit_read_run(path, buf, o, set);
     snprintf(buf, sizeof buf, "%s/results.csv", path);
-    if (stat(buf, &sb) == 0) return cr_fit_read_file(buf, o, set);
+    if (stat(buf, &sb) == 0) return cr_fit_read_run(path, buf, o, set);
     cr_error("%s: neither results.jsonl nor results.csv found in this directory", path);
     return CR_ERR_IO;
 }
