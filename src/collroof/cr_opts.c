@@ -261,6 +261,18 @@ static cr_status_t cr_set_output(const cr_cli_opt_t *opt, void *target, const ch
     if (!*arg || strlen(arg) >= sizeof o->outdir)
         return cr_bad(err, errlen, "--output", arg, "a directory path of 1 to 1023 characters");
     snprintf(o->outdir, sizeof o->outdir, "%s", arg);
+    o->output_given = 1;
+    return CR_OK;
+}
+
+static cr_status_t cr_set_resume(const cr_cli_opt_t *opt, void *target, const char *arg,
+                                 char *err, size_t errlen)
+{
+    cr_opts_t *o = target;
+    (void)opt;
+    if (!*arg || strlen(arg) >= sizeof o->resume)
+        return cr_bad(err, errlen, "--resume", arg, "a run directory path of 1 to 1023 characters");
+    snprintf(o->resume, sizeof o->resume, "%s", arg);
     return CR_OK;
 }
 
@@ -274,6 +286,7 @@ static cr_status_t cr_set_run_id(const cr_cli_opt_t *opt, void *target, const ch
         return cr_bad(err, errlen, "--run-id", arg,
                       "1 to 31 printable ASCII characters, no spaces, commas, quotes or backslashes");
     snprintf(o->run_id, sizeof o->run_id, "%s", arg);
+    o->run_id_given = 1;
     return CR_OK;
 }
 
@@ -345,6 +358,11 @@ static const cr_cli_opt_t cr_opts_table[] = {
      .help = "run directory, created"},
     {.name = "run-id", .arg = "ID", .def = "YYYYmmdd-HHMMSS of the start", .sample = "bench-1",
      .set = cr_set_run_id, .help = "run_id column"},
+    {.name = "resume", .arg = "DIR", .def = "off", .sample = "run1", .set = cr_set_resume,
+     .help = "continue the interrupted run in DIR: its measurements already whole are kept, "
+             "the rest measured and appended (no duplicate rows); the options are the run's "
+             "(recorded in DIR), and any given beside --resume must agree with them, as must "
+             "the ranks, nodes, ppn and hosts; --timeout, -q and --progress may differ"},
     {.name = "no-raw", .def = "off (raw samples kept)", CR_FLAG(raw, 0),
      .help = "leave raw samples out of results.jsonl"},
     {.name = "overwrite", .def = "off: refuse, so that no finished measurement is lost",
@@ -380,14 +398,14 @@ void cr_opts_usage(FILE *fp)
     cr_cli_usage(&cr_opts_cli, fp);
 }
 
-cr_status_t cr_opts_parse(int argc, char **argv, long now, cr_opts_t *o, char *err, size_t errlen)
+/* argv's options applied over *o; then the checks across options. */
+static cr_status_t cr_opts_apply(int argc, char **argv, cr_opts_t *o, char *err, size_t errlen)
 {
     cr_cli_getopt_t g;
     cr_status_t st;
     int c, idx;
 
     CR_CHECK(cr_cli_getopt_build(&cr_opts_cli, ":", &g));
-    CR_CHECK(cr_opts_defaults(o, now, err, errlen));
     optind = 0; /* full reinitialisation (glibc), so tests may parse many times */
     opterr = 0;
     while ((c = getopt_long(argc, argv, g.shortopts, g.longopts, &idx)) != -1) {
@@ -400,27 +418,32 @@ cr_status_t cr_opts_parse(int argc, char **argv, long now, cr_opts_t *o, char *e
             if (strncmp(what, "--", 2) != 0 && optopt > ' ' && optopt < 127) what = shortopt;
             snprintf(err, errlen, "%s option '%s' (see collroof --help)",
                      c == '?' ? "unknown" : "missing value for", what);
-            cr_opts_free(o);
             return CR_ERR_INVAL;
         }
         st = opt->set(opt, o, optarg, err, errlen);
-        if (st != CR_OK) {
-            cr_opts_free(o);
-            return st;
-        }
+        if (st != CR_OK) return st;
     }
     if (optind < argc) {
         snprintf(err, errlen, "unexpected argument '%s' (options start with -; see --help)",
                  argv[optind]);
-        cr_opts_free(o);
         return CR_ERR_INVAL;
     }
     if (o->min_iters > o->max_iters) {
         snprintf(err, errlen, "--min-iters %d is larger than --max-iters %d", o->min_iters,
                  o->max_iters);
-        cr_opts_free(o);
         return CR_ERR_INVAL;
     }
+    if (o->resume[0] && o->overwrite) {
+        snprintf(err, errlen, "--resume %s keeps what the run measured; --overwrite would "
+                 "replace it: give one of them", o->resume);
+        return CR_ERR_INVAL;
+    }
+    if (o->resume[0] && o->output_given && strcmp(o->outdir, o->resume) != 0) {
+        snprintf(err, errlen, "--resume %s and -o %s name two directories: the resumed run "
+                 "writes into its own", o->resume, o->outdir);
+        return CR_ERR_INVAL;
+    }
+    if (o->resume[0]) snprintf(o->outdir, sizeof o->outdir, "%s", o->resume);
     if (o->ncolls == 0) {
         o->colls[0] = strdup("all");
         CR_CHECK_ALLOC(o->colls[0], 4);
@@ -434,6 +457,21 @@ cr_status_t cr_opts_parse(int argc, char **argv, long now, cr_opts_t *o, char *e
     return CR_OK;
 }
 
+cr_status_t cr_opts_parse(int argc, char **argv, long now, cr_opts_t *o, char *err, size_t errlen)
+{
+    cr_status_t st;
+    CR_CHECK(cr_opts_defaults(o, now, err, errlen));
+    if ((st = cr_opts_apply(argc, argv, o, err, errlen)) != CR_OK) cr_opts_free(o);
+    return st;
+}
+
+cr_status_t cr_opts_overlay(int argc, char **argv, cr_opts_t *o, char *err, size_t errlen)
+{
+    o->output_given = o->run_id_given = o->overwrite = 0;
+    o->resume[0] = '\0';
+    return cr_opts_apply(argc, argv, o, err, errlen);
+}
+
 void cr_opts_free(cr_opts_t *o)
 {
     cr_free_list(o->colls, &o->ncolls);
@@ -441,4 +479,28 @@ void cr_opts_free(cr_opts_t *o)
     free(o->sizes);
     o->sizes = NULL;
     o->nsizes = 0;
+}
+
+json_t *cr_opts_to_json(const cr_opts_t *o)
+{
+    static const char *const validate[] = {"off", "once", "every"};
+    static const char *const mem[] = {"local", "interleave", "node", "default"};
+    json_t *colls = json_array(), *levels = json_array(), *sizes = json_array();
+    for (int i = 0; i < o->ncolls; i++) json_array_append_new(colls, json_string(o->colls[i]));
+    for (int i = 0; i < o->nlevels; i++) json_array_append_new(levels, json_string(o->levels[i]));
+    for (size_t i = 0; i < o->nsizes; i++) json_array_append_new(sizes, json_integer((json_int_t)o->sizes[i]));
+    return json_pack("{s:o,s:o,s:o,s:s,s:s,s:i,s:f,s:i,s:i,s:f,s:i,s:s,s:b,s:b,s:s,s:s,s:i,"
+                     "s:b,s:b,s:b,s:b}",
+                     "collectives", colls, "sizes", sizes, "levels", levels, "dtype", o->dtype,
+                     "cadence",
+                     o->cadence_isolated && o->cadence_streaming ? "both"
+                     : o->cadence_streaming                      ? "streaming"
+                                                                 : "isolated",
+                     "stream_calls", o->stream_calls, "precision", o->precision, "min_iters",
+                     o->min_iters, "max_iters", o->max_iters, "time_limit_s", o->time_limit,
+                     "warmup", o->warmup, "validate", validate[o->validate], "in_place",
+                     o->in_place, "nonblocking", o->nonblocking, "timer",
+                     o->timer == CR_TIMER_MPI ? "mpi" : "clock", "mem", mem[o->mem], "mem_node",
+                     o->mem_node, "cold_cache", o->cold_cache, "huge_pages", o->huge_pages,
+                     "probe_memory", o->probe_memory, "raw", o->raw);
 }

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdint.h>
+#include <jansson.h>
 #include "cr_cli.h"
 #include "cr_error.h"
 
@@ -38,6 +39,8 @@ typedef struct cr_opts {
     char run_id[32];                  /* default YYYYmmdd-HHMMSS */
     int raw;                          /* raw samples in JSONL (default on) */
     int overwrite;                    /* replace results already in outdir */
+    char resume[1024];                /* --resume DIR ("" none); outdir is DIR then */
+    int output_given, run_id_given;   /* -o, --run-id given */
     cr_mem_policy_t mem;
     int mem_node;                     /* for --mem node:N */
     int cold_cache, huge_pages, probe_memory;
@@ -51,7 +54,13 @@ typedef struct cr_opts {
  * (seconds since the epoch) names the default output directory. */
 cr_status_t cr_opts_parse(int argc, char **argv, long now, cr_opts_t *o,
                           char *err, size_t errlen);
+/* argv applied over *o, an earlier run's options (--resume): -o, --run-id,
+ * --overwrite and --resume start unset. On error *o still needs cr_opts_free. */
+cr_status_t cr_opts_overlay(int argc, char **argv, cr_opts_t *o, char *err, size_t errlen);
 void cr_opts_free(cr_opts_t *o);
+/* The options that shape the measurements, as results.jsonl's metadata records
+ * them ("options"): what --resume compares. A new reference, or NULL. */
+json_t *cr_opts_to_json(const cr_opts_t *o);
 /* Full --help text, every option with its default and unit. */
 void cr_opts_usage(FILE *fp);
 /* The option table behind the parser, --help and the man page. */

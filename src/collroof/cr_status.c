@@ -14,6 +14,7 @@
 
 static char cr_status_path[4200], cr_status_tmp[4210];
 static long cr_status_started;
+static long cr_status_resumed = -1; /* rows kept by --resume; -1: not resumed */
 
 /* Writes buf to the temporary file and renames it over status.json: a reader sees
  * the old record or the new one, whole. Async-signal-safe. */
@@ -52,7 +53,7 @@ static void cr_status_json(json_t *o)
     json_decref(o);
 }
 
-void cr_status_init(const char *outdir, long started)
+void cr_status_init(const char *outdir, long started, long resumed_rows)
 {
     json_t *o = json_object();
     if ((size_t)snprintf(cr_status_path, sizeof cr_status_path, "%s/status.json", outdir) >=
@@ -63,9 +64,11 @@ void cr_status_init(const char *outdir, long started)
     }
     snprintf(cr_status_tmp, sizeof cr_status_tmp, "%s.tmp", cr_status_path);
     cr_status_started = started;
+    cr_status_resumed = resumed_rows;
     json_object_set_new(o, "status", json_string("running"));
     json_object_set_new(o, "pid", json_integer((json_int_t)getpid()));
     json_object_set_new(o, "started", json_integer(started));
+    if (resumed_rows >= 0) json_object_set_new(o, "resumed_rows", json_integer(resumed_rows));
     {
         char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
         if (s) {
@@ -94,6 +97,8 @@ void cr_status_final(const char *status, int exit_code, int rows, const char *co
     json_object_set_new(o, "status", json_string(status));
     json_object_set_new(o, "exit", json_integer(exit_code));
     json_object_set_new(o, "rows", json_integer(rows));
+    if (cr_status_resumed >= 0)
+        json_object_set_new(o, "resumed_rows", json_integer(cr_status_resumed));
     if (collective) {
         json_object_set_new(o, "collective", json_string(collective));
         json_object_set_new(o, "level", json_string(level ? level : ""));

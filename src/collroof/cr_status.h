@@ -8,9 +8,11 @@
 
 #include <stdint.h>
 
-/* Where the record goes (DIR/status.json), then "running" with the start time. A
- * process that never calls it writes nothing (the other ranks). */
-void cr_status_init(const char *outdir, long started);
+/* Where the record goes (DIR/status.json), then "running" with the start time and,
+ * for --resume, the rows kept from before (resumed_rows; -1 when not resumed), which
+ * the final record repeats. A process that never calls it writes nothing (the other
+ * ranks). */
+void cr_status_init(const char *outdir, long started, long resumed_rows);
 
 /* The final record: status ("complete", "validation failures", "error", "timed out"),
  * the exit status, the rows written; for "timed out" where (collective NULL: none). */

@@ -5,6 +5,7 @@
 #include "cr_fs.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,21 +60,35 @@ static void cr_row_end(void)
     }
 }
 
+/* An existing file, for appending, never through a symbolic link. */
+static FILE *cr_writer_append_open(const char *path, char *err, size_t len)
+{
+    int fd = open(path, O_WRONLY | O_APPEND | O_NOFOLLOW);
+    FILE *fp = fd >= 0 ? fdopen(fd, "a") : NULL;
+    if (!fp) {
+        snprintf(err, len, "cannot append to %s: %s", path, strerror(errno));
+        if (fd >= 0) close(fd);
+    }
+    return fp;
+}
+
 cr_status_t cr_writer_open(cr_writer_t *w, const cr_writer_ops_t *ops, const char *dir,
                            FILE *fp, const json_t *meta)
 {
     cr_status_t st;
-    int raw = w->raw, replace = w->replace;
+    int raw = w->raw, replace = w->replace, append = w->append;
     char err[4400];
 
     memset(w, 0, sizeof *w);
     w->ops = ops;
     w->raw = raw;
     w->replace = replace;
+    w->append = append;
     cr_guard_install();
     if (ops->file) {
         snprintf(w->path, sizeof w->path, "%s/%s", dir, ops->file);
-        w->fp = cr_fs_create(w->path, w->replace, err, sizeof err);
+        w->fp = append ? cr_writer_append_open(w->path, err, sizeof err)
+                       : cr_fs_create(w->path, w->replace, err, sizeof err);
         if (!w->fp) {
             cr_error("%s", err);
             return CR_ERR_IO;
@@ -83,7 +98,7 @@ cr_status_t cr_writer_open(cr_writer_t *w, const cr_writer_ops_t *ops, const cha
         snprintf(w->path, sizeof w->path, "<%s>", ops->name);
         w->fp = fp;
     }
-    st = ops->begin(w, meta);
+    st = append ? CR_OK : ops->begin(w, meta);
     if (st == CR_OK && fflush(w->fp) != 0) {
         cr_error("cannot write %s: %s", w->path, strerror(errno));
         st = CR_ERR_IO;

@@ -25,6 +25,7 @@ struct cr_writer {
     int own_fp;         /* fclose on cr_writer_close */
     int raw;            /* write raw samples (jsonl) */
     int replace;        /* --overwrite: truncate an existing file (else it must be new) */
+    int append;         /* --resume: append to the existing file, no header */
     char path[1100];    /* for error messages */
 };
 

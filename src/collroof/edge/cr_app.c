@@ -23,6 +23,8 @@
 #include "cr_mpi.h"
 #include "cr_fs.h"
 #include "cr_place.h"
+#include "cr_resume.h"
+#include "cr_schema.h"
 #include "cr_sizes.h"
 #include "cr_topo.h"
 
@@ -124,6 +126,119 @@ static cr_status_t cr_check_memory(const cr_run_t *run, const cr_plan_t *plan, i
     return CR_OK;
 }
 
+/* results.csv's header as this collroof writes it. */
+static void cr_csv_header(char *buf, size_t len)
+{
+    size_t n = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < cr_schema_n && n < len; i++)
+        n += (size_t)snprintf(buf + n, len - n, "%s%s", i ? "," : "", cr_schema[i].name);
+}
+
+/* Rank 0 reads what DIR holds; every rank gets the metadata and the kept rows. */
+static cr_status_t cr_resume_share(MPI_Comm world, int me, const char *dir, cr_resume_t *rs)
+{
+    char err[CR_ERRLEN] = "", header[4096], *meta = NULL, *keys = NULL, *blob = NULL;
+    long n[2] = {0, 0};
+    cr_status_t st = CR_OK;
+    if (me == 0) {
+        cr_csv_header(header, sizeof header);
+        st = cr_resume_read(dir, header, rs, err, sizeof err);
+        if (st == CR_OK) {
+            meta = json_dumps(rs->meta, JSON_COMPACT);
+            keys = cr_resume_keys_text(rs);
+            if (!meta || !keys) st = CR_ERR_NOMEM;
+            else {
+                n[0] = (long)strlen(meta) + 1;
+                n[1] = (long)strlen(keys) + 1;
+            }
+        }
+    }
+    if (cr_report_first(world, st, err) != CR_OK) goto out;
+    MPI_Bcast(n, 2, MPI_LONG, 0, world);
+    if (me != 0) {
+        meta = malloc((size_t)n[0]);
+        keys = malloc((size_t)n[1]);
+    }
+    st = meta && keys ? CR_OK : CR_ERR_NOMEM;
+    if ((st = cr_mpi_agree(world, st)) != CR_OK) goto out;
+    if (MPI_Bcast(meta, (int)n[0], MPI_CHAR, 0, world) != MPI_SUCCESS ||
+        MPI_Bcast(keys, (int)n[1], MPI_CHAR, 0, world) != MPI_SUCCESS) {
+        st = CR_ERR_MPI;
+        goto out;
+    }
+    if (me != 0) {
+        json_error_t je;
+        rs->meta = json_loads(meta, 0, &je);
+        st = rs->meta ? cr_resume_keys_parse(keys, rs) : CR_ERR_INVAL;
+    }
+    st = cr_mpi_agree(world, st);
+out:
+    free(blob);
+    free(meta);
+    free(keys);
+    return st;
+}
+
+/* --resume: the run's options (its recorded command line, with the options given now
+ * on top: they must agree), its run id and directory. Identical on every rank. */
+static cr_status_t cr_resume_options(const cr_resume_t *rs, int argc, char **argv, long start,
+                                     cr_opts_t *o, char *err, size_t len)
+{
+    const char *rid = json_string_value(json_object_get(rs->meta, "run_id"));
+    json_t *cmd = json_object_get(rs->meta, "command_line"), *mine, *was;
+    if (!rid || strlen(rid) >= sizeof o->run_id) {
+        snprintf(err, len, "--resume %s: the run's metadata has no usable run_id", o->resume);
+        return CR_ERR_INVAL;
+    }
+    if (o->run_id_given && strcmp(o->run_id, rid) != 0) {
+        snprintf(err, len, "--resume %s: --run-id %s, but the run's id is %s", o->resume,
+                 o->run_id, rid);
+        return CR_ERR_INVAL;
+    }
+    { /* the interrupted run's options as it recorded them, with those given on top */
+        size_t n = json_array_size(cmd);
+        char **av = calloc(n + 1, sizeof *av);
+        cr_opts_t rec;
+        cr_status_t st;
+        CR_CHECK_ALLOC(av, (n + 1) * sizeof *av);
+        for (size_t i = 0; i < n; i++) av[i] = (char *)json_string_value(json_array_get(cmd, i));
+        for (size_t i = 0; i < n; i++)
+            if (!av[i]) n = 0;
+        st = n ? cr_opts_parse((int)n, av, start, &rec, err, len) : CR_ERR_INVAL;
+        free(av);
+        if (st != CR_OK) {
+            char why[600];
+            snprintf(why, sizeof why, "%s", n ? err : "no command line");
+            snprintf(err, len, "--resume %.600s: the run's recorded command line does not parse "
+                     "here (%s)", o->resume, why);
+            return CR_ERR_INVAL;
+        }
+        if (cr_opts_overlay(argc, argv, &rec, err, len) != CR_OK) {
+            cr_opts_free(&rec);
+            return CR_ERR_INVAL;
+        }
+        cr_opts_free(o);
+        *o = rec;
+    }
+    snprintf(o->outdir, sizeof o->outdir, "%s", o->resume);
+    snprintf(o->run_id, sizeof o->run_id, "%s", rid);
+    /* The options must be the run's: shapes of the job are compared once placed. */
+    mine = cr_opts_to_json(o);
+    was = json_object_get(rs->meta, "options");
+    if (!mine || !json_equal(mine, was)) {
+        char diff[700];
+        cr_resume_compare(rs, mine, 0, 0, 0, NULL, diff, sizeof diff);
+        /* only the options' part: the job's shape is not known yet */
+        snprintf(err, len, "--resume %.600s: the options differ from the run's (%s): give the run's "
+                 "options, or none", o->resume, diff);
+        json_decref(mine);
+        return CR_ERR_INVAL;
+    }
+    json_decref(mine);
+    return CR_OK;
+}
+
 /* Rank 0: create the run directory, placement.csv and the writers. */
 static cr_status_t cr_open_outputs(cr_run_t *run, json_t *meta, const cr_place_t *pl, char *err,
                                    size_t len)
@@ -132,8 +247,19 @@ static cr_status_t cr_open_outputs(cr_run_t *run, json_t *meta, const cr_place_t
     FILE *fp;
     const cr_writer_ops_t *files[] = {&cr_writer_csv, &cr_writer_jsonl};
 
+    if (run->resume) {   /* the run's own files, cut to their whole rows, appended to */
+        char diff[700];
+        if (cr_resume_compare(run->resume, json_object_get(meta, "options"), run->wsize,
+                              run->nodes, run->ppn, json_object_get(meta, "hosts"), diff,
+                              sizeof diff) != 0) {
+            snprintf(err, len, "--resume %.500s: this job is not the run's (%s): resume with "
+                     "the same ranks on the same hosts, or start a new run", run->o->resume, diff);
+            return CR_ERR_INVAL;
+        }
+        CR_CHECK(cr_resume_truncate(run->resume, run->o->outdir, err, len));
+    }
     CR_CHECK(cr_mkdir_p(run->o->outdir, err, len));
-    for (int i = 0; i < 2 && !run->o->overwrite; i++) {
+    for (int i = 0; i < 2 && !run->o->overwrite && !run->resume; i++) {
         snprintf(path, sizeof path, "%s/%s", run->o->outdir, files[i]->file);
         if (access(path, F_OK) == 0) {
             snprintf(err, len, "'%s' already holds %s from an earlier run: choose another -o, "
@@ -142,7 +268,8 @@ static cr_status_t cr_open_outputs(cr_run_t *run, json_t *meta, const cr_place_t
         }
     }
     snprintf(path, sizeof path, "%s/placement.csv", run->o->outdir);
-    fp = cr_fs_create(path, run->o->overwrite, err, len);
+    fp = run->resume ? NULL : cr_fs_create(path, run->o->overwrite, err, len);
+    if (run->resume) goto writers; /* the same hosts: the run's placement.csv stands */
     if (!fp) return CR_ERR_IO;
     if (cr_place_write_csv(fp, pl, run->wsize) != CR_OK) {
         snprintf(err, len, "cannot write %s: %s", path, strerror(errno));
@@ -153,9 +280,11 @@ static cr_status_t cr_open_outputs(cr_run_t *run, json_t *meta, const cr_place_t
         snprintf(err, len, "cannot write %s: %s", path, strerror(errno));
         return CR_ERR_IO;
     }
+writers:
     for (int i = 0; i < 2; i++) {
         run->writers[i].raw = run->o->raw;
         run->writers[i].replace = run->o->overwrite;
+        run->writers[i].append = run->resume != NULL;
         if (cr_writer_open(&run->writers[i], files[i], run->o->outdir, NULL, meta) != CR_OK) {
             err[0] = '\0';  /* cr_writer_open said what failed */
             return CR_ERR_IO;
@@ -231,6 +360,7 @@ int cr_app_run(MPI_Comm world, int argc, char **argv)
     cr_plan_t plan;
     hwloc_topology_t topo = NULL;
     cr_place_t *pl = NULL;
+    cr_resume_t resume = {0};
     cr_level_ctx_t *lv = NULL, *pairs = NULL;
     int nlv = 0, npairs = 0, npl = 0, ret = CR_EXIT_RUNTIME;
     char err[CR_ERRLEN] = "", host[MPI_MAX_PROCESSOR_NAME] = "?";
@@ -256,6 +386,21 @@ int cr_app_run(MPI_Comm world, int argc, char **argv)
         if (run.wrank == 0) fprintf(stderr, "collroof: error: %s\n", err);
         cr_opts_free(&o);
         return CR_EXIT_USAGE;
+    }
+    if (o.resume[0] && !o.help && !o.version) {
+        if (cr_resume_share(world, run.wrank, o.resume, &resume) != CR_OK) {
+            cr_opts_free(&o);
+            return CR_EXIT_USAGE;
+        }
+        st = cr_resume_options(&resume, argc, argv, start, &o, err, sizeof err);
+        if (st != CR_OK || cr_plan_resolve(&o, &plan, err, sizeof err) != CR_OK) {
+            if (run.wrank == 0) fprintf(stderr, "collroof: error: %s\n", err);
+            cr_resume_free(&resume);
+            cr_opts_free(&o);
+            return CR_EXIT_USAGE;
+        }
+        run.resume = &resume;
+        run.kept = run.rows = (int)resume.nkeys;
     }
     if (o.help || o.version) {
         if (run.wrank == 0) {
@@ -300,9 +445,15 @@ int cr_app_run(MPI_Comm world, int argc, char **argv)
         meta = cr_build_meta(&run, argc, argv, start, pl, topo_json, ceil);
         st = meta ? cr_open_outputs(&run, meta, pl, err, sizeof err) : CR_ERR_NOMEM;
         if (st != CR_OK && err[0]) cr_error("%s", err);
-        if (st == CR_OK) cr_status_init(o.outdir, start);
+        if (st == CR_OK) cr_status_init(o.outdir, start, run.resume ? run.kept : -1);
+        if (st == CR_OK && run.resume && resume.dropped)
+            cr_warn("--resume %s: %zu line(s) not whole in both results files cut; those "
+                    "measurements are taken again", o.resume, resume.dropped);
     }
-    if (cr_mpi_agree(world, st) != CR_OK) goto out_with_writers;
+    if ((st = cr_mpi_agree(world, st)) != CR_OK) {
+        if (st == CR_ERR_INVAL) ret = CR_EXIT_USAGE; /* --resume with another job */
+        goto out_with_writers;
+    }
     if (run.wrank != 0) cr_status_defer_install();
     if (cr_watch_start(o.timeout, run.wrank, &run.rows) != 0 && run.wrank == 0)
         cr_warn("--timeout %g: the watchdog thread could not be started; a hang will not be "
@@ -320,8 +471,8 @@ int cr_app_run(MPI_Comm world, int argc, char **argv)
     if (st == CR_OK) {
         ret = run.failures ? CR_EXIT_INVALID : CR_EXIT_OK;
         if (run.wrank == 0)
-            fprintf(o.quiet ? stderr : stdout, "collroof: %d measurements in %s/results.csv%s\n",
-                    run.rows, o.outdir,
+            fprintf(o.quiet ? stderr : stdout, "collroof: %d measurements in %s/results.csv%s%s\n",
+                    run.rows, o.outdir, run.resume ? " (resumed)" : "",
                     run.failures ? " (some failed validation: see the valid column)" : "");
     }
     cr_levels_free(pairs, npairs);
@@ -342,6 +493,7 @@ out_with_place:
     free(pl);
 out_with_topo:
     cr_topo_free(topo);
+    cr_resume_free(&resume);
     cr_opts_free(&o);
     return ret;
 }

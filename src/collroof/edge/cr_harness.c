@@ -314,6 +314,11 @@ cr_status_t cr_harness_measure(cr_run_t *run, const cr_level_ctx_t *lv, const cr
 
     cnt = cr_coll_block_count(ops, req_bytes, lv->ranks, dt->size, &bytes);
     if (cnt == 0) return CR_OK; /* smaller than one element per block: no row */
+    if (cr_resume_has(run->resume, ops->name, lv->name, calls > 1 ? "streaming" : "isolated",
+                      bytes)) {
+        run->done++; /* measured before the run was interrupted */
+        return CR_OK;
+    }
     cr_progress(run, ops, lv, bytes);
     cr_watch_begin(ops->name, lv->name, streaming ? "streaming" : "isolated", bytes);
     b.comm = lv->comm;

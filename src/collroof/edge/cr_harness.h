@@ -8,6 +8,7 @@
 #include "cr_level_ctx.h"
 #include "cr_opts.h"
 #include "cr_result.h"
+#include "cr_resume.h"
 #include "cr_timer.h"
 #include "cr_writer.h"
 
@@ -28,6 +29,8 @@ typedef struct cr_run {
     int rows;                  /* rows written */
     int failures;              /* validation failures so far (same on every rank) */
     int inject_fault;          /* testing: this rank corrupts its validated output (-1 none) */
+    const cr_resume_t *resume; /* --resume: the measurements the run holds, skipped; or NULL */
+    int kept;                  /* --resume: rows kept from before (counted in rows) */
 } cr_run_t;
 
 /* Measure one collective at one level, cadence and requested size; write the row

@@ -36,30 +36,6 @@ static json_t *cr_meta_environment(void)
     return env;
 }
 
-static json_t *cr_meta_options(const cr_opts_t *o)
-{
-    static const char *const validate[] = {"off", "once", "every"};
-    static const char *const mem[] = {"local", "interleave", "node", "default"};
-    json_t *colls = json_array(), *levels = json_array(), *sizes = json_array();
-    for (int i = 0; i < o->ncolls; i++) json_array_append_new(colls, json_string(o->colls[i]));
-    for (int i = 0; i < o->nlevels; i++) json_array_append_new(levels, json_string(o->levels[i]));
-    for (size_t i = 0; i < o->nsizes; i++) json_array_append_new(sizes, json_integer((json_int_t)o->sizes[i]));
-    return json_pack("{s:o,s:o,s:o,s:s,s:s,s:i,s:f,s:i,s:i,s:f,s:i,s:s,s:b,s:b,s:s,s:s,s:i,"
-                     "s:b,s:b,s:b,s:b}",
-                     "collectives", colls, "sizes", sizes, "levels", levels, "dtype", o->dtype,
-                     "cadence",
-                     o->cadence_isolated && o->cadence_streaming ? "both"
-                     : o->cadence_streaming                      ? "streaming"
-                                                                 : "isolated",
-                     "stream_calls", o->stream_calls, "precision", o->precision, "min_iters",
-                     o->min_iters, "max_iters", o->max_iters, "time_limit_s", o->time_limit,
-                     "warmup", o->warmup, "validate", validate[o->validate], "in_place",
-                     o->in_place, "nonblocking", o->nonblocking, "timer",
-                     o->timer == CR_TIMER_MPI ? "mpi" : "clock", "mem", mem[o->mem], "mem_node",
-                     o->mem_node, "cold_cache", o->cold_cache, "huge_pages", o->huge_pages,
-                     "probe_memory", o->probe_memory, "raw", o->raw);
-}
-
 json_t *cr_meta_build(const cr_opts_t *o, int argc, char **argv, long start,
                       const cr_timer_t *t, int ranks, int nodes, int ppn)
 {
@@ -81,7 +57,7 @@ json_t *cr_meta_build(const cr_opts_t *o, int argc, char **argv, long start,
                      "mpi_library", lib, "mpi_version", ver, "start_time", when, "run_id",
                      o->run_id, "ranks", ranks, "nodes", nodes, "ppn", ppn, "timer", "source",
                      t->source, "resolution_us", t->resolution_us, "declared_resolution_us",
-                     t->declared_us, "overhead_us", t->overhead_us, "options", cr_meta_options(o),
+                     t->declared_us, "overhead_us", t->overhead_us, "options", cr_opts_to_json(o),
                      "environment", cr_meta_environment());
     if (!meta) cr_error("cannot build the run metadata (JSON)");
     return meta;
