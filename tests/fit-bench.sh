@@ -5,7 +5,8 @@
 # allreduce, allgather, alltoall; level l = 1..5: numa, package, node, internode,
 # world) segment 1 (8 B-32K) alpha = 1.5 l + c us, r_inf = 2 (6 - l) GB/s, and
 # segment 2 (64K up) alpha 4x, r_inf 1.6x, each within 2% and inside its 95% CI.
-# Its coverage section (20 datasets here): every interval holds its own estimate.
+# Its scaling table (50 and 200 sizes here) has a row per size; its coverage
+# section (20 datasets here): every interval holds its own estimate.
 . "$(dirname "$0")/lib.sh"
 BENCH="$top_srcdir/scripts/bench-fit"
 FIT="$top_builddir/collroof-fit"
@@ -13,7 +14,7 @@ T=$(tmpdir)
 trap 'rm -rf "$T"' EXIT
 PER=50 REPS=100
 
-sh "$BENCH" "$FIT" $PER $REPS 20 >"$T/bench.out" 2>&1
+BENCH_FIT_SIZES="50 200" sh "$BENCH" "$FIT" $PER $REPS 20 >"$T/bench.out" 2>&1
 check "bench-fit exits 0" test $? -eq 0
 cat "$T/bench.out"
 # "bench-fit: N raw samples, R bootstrap replicates: T s, X samples/s"
@@ -24,6 +25,10 @@ check "bench-fit: $((PER * 375)) samples, $REPS replicates, time > 0, samples/s 
         # T is printed to 1 ms: compare when that rounding is under 5%
         if (t >= 0.02 && (x * t - n) ^ 2 > (0.05 * n) ^ 2) bad = 1 }
         END { exit !seen || bad }' "$T/bench.out"
+check "bench-fit scaling: a row per size (50, 200) with seconds >= 0 and 3 segments found" \
+    awk '/^bench-fit scaling:/ { on = 1; next } on && $1 ~ /^[0-9]+$/ {
+             n++; if ($1 != (n == 1 ? 50 : 200) || !($2 >= 0) || $3 != 3) bad = 1 }
+         END { exit !(n == 2 && !bad) }' "$T/bench.out"
 check "bench-fit coverage: 20 datasets, every interval holds its estimate (raw and residual, alpha and r_inf)" \
     awk '/^bench-fit coverage: 20 datasets/ { seen = 1 }
          $1 == "raw" || $1 == "residual" { n++; if ($4 != "100.0%") bad = 1 }
