@@ -51,7 +51,37 @@ AC_DEFUN([CR_CHECK_MPI], [
      return MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, 0);]])],
     [AC_MSG_RESULT([yes])],
     [AC_MSG_RESULT([no]); AC_MSG_ERROR([$cr_mpi_how does not give a working MPI-3.1 C library])])
+  # Which library mpi.h is: its launcher and its binding syntax differ.
+  AC_MSG_CHECKING([which MPI library mpi.h belongs to])
+  AC_COMPILE_IFELSE([AC_LANG_PROGRAM([[#include <mpi.h>
+#ifndef OMPI_MAJOR_VERSION
+#error not Open MPI
+#endif]], [])], [cr_mpi_flavour=openmpi],
+    [AC_COMPILE_IFELSE([AC_LANG_PROGRAM([[#include <mpi.h>
+#ifndef MPICH_VERSION
+#error not MPICH
+#endif]], [])], [cr_mpi_flavour=mpich], [cr_mpi_flavour=other])])
+  AC_MSG_RESULT([$cr_mpi_flavour])
   CFLAGS=$cr_save_CFLAGS; LIBS=$cr_save_LIBS
+  AC_DEFINE_UNQUOTED([CR_MPI_FLAVOUR], ["$cr_mpi_flavour"],
+    [the MPI library collroof is built with: openmpi, mpich or other (launcher advice)])
+  AS_CASE([$cr_mpi_flavour],
+    [openmpi], [AC_DEFINE([CR_MPI_OPENMPI], [1], [built with Open MPI])],
+    [mpich], [AC_DEFINE([CR_MPI_MPICH], [1], [built with MPICH (hydra launcher)])])
+  # The launcher of that library: an install prefix's own first, then the names a
+  # Debian-style system gives each flavour (mpiexec there may be the other one's).
+  AS_IF([test -z "$cr_mpi_bindir"], [AS_CASE([$MPICC], [/usr/bin/*|/bin/*], [],
+    [*/*], [cr_mpi_bindir=`AS_DIRNAME(["$MPICC"])`])])
+  AS_IF([test -z "$MPIEXEC" && test -n "$cr_mpi_bindir"], [
+    for cr_n in mpiexec mpirun; do
+      AS_IF([test -x "$cr_mpi_bindir/$cr_n"], [MPIEXEC="$cr_mpi_bindir/$cr_n"; break])
+    done])
+  AS_CASE([$cr_mpi_flavour],
+    [openmpi], [cr_launchers="mpiexec.openmpi mpirun.openmpi mpiexec mpirun"],
+    [mpich], [cr_launchers="mpiexec.hydra mpiexec.mpich mpirun.mpich mpiexec mpirun"],
+    [cr_launchers="mpiexec mpirun"])
+  AC_PATH_PROGS([MPIEXEC], [$cr_launchers], [no])
+  AC_SUBST([MPIEXEC])
   AC_SUBST([MPI_CFLAGS])
   AC_SUBST([MPI_LIBS])
 ])

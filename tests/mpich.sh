@@ -11,14 +11,19 @@ trap 'rm -rf "$T"' EXIT
 # and a configured source tree refuses a second, out-of-tree configuration.
 cp -a "$top_srcdir" "$T/build"
 ( cd "$T/build" && { [ ! -f config.status ] || make distclean >/dev/null 2>&1; } &&
-  ./configure -q --with-mpi=mpich >config.out 2>&1 && make -j2 collroof >make.out 2>&1 )
+  env -u MPIEXEC ./configure -q --with-mpi=mpich >config.out 2>&1 && make -j2 collroof >make.out 2>&1 )
 check "configure --with-mpi=mpich && make" test $? -eq 0
 check "configure found MPICH" grep -q 'MPI  *: wrapper mpicc.mpich' "$T/build/config.out"
+check "configure's launcher is MPICH's ($(sed -n 's/^ *MPI launcher *: //p' "$T/build/config.out"))" \
+    grep -qE 'MPI launcher *: .*(mpiexec\.hydra|mpiexec\.mpich|mpirun\.mpich)$' "$T/build/config.out"
 # Loopback only: hydra's control traffic on lo, UCX on shared memory and lo.
 export HYDRA_IFACE=lo UCX_TLS=self,sm,tcp UCX_NET_DEVICES=lo
 timeout 120 mpiexec.hydra -n 3 "$T/build/collroof" -c all -m 100,4K,64K --max-iters 20 \
-    --time-limit 0.1 -q -o "$T/run"
+    --time-limit 0.1 -q -o "$T/run" 2>"$T/run.err"
 check "hydra -n 3: exits 0" test $? -eq 0
+# 3 ranks on this machine's cores, unbound: the advice is in hydra's syntax
+check "binding advice in MPICH's syntax (mpiexec -bind-to core), not Open MPI's" \
+    sh -c "grep -q 'mpiexec -bind-to core\|mpiexec -ppn' '$T/run.err' && ! grep -q -- '--map-by' '$T/run.err'"
 check "3 ranks in every row" test "$(csv_col "$T/run/results.csv" ranks | sort -u)" = 3
 check "every row valid" test "$(csv_col "$T/run/results.csv" valid | sort -u)" = pass
 check "15 rows" test "$(csv_rows "$T/run/results.csv")" -eq 15

@@ -404,7 +404,7 @@ static void test_warnings(void)
     n = cr_place_warnings(pl, 3, msg, 4);
     CU_ASSERT_EQUAL_FATAL(n, 2);
     CU_ASSERT_PTR_NOT_NULL(strstr(msg[0], "1 of 3 ranks are not bound"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(msg[0], "--bind-to core"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(msg[0], "bind-to core"));
     CU_ASSERT_PTR_NOT_NULL(strstr(msg[0], "srun --cpu-bind=cores"));
     CU_ASSERT_PTR_NOT_NULL(strstr(msg[1], "a runs 3 ranks on 2 cores"));
 

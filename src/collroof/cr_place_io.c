@@ -80,8 +80,20 @@ int cr_cpuset_overlap(const char *a, const char *b)
     return 0;
 }
 
+/* Binding advice in the syntax of the launcher of the library collroof is built with. */
+#if defined(CR_MPI_MPICH)
+#define CR_BIND_HINT "bind each rank to its own core: mpiexec -bind-to core -map-by core, " \
+                     "or srun --cpu-bind=cores"
+#define CR_PPN_HINT "mpiexec -ppn %d -bind-to core"
+#elif defined(CR_MPI_OPENMPI)
 #define CR_BIND_HINT "bind each rank to its own core: mpirun --map-by core --bind-to core, " \
                      "or srun --cpu-bind=cores"
+#define CR_PPN_HINT "mpirun --map-by ppr:%d:node --bind-to core"
+#else
+#define CR_BIND_HINT "bind each rank to its own core with your launcher (Open MPI: mpirun " \
+                     "--bind-to core; MPICH: mpiexec -bind-to core), or srun --cpu-bind=cores"
+#define CR_PPN_HINT "%d ranks per node, bound to cores"
+#endif
 
 int cr_place_warnings(const cr_place_t *pl, int n, char msgs[][CR_WARN_LEN], int max)
 {
@@ -122,8 +134,8 @@ int cr_place_warnings(const cr_place_t *pl, int n, char msgs[][CR_WARN_LEN], int
     if (over >= 0 && nm < max)
         snprintf(msgs[nm++], CR_WARN_LEN,
                  "%s runs %d ranks on %d cores: ranks time-share cores and timings include "
-                 "that; run at most one rank per core (mpirun --map-by ppr:%d:node --bind-to "
-                 "core, or srun --ntasks-per-node=%d --cpu-bind=cores)", pl[over].host, over_n,
+                 "that; run at most one rank per core (" CR_PPN_HINT ", or srun "
+                 "--ntasks-per-node=%d --cpu-bind=cores)", pl[over].host, over_n,
                  pl[over].host_cores, pl[over].host_cores, pl[over].host_cores);
     return nm;
 }
