@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "coll_want.h"
+#include "cr_num.h"
 #include "fit_group.h"
 #include "fit_predict.h"
 #include "fit_read.h"
@@ -136,6 +137,44 @@ static void test_reader_errors(void)
         cr_fit_set_free(&set);
     }
     cr_log_quiet(0);
+}
+
+/* The strict number parser: each text, whether it is a finite decimal number (and its
+ * value), and whether it is a decimal integer. */
+static const struct num_case {
+    const char *text;
+    int is_double;
+    double value;
+    int is_int;
+} num_cases[] = {
+    { "0", 1, 0, 1 },             { "42", 1, 42, 1 },          { "-7", 1, -7, 1 },
+    { "007", 1, 7, 1 },           { "2.5", 1, 2.5, 0 },        { "-0.125", 1, -0.125, 0 },
+    { "1e6", 1, 1e6, 0 },         { "1.5E-3", 1, 1.5e-3, 0 },  { "2.5e+02", 1, 250, 0 },
+    { "", 0, 0, 0 },              { " 1", 0, 0, 0 },           { "1 ", 0, 0, 0 },
+    { "+1", 0, 0, 0 },            { "0x10", 0, 0, 0 },         { "0x1p1", 0, 0, 0 },
+    { "inf", 0, 0, 0 },           { "-inf", 0, 0, 0 },         { "infinity", 0, 0, 0 },
+    { "nan", 0, 0, 0 },           { "NaN", 0, 0, 0 },          { "2.", 0, 0, 0 },
+    { ".5", 0, 0, 0 },            { "2.5e", 0, 0, 0 },         { "2.5e-", 0, 0, 0 },
+    { "1e400", 0, 0, 0 },         { "1e-400", 0, 0, 0 },       { "1.5x", 0, 0, 0 },
+    { "2\x1a" "5", 0, 0, 0 },   { "-", 0, 0, 0 },            { "1,5", 0, 0, 0 },
+    { "99999999999999999999", 1, 1e20, 0 },
+};
+
+static void test_num_strict(void)
+{
+    for (size_t i = 0; i < sizeof num_cases / sizeof *num_cases; i++) {
+        const struct num_case *c = &num_cases[i];
+        double d = -1;
+        long long v = -1;
+        const char *bd = cr_num_double(c->text, &d), *bi = cr_num_int(c->text, &v);
+        if ((bd == NULL) != c->is_double || (bi == NULL) != c->is_int)
+            printf("\n  '%s': double %s, int %s\n", c->text, bd ? bd : "ok", bi ? bi : "ok");
+        CU_ASSERT_EQUAL(bd == NULL, c->is_double);
+        CU_ASSERT_EQUAL(bi == NULL, c->is_int);
+        if (c->is_double) CU_ASSERT_DOUBLE_EQUAL(d, c->value, 1e-12 * fabs(c->value));
+        if (!c->is_double) CU_ASSERT_EQUAL(d, -1);   /* untouched on failure */
+        if (c->is_int) CU_ASSERT_EQUAL((double)v, c->value);
+    }
 }
 
 /* faults_per_call: read from either format when present (NAN when absent), and the
@@ -857,6 +896,7 @@ CU_TestInfo test_fit_io_tests[] = {
     { "summary: r_inf = inf is n/a, never inf", test_summary_no_inf },
     { "collective table (pure build), F(p) for p = 1..9", test_coll_pure },
     { "predict: unknown collective refused", test_predict_unknown },
+    { "strict decimal numbers: no hex, inf, nan, cut fields", test_num_strict },
     { "reader errors (strict and --lenient)", test_reader_errors },
     { "reader csv/jsonl, ceilings", test_reader_ok },
     { "faults_per_call: read, fault-bound sizes", test_faults },
