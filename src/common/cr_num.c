@@ -37,12 +37,12 @@ static int cr_num_is_decimal(const char *s, int integer)
 const char *cr_num_double(const char *s, double *out)
 {
     double v;
-    if (!*s) return "is empty";
-    if (!cr_num_is_decimal(s, 0)) return "is not a decimal number";
+    if (!*s) return "empty";
+    if (!cr_num_is_decimal(s, 0)) return "not a plain decimal: no spaces, '+', hex, inf or nan";
     errno = 0;
     v = strtod(s, NULL);
     /* overflow (inf) or underflow past the smallest normal double */
-    if (errno == ERANGE || !isfinite(v)) return "is out of range";
+    if (errno == ERANGE || !isfinite(v)) return "out of range";
     *out = v;
     return NULL;
 }
@@ -50,11 +50,11 @@ const char *cr_num_double(const char *s, double *out)
 const char *cr_num_int(const char *s, long long *out)
 {
     long long v;
-    if (!*s) return "is empty";
-    if (!cr_num_is_decimal(s, 1)) return "is not a decimal integer";
+    if (!*s) return "empty";
+    if (!cr_num_is_decimal(s, 1)) return "not a plain decimal: digits only";
     errno = 0;
     v = strtoll(s, NULL, 10);
-    if (errno == ERANGE) return "is out of range";
+    if (errno == ERANGE) return "out of range";
     *out = v;
     return NULL;
 }

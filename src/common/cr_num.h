@@ -6,8 +6,8 @@
 #ifndef CR_NUM_H
 #define CR_NUM_H
 
-/* A finite double. Returns NULL and sets *out, or a reason for a message ("is
- * empty", "is not a decimal number", "is out of range"); *out untouched then. */
+/* A finite double. Returns NULL and sets *out, or a reason for a message ("empty",
+ * "not a plain decimal: ...", "out of range"); *out untouched then. */
 const char *cr_num_double(const char *s, double *out);
 
 /* A decimal integer (an optional '-', digits) that fits a long long. Returns as

@@ -125,10 +125,14 @@ int cr_schema_parse(const cr_col_t *c, const char *s, cr_result_t *r, char *why,
     int e;
     switch (c->type) {
     case CR_COL_STR:
-        if (strlen(s) >= CR_NAME_LEN || !cr_schema_str_ok(s)) {
-            snprintf(why, wl, "column %s: '%s' is not a name (under %d printable ASCII "
-                     "characters, no comma or '\"')", c->name,
-                     cr_name_show(s, shown, sizeof shown), CR_NAME_LEN);
+        if (strlen(s) >= CR_NAME_LEN) {
+            snprintf(why, wl, "column %s: '%s' is longer than %d characters", c->name,
+                     cr_name_show(s, shown, sizeof shown), CR_NAME_LEN - 1);
+            return -1;
+        }
+        if (!cr_schema_str_ok(s)) {
+            snprintf(why, wl, "column %s: '%s' is not a name (printable ASCII, no ',' or '\"')",
+                     c->name, cr_name_show(s, shown, sizeof shown));
             return -1;
         }
         strcpy(CR_FIELD(char, c, r), s);
@@ -137,13 +141,11 @@ int cr_schema_parse(const cr_col_t *c, const char *s, cr_result_t *r, char *why,
     case CR_COL_U64:
     case CR_COL_SIZE:
         bad = cr_num_int(s, &v);
-        if (!bad && (v < (long long)c->min ||
-                     v > (c->type == CR_COL_INT ? INT_MAX : LLONG_MAX)))
-            bad = "is out of range";
-        if (bad) {
-            snprintf(why, wl, "column %s: '%s' %s (expected a%s decimal integer)", c->name,
-                     cr_name_show(s, shown, sizeof shown), bad,
-                     c->min == 1 ? " positive" : c->min == 0 ? " non-negative" : "n");
+        if (bad || v < (long long)c->min || v > (c->type == CR_COL_INT ? INT_MAX : LLONG_MAX)) {
+            snprintf(why, wl, "column %s: '%s' is not a%s integer%s%s%s", c->name,
+                     cr_name_show(s, shown, sizeof shown),
+                     c->min == 1 ? " positive" : c->min == 0 ? " non-negative" : "n",
+                     bad ? " (" : "", bad ? bad : "", bad ? ")" : "");
             return -1;
         }
         if (c->type == CR_COL_INT) *CR_FIELD(int, c, r) = (int)v;
@@ -152,10 +154,10 @@ int cr_schema_parse(const cr_col_t *c, const char *s, cr_result_t *r, char *why,
         return 0;
     case CR_COL_DBL:
         bad = cr_num_double(s, &d);
-        if (!bad && d < c->min) bad = "is out of range";
-        if (bad) {
-            snprintf(why, wl, "column %s: '%s' %s (expected a finite decimal number >= %g)",
-                     c->name, cr_name_show(s, shown, sizeof shown), bad, c->min);
+        if (bad || d < c->min) {
+            snprintf(why, wl, "column %s: '%s' is not a finite number >= %g%s%s%s", c->name,
+                     cr_name_show(s, shown, sizeof shown), c->min, bad ? " (" : "",
+                     bad ? bad : "", bad ? ")" : "");
             return -1;
         }
         *CR_FIELD(double, c, r) = d;
