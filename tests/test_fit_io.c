@@ -856,6 +856,24 @@ static void test_summary_no_inf(void)
         CU_ASSERT(!seen);
     }
     CU_ASSERT_PTR_NOT_NULL(strstr(buf, "n/a"));
+    CU_ASSERT_PTR_NULL(strstr(buf, "nan"));
+    /* a finite r_inf whose interval is not: no interval printed, never [x, inf] */
+    {
+        cr_fit_segres_t *z = &rep.res[0].seg[0];
+        z->rinf = 12.8;
+        z->rinf_lo = INFINITY;
+        z->rinf_hi = NAN;
+        f = fopen(path, "w+");
+        CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+        CU_ASSERT_EQUAL(cr_fit_writer_summary.write(f, &rep), CR_OK);
+        rewind(f);
+        n = fread(buf, 1, sizeof buf - 1, f);
+        buf[n] = '\0';
+        fclose(f);
+        CU_ASSERT_PTR_NOT_NULL(strstr(buf, "12.8 (no interval)"));
+        CU_ASSERT_PTR_NULL(strstr(buf, "nan"));
+        CU_ASSERT_PTR_NULL(strstr(buf, ", inf"));
+    }
     cr_fit_report_free(&rep);
     cr_fit_set_free(&set);
 }
@@ -949,7 +967,7 @@ CU_TestInfo test_fit_io_tests[] = {
     { "predict: scaling model, warning, hierarchical", test_predict_scaling },
     { "predict: never a negative or non-finite time", test_predict_floor },
     { "link ceiling: sustained probe rate, not a burst", test_link_sustained },
-    { "summary: r_inf = inf is n/a, never inf", test_summary_no_inf },
+    { "summary: r_inf = inf is n/a, no interval with inf or nan", test_summary_no_inf },
     { "collective table (pure build), F(p) for p = 1..9", test_coll_pure },
     { "predict: unknown collective refused", test_predict_unknown },
     { "strict decimal numbers: no hex, inf, nan, cut fields", test_num_strict },
