@@ -83,6 +83,35 @@ check "killed run: every CSV row whole" \
 check "killed run: JSONL has $jrows lines for $rows rows" test "$jrows" -eq "$rows" -o "$jrows" -eq $((rows - 1))
 check "killed run: every JSONL line parses" "$top_builddir/tests/jsonl_check" "$T/killed/results.jsonl" 2 "$jrows"
 
+# A full disk (tests/faultshim.so fills it after 3 rows, 20 bytes into the 4th): the
+# row is written whole or not at all. The file that filled up is truncated back to its
+# last whole row, the row just written to the other file is removed too, one error
+# names the file and ENOSPC, and collroof-fit fits the rows kept.
+SHIM=$top_builddir/tests/faultshim.so
+for f in results.jsonl results.csv; do
+    if [ ! -f "$SHIM" ]; then skip "disk full in $f" "tests/faultshim.so not built"; continue; fi
+    d=$T/full-${f#results.}
+    timeout 120 "$MPIEXEC" -np 2 -x LD_PRELOAD="$SHIM" -x FAULTSHIM_ENOSPC_FILE="$f" \
+        -x FAULTSHIM_ENOSPC_LINES=4 "$COLLROOF" -c allreduce -m 1K,2K,4K,8K,16K --max-iters 10 \
+        --min-iters 5 -q -o "$d" >"$T/out" 2>"$T/err"
+    rc=$?
+    check "disk full in $f: non-zero exit (rc $rc)" test "$rc" -ne 0 -a "$rc" -ne 124
+    check "disk full in $f: one error, naming the file and the cause" \
+        test "$(grep -c 'error' "$T/err")" -eq 1 -a \
+        "$(grep -c "cannot write $d/$f: No space left on device" "$T/err")" -eq 1
+    check "disk full in $f: 3 whole rows in results.csv" test "$(csv_rows "$d/results.csv")" -eq 3
+    check "disk full in $f: 3 whole rows in results.jsonl" "$top_builddir/tests/jsonl_check" \
+        "$d/results.jsonl" 2 3
+    check "disk full in $f: both files end with a newline" \
+        test "$(tail -c 1 "$d/results.csv" | od -An -c | tr -d ' ')" = '\n' -a \
+        "$(tail -c 1 "$d/results.jsonl" | od -An -c | tr -d ' ')" = '\n'
+    "$top_builddir/collroof-fit" --no-plots --bootstrap 10 -o "$d/fit" "$d" >"$T/out" 2>"$T/err"
+    rc=$?
+    check "disk full in $f: collroof-fit fits the 3 rows kept (rc $rc), no torn line" \
+        test "$rc" -eq 0 -a "$(grep -c 'torn\|error:' "$T/err")" -eq 0 -a \
+        "$(grep -c ', 3 measurements' "$T/out")" -eq 1
+done
+
 # Output files are created, never written through a symbolic link: a dangling
 # results.csv link in the run directory is refused, with or without --overwrite, and
 # nothing appears where it points.

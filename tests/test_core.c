@@ -483,6 +483,14 @@ static void test_schema_bad_values(void)
         {"stop", "never", "column stop: 'never' is not precision, iters or time"},
         {"dtype", "a_name_longer_than_thirty_one_chars",
          "column dtype: 'a_name_longer_than_thirty_one_chars' is longer than 31"},
+        {"bytes", "0x10", "column bytes: '0x10' is not a positive integer (not a plain decimal"},
+        {"t_median_us", "0x1p1", "column t_median_us: '0x1p1' is not a finite number >= 0 (not a "
+         "plain decimal"},
+        {"t_median_us", "2.5e", "'2.5e' is not a finite number >= 0 (not a plain decimal"},
+        {"t_max_us", "1e999", "column t_max_us: '1e999' is not a finite number >= 0 (out of range)"},
+        {"ranks", " 8", "column ranks: ' 8' is not a positive integer (not a plain decimal"},
+        {"run_id", "a\"b", "column run_id: 'a\"b' is not a name (printable ASCII, no ',' or '\"')"},
+        {"mem", "a\x1a" "b", "column mem: 'a\\x1ab' is not a name"},
     };
     cr_result_t r;
     char why[256];

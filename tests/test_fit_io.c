@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "coll_want.h"
+#include "cr_num.h"
 #include "fit_group.h"
 #include "fit_predict.h"
 #include "fit_read.h"
@@ -64,7 +65,7 @@ static const struct bad_case {
     { "empty.csv", "", -1 },
     { "blank.jsonl", "\n\n", -1 },
     { "nohdr.csv", "run_id,collective\n" ROW("8", "1.5"), -1 },
-    { "trunc.csv", HDR ROW("8", "1.5") "r1,allreduce,node,iso", 1 },
+    { "trunc.csv", HDR ROW("8", "1.5") "r1,allreduce,node,iso\n" ROW("16", "2"), 2 },
     { "type.csv", HDR ROW("8", "abc") ROW("16", "2"), 1 },
     { "nan.csv", HDR ROW("8", "nan") ROW("16", "2"), 1 },
     { "neg.csv", HDR ROW("8", "-3") ROW("16", "2"), 1 },
@@ -74,7 +75,19 @@ static const struct bad_case {
                    "0.5,0.5,maybe\n" ROW("16", "2"), 1 },
     { "onlyhdr.csv", HDR, -1 },
     { "garbage.jsonl", META "{not json\n" JROW("8", "1.5", ""), 1 },
-    { "trunc.jsonl", META JROW("8", "1.5", "") "{\"type\":\"measurement\",\"collec", 1 },
+    { "trunc.jsonl", META JROW("8", "1.5", "") "{\"type\":\"measurement\",\"collec\n"
+                     JROW("16", "2", ""), 2 },
+    { "cadence.csv", HDR "r1,allreduce,node,sometimes,2,1,2,1,8,8,float,10,precision,1,1,1,1,1,1,"
+                     "1,1,0.5,0.5,pass\n" ROW("16", "2"), 1 },
+    { "hex.csv", HDR ROW("0x10", "1.5") ROW("16", "2"), 1 },
+    { "space.csv", HDR ROW(" 8", "1.5") ROW("16", "2"), 1 },
+    { "cut.csv", HDR ROW("8", "1.") ROW("16", "2"), 1 },
+    { "inf.csv", HDR ROW("8", "inf") ROW("16", "2"), 1 },
+    { "quote.csv", HDR "r\"1,allreduce,node,isolated,2,1,2,1,8,8,float,10,precision,1,1,1,1,1,1,"
+                   "1,1,0.5,0.5,pass\n" ROW("16", "2"), 1 },
+    { "quote.jsonl", META JROW("8", "1.5", ",\"run_id\":\"a\\\"b\"") JROW("16", "2", ""), 1 },
+    { "newline.jsonl", META JROW("8", "1.5", ",\"mem\":\"a\\nb\"") JROW("16", "2", ""), 1 },
+    { "rawmed.jsonl", META JROW("8", "1.5", ",\"raw_us\":[10,11,12]") JROW("16", "2", ""), 1 },
     { "wrongtype.jsonl", META JROW("8", "\"1.5\"", "") JROW("16", "2", ""), 1 },
     { "missing.jsonl", META "{\"type\":\"measurement\",\"collective\":\"allreduce\"}\n"
                        JROW("16", "2", ""), 1 },
@@ -133,6 +146,88 @@ static void test_reader_errors(void)
         cr_fit_set_init(&set);
         CU_ASSERT_EQUAL(cr_fit_read_path(p, &o, &set), CR_ERR_IO);
         CU_ASSERT_EQUAL(cr_fit_read_path(tmpdir, &o, &set), CR_ERR_IO);   /* no results.* */
+        cr_fit_set_free(&set);
+    }
+    cr_log_quiet(0);
+}
+
+/* The strict number parser: each text, whether it is a finite decimal number (and its
+ * value), and whether it is a decimal integer. */
+static const struct num_case {
+    const char *text;
+    int is_double;
+    double value;
+    int is_int;
+} num_cases[] = {
+    { "0", 1, 0, 1 },             { "42", 1, 42, 1 },          { "-7", 1, -7, 1 },
+    { "007", 1, 7, 1 },           { "2.5", 1, 2.5, 0 },        { "-0.125", 1, -0.125, 0 },
+    { "1e6", 1, 1e6, 0 },         { "1.5E-3", 1, 1.5e-3, 0 },  { "2.5e+02", 1, 250, 0 },
+    { "", 0, 0, 0 },              { " 1", 0, 0, 0 },           { "1 ", 0, 0, 0 },
+    { "+1", 0, 0, 0 },            { "0x10", 0, 0, 0 },         { "0x1p1", 0, 0, 0 },
+    { "inf", 0, 0, 0 },           { "-inf", 0, 0, 0 },         { "infinity", 0, 0, 0 },
+    { "nan", 0, 0, 0 },           { "NaN", 0, 0, 0 },          { "2.", 0, 0, 0 },
+    { ".5", 0, 0, 0 },            { "2.5e", 0, 0, 0 },         { "2.5e-", 0, 0, 0 },
+    { "1e400", 0, 0, 0 },         { "1e-400", 0, 0, 0 },       { "1.5x", 0, 0, 0 },
+    { "2\x1a" "5", 0, 0, 0 },   { "-", 0, 0, 0 },            { "1,5", 0, 0, 0 },
+    { "99999999999999999999", 1, 1e20, 0 },
+};
+
+static void test_num_strict(void)
+{
+    for (size_t i = 0; i < sizeof num_cases / sizeof *num_cases; i++) {
+        const struct num_case *c = &num_cases[i];
+        double d = -1;
+        long long v = -1;
+        const char *bd = cr_num_double(c->text, &d), *bi = cr_num_int(c->text, &v);
+        if ((bd == NULL) != c->is_double || (bi == NULL) != c->is_int)
+            printf("\n  '%s': double %s, int %s\n", c->text, bd ? bd : "ok", bi ? bi : "ok");
+        CU_ASSERT_EQUAL(bd == NULL, c->is_double);
+        CU_ASSERT_EQUAL(bi == NULL, c->is_int);
+        if (c->is_double) CU_ASSERT_DOUBLE_EQUAL(d, c->value, 1e-12 * fabs(c->value));
+        if (!c->is_double) CU_ASSERT_EQUAL(d, -1);   /* untouched on failure */
+        if (c->is_int) CU_ASSERT_EQUAL((double)v, c->value);
+    }
+}
+
+/* A last line without a newline that does not parse is a write cut short: ignored
+ * with a warning, strict or not. One that parses is a row. Duplicate rows (same key):
+ * the first kept. Each case: rows read strictly, and the 8-byte point's median. */
+static const struct torn_case {
+    const char *name, *content;
+    size_t rows;
+    double t8;
+} torn_cases[] = {
+    { "torn.csv", HDR ROW("8", "1.5") ROW("16", "2") "r1,allreduce,node,iso", 2, 1.5 },
+    { "torn2.csv", HDR ROW("8", "1.5") ROW("16", "2") "r1,allreduce,node,isolated,2,1,2,1,32,"
+                   "32,float,10,precision,1,3,3,3,1,1,1,1,0.5,0.5,pa", 2, 1.5 },
+    { "torn.jsonl", META JROW("8", "1.5", "") JROW("16", "2", "") "{\"type\":\"measurement\","
+                    "\"bytes\":3", 2, 1.5 },
+    { "noeol.csv", HDR ROW("8", "1.5") "r1,allreduce,node,isolated,2,1,2,1,16,16,float,10,"
+                   "precision,1,2,2,2,1,1,1,1,0.5,0.5,pass", 2, 1.5 },
+    { "dup.csv", HDR ROW("8", "1.5") ROW("16", "2") ROW("8", "9") ROW("8", "7"), 2, 1.5 },
+    { "dup.jsonl", META JROW("8", "1.5", "") JROW("8", "9", "") JROW("16", "2", ""), 2, 1.5 },
+    { "notdup.csv", HDR ROW("8", "1.5") ROW("16", "2")
+                    "r2,allreduce,node,isolated,2,1,2,1,8,8,float,10,precision,1,3,3,3,1,1,1,1,"
+                    "0.5,0.5,pass\n", 3, 1.5 },
+};
+
+static void test_reader_torn_dups(void)
+{
+    cr_log_quiet(1);
+    for (size_t i = 0; i < sizeof torn_cases / sizeof *torn_cases; i++) {
+        const struct torn_case *c = &torn_cases[i];
+        cr_fit_read_opts_t strict = { 0 };
+        cr_fit_set_t set;
+        cr_status_t st;
+        cr_fit_set_init(&set);
+        st = cr_fit_read_path(write_tmp(c->name, c->content), &strict, &set);
+        if (st != CR_OK || set.rows != c->rows)
+            printf("\n  case %s: status %d rows %zu\n", c->name, st, set.rows);
+        CU_ASSERT_EQUAL(st, CR_OK);
+        CU_ASSERT_EQUAL(set.rows, c->rows);
+        cr_fit_set_finish(&set);
+        CU_ASSERT_TRUE(set.ngroups >= 1 && set.groups[0].npts >= 1 &&
+                       set.groups[0].pts[0].bytes == 8 && set.groups[0].pts[0].t_med == c->t8);
         cr_fit_set_free(&set);
     }
     cr_log_quiet(0);
@@ -761,6 +856,24 @@ static void test_summary_no_inf(void)
         CU_ASSERT(!seen);
     }
     CU_ASSERT_PTR_NOT_NULL(strstr(buf, "n/a"));
+    CU_ASSERT_PTR_NULL(strstr(buf, "nan"));
+    /* a finite r_inf whose interval is not: no interval printed, never [x, inf] */
+    {
+        cr_fit_segres_t *z = &rep.res[0].seg[0];
+        z->rinf = 12.8;
+        z->rinf_lo = INFINITY;
+        z->rinf_hi = NAN;
+        f = fopen(path, "w+");
+        CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+        CU_ASSERT_EQUAL(cr_fit_writer_summary.write(f, &rep), CR_OK);
+        rewind(f);
+        n = fread(buf, 1, sizeof buf - 1, f);
+        buf[n] = '\0';
+        fclose(f);
+        CU_ASSERT_PTR_NOT_NULL(strstr(buf, "12.8 (no interval)"));
+        CU_ASSERT_PTR_NULL(strstr(buf, "nan"));
+        CU_ASSERT_PTR_NULL(strstr(buf, ", inf"));
+    }
     cr_fit_report_free(&rep);
     cr_fit_set_free(&set);
 }
@@ -854,10 +967,12 @@ CU_TestInfo test_fit_io_tests[] = {
     { "predict: scaling model, warning, hierarchical", test_predict_scaling },
     { "predict: never a negative or non-finite time", test_predict_floor },
     { "link ceiling: sustained probe rate, not a burst", test_link_sustained },
-    { "summary: r_inf = inf is n/a, never inf", test_summary_no_inf },
+    { "summary: r_inf = inf is n/a, no interval with inf or nan", test_summary_no_inf },
     { "collective table (pure build), F(p) for p = 1..9", test_coll_pure },
     { "predict: unknown collective refused", test_predict_unknown },
+    { "strict decimal numbers: no hex, inf, nan, cut fields", test_num_strict },
     { "reader errors (strict and --lenient)", test_reader_errors },
+    { "torn last line ignored, duplicates: first kept", test_reader_torn_dups },
     { "reader csv/jsonl, ceilings", test_reader_ok },
     { "faults_per_call: read, fault-bound sizes", test_faults },
     { "fit -> fit.csv -> predict", test_predict_roundtrip },

@@ -1,5 +1,6 @@
-/* Output formats as ops tables, one file each (csv, jsonl, table). Pure: they
- * write to a FILE* and flush after every row, so finished rows survive a crash. */
+/* Output formats as ops tables, one file each (csv, jsonl, table). Pure: the file
+ * formats hand each line whole to cr_writer_line (one write(2)), so finished rows
+ * survive a crash and a full disk never leaves half a row. */
 #ifndef CR_WRITER_H
 #define CR_WRITER_H
 
@@ -27,6 +28,7 @@ struct cr_writer {
     int replace;        /* --overwrite: truncate an existing file (else it must be new) */
     int append;         /* --resume: append to the existing file, no header */
     char path[1100];    /* for error messages */
+    long long row_start;    /* file offset where the last row began; -1: none or no file */
 };
 
 extern const cr_writer_ops_t cr_writer_csv;
@@ -41,7 +43,13 @@ cr_status_t cr_writer_row(cr_writer_t *w, const cr_result_t *r, const double *ra
 void cr_writer_close(cr_writer_t *w);
 
 /* Write text plus a newline to the file in one write(2) after flushing what is
- * buffered, so that a run killed at any moment leaves whole lines only. */
+ * buffered, so that a run killed at any moment leaves whole lines only. A write
+ * cut short (ENOSPC, EFBIG) is undone: the file is truncated back to where the
+ * line began and the error reported once, naming the file. */
 cr_status_t cr_writer_line(cr_writer_t *w, const char *text);
+
+/* Removes the last row written (after a later writer failed on it), so that the
+ * run's files hold the same rows. */
+void cr_writer_unrow(cr_writer_t *w);
 
 #endif

@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "cr_schema.h"
+#include "cr_num.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -106,26 +107,32 @@ void cr_schema_names(const cr_col_t *c, char *buf, size_t len)
     }
 }
 
-/* An integer of column c: digits only, min <= v <= max. */
-static int cr_schema_int(const cr_col_t *c, const char *s, long long max, long long *out)
+/* What a string column may hold: printable ASCII without the CSV's separator or
+ * quote (docs/formats.md), so that a name is copied into other files as it is. */
+int cr_schema_str_ok(const char *s)
 {
-    char *end;
-    errno = 0;
-    *out = strtoll(s, &end, 10);
-    return *s && !*end && errno != ERANGE && *out >= (long long)c->min && *out <= max;
+    for (; *s; s++)
+        if (*s < 0x20 || *s > 0x7e || *s == ',' || *s == '"') return 0;
+    return 1;
 }
 
 int cr_schema_parse(const cr_col_t *c, const char *s, cr_result_t *r, char *why, size_t wl)
 {
     long long v;
     double d;
-    char *end, names[128];
+    const char *bad;
+    char names[128], shown[64];
     int e;
     switch (c->type) {
     case CR_COL_STR:
         if (strlen(s) >= CR_NAME_LEN) {
-            snprintf(why, wl, "column %s: '%.40s' is longer than %d characters", c->name, s,
-                     CR_NAME_LEN - 1);
+            snprintf(why, wl, "column %s: '%s' is longer than %d characters", c->name,
+                     cr_name_show(s, shown, sizeof shown), CR_NAME_LEN - 1);
+            return -1;
+        }
+        if (!cr_schema_str_ok(s)) {
+            snprintf(why, wl, "column %s: '%s' is not a name (printable ASCII, no ',' or '\"')",
+                     c->name, cr_name_show(s, shown, sizeof shown));
             return -1;
         }
         strcpy(CR_FIELD(char, c, r), s);
@@ -133,9 +140,12 @@ int cr_schema_parse(const cr_col_t *c, const char *s, cr_result_t *r, char *why,
     case CR_COL_INT:
     case CR_COL_U64:
     case CR_COL_SIZE:
-        if (!cr_schema_int(c, s, c->type == CR_COL_INT ? INT_MAX : LLONG_MAX, &v)) {
-            snprintf(why, wl, "column %s: '%s' is not a%s integer", c->name, s,
-                     c->min == 1 ? " positive" : c->min == 0 ? " non-negative" : "n");
+        bad = cr_num_int(s, &v);
+        if (bad || v < (long long)c->min || v > (c->type == CR_COL_INT ? INT_MAX : LLONG_MAX)) {
+            snprintf(why, wl, "column %s: '%s' is not a%s integer%s%s%s", c->name,
+                     cr_name_show(s, shown, sizeof shown),
+                     c->min == 1 ? " positive" : c->min == 0 ? " non-negative" : "n",
+                     bad ? " (" : "", bad ? bad : "", bad ? ")" : "");
             return -1;
         }
         if (c->type == CR_COL_INT) *CR_FIELD(int, c, r) = (int)v;
@@ -143,15 +153,11 @@ int cr_schema_parse(const cr_col_t *c, const char *s, cr_result_t *r, char *why,
         else *CR_FIELD(size_t, c, r) = (size_t)v;
         return 0;
     case CR_COL_DBL:
-        errno = 0;
-        d = strtod(s, &end);
-        if (!*s || *end || errno == ERANGE ||
-            (isfinite(c->min) && !(isfinite(d) && d >= c->min))) {
-            if (isfinite(c->min))
-                snprintf(why, wl, "column %s: '%s' is not a finite number >= %g", c->name, s,
-                         c->min);
-            else
-                snprintf(why, wl, "column %s: '%s' is not a number", c->name, s);
+        bad = cr_num_double(s, &d);
+        if (bad || d < c->min) {
+            snprintf(why, wl, "column %s: '%s' is not a finite number >= %g%s%s%s", c->name,
+                     cr_name_show(s, shown, sizeof shown), c->min, bad ? " (" : "",
+                     bad ? bad : "", bad ? ")" : "");
             return -1;
         }
         *CR_FIELD(double, c, r) = d;
@@ -163,7 +169,8 @@ int cr_schema_parse(const cr_col_t *c, const char *s, cr_result_t *r, char *why,
                 return 0;
             }
         cr_schema_names(c, names, sizeof names);
-        snprintf(why, wl, "column %s: '%s' is not %s", c->name, s, names);
+        snprintf(why, wl, "column %s: '%s' is not %s", c->name,
+                 cr_name_show(s, shown, sizeof shown), names);
         return -1;
     }
     return -1;

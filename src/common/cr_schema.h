@@ -49,6 +49,9 @@ int cr_schema_format(const cr_col_t *c, const cr_result_t *r, char *buf, size_t 
  * 'TEXT' is not ..." naming the value and what is accepted. */
 int cr_schema_parse(const cr_col_t *c, const char *text, cr_result_t *r, char *why, size_t wl);
 
+/* 1 when s may be the value of a string column: printable ASCII, no ',' or '"'. */
+int cr_schema_str_ok(const char *s);
+
 /* "a, b or c": the names of an enum column, for messages. */
 void cr_schema_names(const cr_col_t *c, char *buf, size_t len);
 

@@ -52,9 +52,11 @@ int cr_schema_from_json(const cr_col_t *c, const json_t *v, cr_result_t *r, char
     case CR_COL_STR:
         if (!json_is_string(v)) break;
         s = json_string_value(v);
-        if (strlen(s) >= CR_NAME_LEN || strpbrk(s, ",\n\r")) {
-            snprintf(why, wl, "key '%s': '%.40s' is not a name (under %d characters, no "
-                     "commas)", c->name, s, CR_NAME_LEN);
+        if (strlen(s) >= CR_NAME_LEN || !cr_schema_str_ok(s)) {
+            char shown[64];
+            snprintf(why, wl, "key '%s': '%s' is not a name (under %d characters of printable "
+                     "ASCII, no ',' or '\"')", c->name, cr_name_show(s, shown, sizeof shown),
+                     CR_NAME_LEN);
             return -1;
         }
         strcpy(CR_FIELD(char, c, r), s);

@@ -60,6 +60,7 @@ typedef struct cr_fit_set {
 /* One validated input row, as the readers hand it over. raw is moved
  * into the set (the set frees it); times µs. */
 typedef struct cr_fit_row {
+    char run_id[CR_NAME_LEN];  /* part of the duplicate key only (cr_fit_dups_seen) */
     char collective[CR_NAME_LEN];
     char level[CR_NAME_LEN];
     char cadence[CR_NAME_LEN];

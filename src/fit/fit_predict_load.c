@@ -3,9 +3,11 @@
 
 #include "fit_predict.h"
 #include "cr_fs.h"
+#include "cr_num.h"
 #include "fit_read.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,26 +35,52 @@ static int cr_fit_col(char **hdr, size_t nh, const char *name)
     return -1;
 }
 
-static double cr_fit_num(const char *s)
+/* A number of a collroof-fit file: a plain decimal, "inf" or "-inf" (r_inf when the
+ * slope is <= 0), or empty (NAN: not known). Anything else is refused, naming it. */
+static int cr_fit_num(const char *s, const char *col, double *out, char *why, size_t wl)
 {
-    char *end;
-    double v;
-    if (!*s) return NAN;
-    v = strtod(s, &end);
-    return *end ? NAN : v;
+    const char *bad;
+    char shown[64];
+    if (!*s) *out = NAN;
+    else if (!strcmp(s, "inf")) *out = INFINITY;
+    else if (!strcmp(s, "-inf")) *out = -INFINITY;
+    else if ((bad = cr_num_double(s, out)) != NULL) {
+        snprintf(why, wl, "column %s: '%s' is not a number (%s; collroof-fit writes decimals, "
+                 "inf or an empty field)", col, cr_name_show(s, shown, sizeof shown), bad);
+        return -1;
+    }
+    return 0;
 }
 
-/* Calls row(fields, cols, ctx) for each data line of path; cols[] maps names, the
- * first nreq required, the others -1 when the file has none (older files). row
- * returns 0 (taken), -1 (malformed: the file is refused) or 1 (well-formed but of
- * no use for predictions: skipped with a warning). */
-typedef int (*cr_fit_row_fn)(char **f, const int *col, void *ctx);
+/* An integer column: a plain decimal from min to INT_MAX. */
+static int cr_fit_int(const char *s, const char *col, long long min, int *out, char *why,
+                      size_t wl)
+{
+    long long v;
+    const char *bad = cr_num_int(s, &v);
+    char shown[64];
+    if (bad || v < min || v > INT_MAX) {
+        snprintf(why, wl, "column %s: '%s' is not an integer >= %lld%s%s%s", col,
+                 cr_name_show(s, shown, sizeof shown), min, bad ? " (" : "", bad ? bad : "",
+                 bad ? ")" : "");
+        return -1;
+    }
+    *out = (int)v;
+    return 0;
+}
+
+/* Calls row(fields, cols, ctx, why) for each data line of path; cols[] maps names,
+ * the first nreq required, the others -1 when the file has none (older files). row
+ * returns 0 (taken), -1 (malformed, why says how: the file is refused) or 1
+ * (well-formed but of no use for predictions: skipped with a warning). A last line
+ * without a newline that is malformed is a write cut short: ignored, with a warning. */
+typedef int (*cr_fit_row_fn)(char **f, const int *col, void *ctx, char *why, size_t wl);
 
 static cr_status_t cr_fit_csv_each(const char *path, const char *const *names, size_t nn,
                                    size_t nreq, cr_fit_row_fn fn, void *ctx, int required)
 {
     FILE *f = fopen(path, "r");
-    char *line = NULL, *hdr = NULL, *fh[CR_FIT_MAXF], *fd[CR_FIT_MAXF];
+    char *line = NULL, *hdr = NULL, *fh[CR_FIT_MAXF], *fd[CR_FIT_MAXF], why[512];
     size_t cap = 0, nh, lineno = 1;
     int col[32];
     long got;
@@ -69,6 +97,11 @@ static cr_status_t cr_fit_csv_each(const char *path, const char *const *names, s
         goto out_with_file;
     }
     hdr = strdup(line);
+    if (!hdr) {
+        cr_error("out of memory reading %s", path);
+        st = CR_ERR_NOMEM;
+        goto out_with_file;
+    }
     nh = cr_fit_split(hdr, fh);
     for (size_t i = 0; i < nn; i++)
         if ((col[i] = cr_fit_col(fh, nh, names[i])) < 0 && i < nreq) {
@@ -77,18 +110,27 @@ static cr_status_t cr_fit_csv_each(const char *path, const char *const *names, s
             goto out_with_file;
         }
     while ((got = cr_getline_max(&line, &cap, f, CR_FIT_LINE_MAX)) >= 0) {
-        int rc = -1;
+        int torn = line[got - 1] != '\n', rc;
+        size_t n;
         lineno++;
-        if (cr_fit_split(line, fd) == nh) rc = fn(fd, col, ctx);
+        if ((n = cr_fit_split(line, fd)) != nh) {
+            snprintf(why, sizeof why, "expected %zu fields as in the header, found %zu", nh, n);
+            rc = -1;
+        } else {
+            rc = fn(fd, col, ctx, why, sizeof why);
+        }
         if (rc > 0) {
             cr_warn("%s:%zu: skipped: a group with F = 0 (one rank per group: nothing is "
                     "communicated) cannot scale to other rank counts", path, lineno);
             continue;
         }
+        if (rc != 0 && torn) {
+            cr_warn("%s:%zu: torn last line ignored: no newline at its end and %s (a write "
+                    "cut short, e.g. by a full disk)", path, lineno, why);
+            continue;
+        }
         if (rc != 0) {
-            cr_error("%s:%zu: malformed row (expected %zu fields as in the header, with "
-                     "names, sizes > 0, a finite alpha, r_inf > 0, in_place 0 or 1 and variant "
-                     "blocking or nonblocking)", path, lineno, nh);
+            cr_error("%s:%zu: malformed row: %s", path, lineno, why);
             st = CR_ERR_INVAL;
             break;
         }
@@ -114,58 +156,102 @@ static const char *const cr_fit_fit_cols[] = {
 };
 #define CR_FIT_FIT_NREQ 16
 
-static int cr_fit_name(char *dst, const char *s)
+/* A name column: a plain identifier (letters, digits, '_', '.', '-'), as collroof-fit
+ * writes them. */
+static int cr_fit_name(char *dst, const char *s, const char *col, char *why, size_t wl)
 {
-    if (!*s || strlen(s) >= CR_NAME_LEN) return -1;
+    char shown[64];
+    if (!cr_name_is_plain(s)) {
+        snprintf(why, wl, "column %s: '%s' is not a plain name (1 to %d letters, digits, "
+                 "'_', '.', '-')", col, cr_name_show(s, shown, sizeof shown), CR_NAME_LEN - 1);
+        return -1;
+    }
     strcpy(dst, s);
     return 0;
 }
 
+/* collective, level, cadence at columns c[0..2]. */
+static int cr_fit_names3(char **f, const int *c, char *coll, char *lv, char *cad, char *why,
+                         size_t wl)
+{
+    return cr_fit_name(coll, f[c[0]], "collective", why, wl) ||
+           cr_fit_name(lv, f[c[1]], "level", why, wl) ||
+           cr_fit_name(cad, f[c[2]], "cadence", why, wl) ? -1 : 0;
+}
+
 /* dtype, in_place, variant at columns c[0..2] (-1: absent, the defaults). */
 static int cr_fit_key_rest(char **f, const int *c, char *dtype, int *in_place,
-                           cr_variant_t *variant)
+                           cr_variant_t *variant, char *why, size_t wl)
 {
+    char shown[64];
     dtype[0] = '\0';
     *in_place = 0;
     *variant = CR_VARIANT_BLOCKING;
-    if (c[0] >= 0 && strlen(f[c[0]]) >= CR_NAME_LEN) return -1;
-    if (c[0] >= 0) strcpy(dtype, f[c[0]]);
-    if (c[1] >= 0 && strcmp(f[c[1]], "0") && strcmp(f[c[1]], "1")) return -1;
+    if (c[0] >= 0 && *f[c[0]] && cr_fit_name(dtype, f[c[0]], "dtype", why, wl)) return -1;
+    if (c[1] >= 0 && strcmp(f[c[1]], "0") && strcmp(f[c[1]], "1")) {
+        snprintf(why, wl, "column in_place: '%s' is not 0 or 1",
+                 cr_name_show(f[c[1]], shown, sizeof shown));
+        return -1;
+    }
     if (c[1] >= 0) *in_place = f[c[1]][0] == '1';
-    return c[2] >= 0 ? cr_variant_parse(f[c[2]], variant) : 0;
+    if (c[2] >= 0 && cr_variant_parse(f[c[2]], variant) != 0) {
+        snprintf(why, wl, "column variant: '%s' is not blocking or nonblocking",
+                 cr_name_show(f[c[2]], shown, sizeof shown));
+        return -1;
+    }
+    return 0;
 }
 
-static int cr_fit_fit_row(char **f, const int *c, void *ctx)
+/* nodes, ppn at columns c[0..1], when both are there and not empty. */
+static int cr_fit_topo(char **f, const int *c, int *nodes, int *ppn, char *why, size_t wl)
+{
+    if (c[0] < 0 || c[1] < 0 || !*f[c[0]] || !*f[c[1]]) return 0;
+    return cr_fit_int(f[c[0]], "nodes", 0, nodes, why, wl) ||
+           cr_fit_int(f[c[1]], "ppn", 0, ppn, why, wl) ? -1 : 0;
+}
+
+static int cr_fit_fit_row(char **f, const int *c, void *ctx, char *why, size_t wl)
 {
     cr_fit_model_t *m = ctx;
     cr_fit_model_row_t *r, *nr = realloc(m->rows, (m->n + 1) * sizeof *nr);
-    double *d[] = { NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-                    NULL, NULL, NULL, NULL };
-    if (!nr) return -1;
+    double *d[16] = { NULL };
+    if (!nr) {
+        snprintf(why, wl, "out of memory");
+        return -1;
+    }
     m->rows = nr;
     r = &nr[m->n];
     memset(r, 0, sizeof *r);
     d[5] = &r->bytes_lo; d[6] = &r->bytes_hi; d[7] = &r->alpha; d[8] = &r->alpha_lo;
     d[9] = &r->alpha_hi; d[10] = &r->rinf; d[11] = &r->rinf_lo; d[12] = &r->rinf_hi;
     d[13] = &r->ceiling; d[14] = &r->F; d[15] = &r->link_GBps;
-    if (cr_fit_name(r->collective, f[c[0]]) || cr_fit_name(r->level, f[c[1]]) ||
-        cr_fit_name(r->cadence, f[c[2]]))
+    if (cr_fit_names3(f, c, r->collective, r->level, r->cadence, why, wl) ||
+        cr_fit_int(f[c[3]], "ranks", 1, &r->ranks, why, wl) ||
+        cr_fit_int(f[c[4]], "segment", 1, &r->segment, why, wl))
         return -1;
-    r->ranks = atoi(f[c[3]]);
-    r->segment = atoi(f[c[4]]);
-    for (int i = 5; i < 16; i++) *d[i] = cr_fit_num(f[c[i]]);
+    for (int i = 5; i < 16; i++)
+        if (cr_fit_num(f[c[i]], cr_fit_fit_cols[i], d[i], why, wl)) return -1;
     if (isnan(r->link_GBps)) r->link_GBps = 0;
-    if (cr_fit_key_rest(f, c + 16, r->dtype, &r->in_place, &r->variant) != 0) return -1;
-    if (c[19] >= 0 && c[20] >= 0 && *f[c[19]] && *f[c[20]]) {
-        r->nodes = atoi(f[c[19]]);
-        r->ppn = atoi(f[c[20]]);
-        if (r->nodes < 0 || r->ppn < 0) return -1;
-        if (!r->nodes || !r->ppn) r->nodes = r->ppn = 0;   /* unknown: any topology */
-    }
-    r->rel_err = c[21] >= 0 ? cr_fit_num(f[c[21]]) : NAN;
-    if (r->ranks < 1 || !(r->bytes_lo > 0) || !(r->bytes_hi >= r->bytes_lo) ||
-        !isfinite(r->alpha) || !(r->rinf > 0) || !(r->F >= 0))
+    if (cr_fit_key_rest(f, c + 16, r->dtype, &r->in_place, &r->variant, why, wl) ||
+        cr_fit_topo(f, c + 19, &r->nodes, &r->ppn, why, wl))
         return -1;
+    if (!r->nodes || !r->ppn) r->nodes = r->ppn = 0;   /* unknown: any topology */
+    r->rel_err = NAN;
+    if (c[21] >= 0 && cr_fit_num(f[c[21]], "rel_err_median", &r->rel_err, why, wl)) return -1;
+    if (!(r->bytes_lo > 0) || !(r->bytes_hi >= r->bytes_lo) || !isfinite(r->bytes_hi)) {
+        snprintf(why, wl, "bytes_lo '%s' and bytes_hi '%s' are not sizes with 0 < lo <= hi",
+                 f[c[5]], f[c[6]]);
+        return -1;
+    }
+    if (!isfinite(r->alpha)) {
+        snprintf(why, wl, "column alpha_us: '%s' is not a finite number", f[c[7]]);
+        return -1;
+    }
+    if (!(r->rinf > 0) || !(r->F >= 0) || !isfinite(r->F)) {
+        snprintf(why, wl, "rinf_GBps '%s' must be > 0 and F '%s' finite and >= 0", f[c[10]],
+                 f[c[14]]);
+        return -1;
+    }
     if (r->F == 0) return 1;  /* a reduction on one rank: F(1) = 0 */
     if (isnan(r->alpha_lo)) r->alpha_lo = r->alpha;
     if (isnan(r->alpha_hi)) r->alpha_hi = r->alpha;
@@ -181,24 +267,26 @@ static const char *const cr_fit_scal_cols[] = {
 };
 #define CR_FIT_SCAL_NREQ 8
 
-static int cr_fit_scal_row(char **f, const int *c, void *ctx)
+static int cr_fit_scal_row(char **f, const int *c, void *ctx, char *why, size_t wl)
 {
     cr_fit_model_t *m = ctx;
     cr_fit_scaling_t *s, *ns = realloc(m->scal, (m->nscal + 1) * sizeof *ns);
-    if (!ns) return -1;
+    if (!ns) {
+        snprintf(why, wl, "out of memory");
+        return -1;
+    }
     m->scal = ns;
     s = &ns[m->nscal];
     memset(s, 0, sizeof *s);
-    if (cr_fit_name(s->collective, f[c[0]]) || cr_fit_name(s->level, f[c[1]]) ||
-        cr_fit_name(s->cadence, f[c[2]]))
-        return -1;
+    if (cr_fit_names3(f, c, s->collective, s->level, s->cadence, why, wl)) return -1;
     s->shape = !strcmp(f[c[3]], "linear") ? "linear"
                : !strcmp(f[c[3]], "log2") ? "log2" : "undetermined";
-    s->lin_a = cr_fit_num(f[c[4]]);
-    s->lin_b = cr_fit_num(f[c[5]]);
-    s->log_a = cr_fit_num(f[c[6]]);
-    s->log_b = cr_fit_num(f[c[7]]);
-    if (cr_fit_key_rest(f, c + 8, s->dtype, &s->in_place, &s->variant) != 0) return -1;
+    if (cr_fit_num(f[c[4]], "lin_a_us", &s->lin_a, why, wl) ||
+        cr_fit_num(f[c[5]], "lin_b_us", &s->lin_b, why, wl) ||
+        cr_fit_num(f[c[6]], "log_a_us", &s->log_a, why, wl) ||
+        cr_fit_num(f[c[7]], "log_b_us", &s->log_b, why, wl) ||
+        cr_fit_key_rest(f, c + 8, s->dtype, &s->in_place, &s->variant, why, wl))
+        return -1;
     m->nscal++;
     return 0;
 }
@@ -209,30 +297,39 @@ static const char *const cr_fit_roof_cols[] = {
 };
 #define CR_FIT_ROOF_NREQ 6
 
-static int cr_fit_roof_row(char **f, const int *c, void *ctx)
+static int cr_fit_roof_row(char **f, const int *c, void *ctx, char *why, size_t wl)
 {
     cr_fit_model_t *m = ctx;
     cr_fit_row_t r;
-    double bytes;
+    long long bytes;
+    const char *bad;
     memset(&r, 0, sizeof r);
-    if (cr_fit_name(r.collective, f[c[0]]) || cr_fit_name(r.level, f[c[1]]) ||
-        cr_fit_name(r.cadence, f[c[2]]))
+    if (cr_fit_names3(f, c, r.collective, r.level, r.cadence, why, wl) ||
+        cr_fit_int(f[c[3]], "ranks", 1, &r.ranks, why, wl) ||
+        cr_fit_num(f[c[5]], "t_median_us", &r.t_med, why, wl))
         return -1;
-    r.ranks = atoi(f[c[3]]);
-    bytes = cr_fit_num(f[c[4]]);
-    r.t_med = cr_fit_num(f[c[5]]);
-    if (r.ranks < 1 || !(bytes >= 1) || !(bytes < 1.8e19) || !(r.t_med > 0) || !isfinite(r.t_med))
+    if ((bad = cr_num_int(f[c[4]], &bytes)) != NULL || bytes < 1) {
+        char shown[64];
+        snprintf(why, wl, "column bytes: '%s' is not a positive integer%s%s%s",
+                 cr_name_show(f[c[4]], shown, sizeof shown), bad ? " (" : "", bad ? bad : "",
+                 bad ? ")" : "");
         return -1;
+    }
+    if (!(r.t_med > 0) || !isfinite(r.t_med)) {
+        snprintf(why, wl, "column t_median_us: '%s' is not a positive finite time", f[c[5]]);
+        return -1;
+    }
     r.bytes = (uint64_t)bytes;
     r.t_lo = r.t_hi = r.t_med;
     r.faults = NAN;
-    if (cr_fit_key_rest(f, c + 6, r.dtype, &r.in_place, &r.variant) != 0) return -1;
-    if (c[9] >= 0 && c[10] >= 0 && *f[c[9]] && *f[c[10]]) {
-        r.nodes = atoi(f[c[9]]);
-        r.ppn = atoi(f[c[10]]);
-        if (r.nodes < 0 || r.ppn < 0) return -1;
+    if (cr_fit_key_rest(f, c + 6, r.dtype, &r.in_place, &r.variant, why, wl) ||
+        cr_fit_topo(f, c + 9, &r.nodes, &r.ppn, why, wl))
+        return -1;
+    if (cr_fit_set_add(&m->pts, &r) != CR_OK) {
+        snprintf(why, wl, "out of memory");
+        return -1;
     }
-    return cr_fit_set_add(&m->pts, &r) == CR_OK ? 0 : -1;
+    return 0;
 }
 
 cr_status_t cr_fit_model_load(const char *dir, cr_fit_model_t *m)

@@ -7,6 +7,7 @@
 #include "cr_coll.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdarg.h>
@@ -16,19 +17,79 @@
 #include <sys/stat.h>
 
 cr_status_t cr_fit_read_bad(const cr_fit_read_opts_t *o, const char *name, size_t line,
-                            const char *fmt, ...)
+                            int torn, const char *fmt, ...)
 {
     char msg[512];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    if (torn) {
+        cr_warn("%s:%zu: torn last line ignored: no newline at its end and %s (a write cut "
+                "short, e.g. by a full disk)", name, line, msg);
+        return CR_OK;
+    }
     if (o->lenient) {
         cr_warn("%s:%zu: %s; row skipped (--lenient)", name, line, msg);
         return CR_OK;
     }
     cr_error("%s:%zu: %s (use --lenient to skip bad rows)", name, line, msg);
     return CR_ERR_INVAL;
+}
+
+/* FNV-1a of the key text. */
+static uint64_t cr_fit_hash(const char *s)
+{
+    uint64_t h = UINT64_C(14695981039346656037);
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * UINT64_C(1099511628211);
+    return h;
+}
+
+static int cr_fit_dups_grow(cr_fit_dups_t *d)
+{
+    size_t cap = d->cap ? 2 * d->cap : 256;
+    char **slot = calloc(cap, sizeof *slot);
+    if (!slot) return -1;
+    for (size_t i = 0; i < d->cap; i++) {
+        size_t j;
+        if (!d->slot[i]) continue;
+        for (j = cr_fit_hash(d->slot[i]) & (cap - 1); slot[j]; j = (j + 1) & (cap - 1)) {}
+        slot[j] = d->slot[i];
+    }
+    free(d->slot);
+    d->slot = slot;
+    d->cap = cap;
+    return 0;
+}
+
+int cr_fit_dups_seen(cr_fit_dups_t *d, const cr_fit_row_t *r, size_t line)
+{
+    char key[8 * CR_NAME_LEN];   /* names are printable: '\x1f' separates them */
+    size_t j;
+    snprintf(key, sizeof key, "%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%d\x1f%d\x1f%d\x1f%d\x1f%d\x1f%" PRIu64,
+             r->run_id, r->collective, r->level, r->cadence, r->dtype, r->in_place,
+             (int)r->variant, r->ranks, r->nodes, r->ppn, r->bytes);
+    if (2 * (d->n + 1) > d->cap && cr_fit_dups_grow(d) != 0) return -1;
+    for (j = cr_fit_hash(key) & (d->cap - 1); d->slot[j]; j = (j + 1) & (d->cap - 1))
+        if (!strcmp(d->slot[j], key)) {
+            if (!d->count++) d->first_line = line;
+            return 1;
+        }
+    if (!(d->slot[j] = strdup(key))) return -1;
+    d->n++;
+    return 0;
+}
+
+void cr_fit_dups_done(cr_fit_dups_t *d, const char *name)
+{
+    if (d->count)
+        cr_warn("%s:%zu: %zu duplicate row%s (same run_id, collective, level, cadence, dtype, "
+                "in_place, variant, ranks, nodes, ppn and bytes as an earlier row; the first "
+                "from line %zu): the first of each kept, the others ignored", name,
+                d->first_line, d->count, d->count == 1 ? "" : "s", d->first_line);
+    for (size_t i = 0; i < d->cap; i++) free(d->slot[i]);
+    free(d->slot);
+    memset(d, 0, sizeof *d);
 }
 
 /* The columns every row must hold for a fit; the rest are optional. dtype, in_place
@@ -53,6 +114,7 @@ int cr_fit_row_from_result(const cr_result_t *res, uint64_t present, cr_fit_row_
             return -1;
         }
     memset(r, 0, sizeof *r);
+    memcpy(r->run_id, res->run_id, CR_NAME_LEN);
     memcpy(r->collective, res->collective, CR_NAME_LEN);
     memcpy(r->level, res->level, CR_NAME_LEN);
     memcpy(r->cadence, res->cadence, CR_NAME_LEN);
@@ -98,8 +160,8 @@ const char *cr_fit_row_check(const cr_fit_row_t *r, char *why, size_t wl)
                      cr_level_names(known, sizeof known));
             return why;
         }
-        if (!cr_name_is_plain(r->cadence)) {
-            snprintf(why, wl, "cadence '%s' is not a plain name (letters, digits, '_', '.', '-')",
+        if (strcmp(r->cadence, "isolated") && strcmp(r->cadence, "streaming")) {
+            snprintf(why, wl, "cadence '%s' is not isolated or streaming",
                      cr_name_show(r->cadence, shown, sizeof shown));
             return why;
         }
@@ -120,6 +182,15 @@ const char *cr_fit_row_check(const cr_fit_row_t *r, char *why, size_t wl)
     if (!isfinite(r->busbw) || r->busbw < 0) return "busbw_GBps must be >= 0 and finite";
     for (size_t i = 0; i < r->nraw; i++)
         if (!cr_fit_pos(r->raw[i])) return "raw_us holds a non-positive or non-finite time";
+    if (r->nraw) {   /* raw sorted: its median lies between the two middle samples */
+        double lo = r->raw[(r->nraw - 1) / 2], hi = r->raw[r->nraw / 2];
+        if (r->t_med < lo * (1 - CR_FIT_RAW_MEDIAN_TOL) || r->t_med > hi * (1 + CR_FIT_RAW_MEDIAN_TOL)) {
+            snprintf(why, wl, "t_median_us %g disagrees with the median of its %zu raw_us "
+                     "samples (%g): more than %g%% apart", r->t_med, r->nraw,
+                     0.5 * (lo + hi), 100 * CR_FIT_RAW_MEDIAN_TOL);
+            return why;
+        }
+    }
     return NULL;
 }
 

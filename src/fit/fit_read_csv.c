@@ -77,6 +77,7 @@ cr_status_t cr_fit_read_csv(FILE *f, const char *name, const cr_fit_read_opts_t 
     size_t cap = 0, lineno = 1, ncols = 0, rows = 0;
     int col[CR_FIT_MAXCOLS];
     cr_status_t st = CR_OK;
+    cr_fit_dups_t dups = { 0 };
     cr_fit_row_t r;
     if ((got = cr_getline_max(&line, &cap, f, CR_FIT_LINE_MAX)) < 0) {
         free(line);
@@ -89,42 +90,54 @@ cr_status_t cr_fit_read_csv(FILE *f, const char *name, const cr_fit_read_opts_t 
     }
     CR_CHECK_GOTO(cr_fit_csv_header(line, name, col, &ncols), st, out_with_line);
     while ((got = cr_getline_max(&line, &cap, f, CR_FIT_LINE_MAX)) >= 0) {
+        /* the last line, cut short before its newline: ignored when it does not parse */
+        int torn = line[got - 1] != '\n';
         size_t n;
         const char *bad;
         lineno++;
         if (line[strspn(line, " \t\r\n")] == '\0') continue;
         n = cr_fit_csv_split(line, fld, CR_FIT_MAXCOLS);
         if (n != ncols) {
-            CR_CHECK_GOTO(cr_fit_read_bad(o, name, lineno, "expected %zu fields, found %zu "
+            CR_CHECK_GOTO(cr_fit_read_bad(o, name, lineno, torn, "expected %zu fields, found %zu "
                                           "(truncated or malformed line)", ncols, n),
-                          st, out_with_line);
+                          st, out_with_dups);
             continue;
         }
         if (!cr_fit_csv_row(fld, n, col, &r, why, sizeof why)) {
-            CR_CHECK_GOTO(cr_fit_read_bad(o, name, lineno, "%s", why), st, out_with_line);
+            CR_CHECK_GOTO(cr_fit_read_bad(o, name, lineno, torn, "%s", why), st, out_with_dups);
             continue;
         }
         if ((bad = cr_fit_row_check(&r, why, sizeof why)) != NULL) {
-            CR_CHECK_GOTO(cr_fit_read_bad(o, name, lineno, "%s", bad), st, out_with_line);
+            CR_CHECK_GOTO(cr_fit_read_bad(o, name, lineno, torn, "%s", bad), st, out_with_dups);
             continue;
         }
         if (r.valid == CR_VALID_FAIL) {
             cr_warn("%s:%zu: measurement failed validation; row not fitted", name, lineno);
             continue;
         }
-        CR_CHECK_GOTO(cr_fit_set_add(set, &r), st, out_with_line);
+        switch (cr_fit_dups_seen(&dups, &r, lineno)) {
+        case 1: continue;
+        case 0: break;
+        default:
+            cr_error("out of memory reading %s", name);
+            st = CR_ERR_NOMEM;
+            goto out_with_dups;
+        }
+        CR_CHECK_GOTO(cr_fit_set_add(set, &r), st, out_with_dups);
         rows++;
     }
     if (got == -2) {
         cr_error("%s:%zu: a line of %d MiB or more without an end: not a results file",
                  name, lineno + 1, (int)(CR_FIT_LINE_MAX >> 20));
         st = CR_ERR_INVAL;
-        goto out_with_line;
+        goto out_with_dups;
     }
     if (rows == 0) {
         cr_error("%s: no usable measurement rows", name);
         st = CR_ERR_INVAL;
     }
+out_with_dups:
+    cr_fit_dups_done(&dups, name);
 out_with_line:
     free(line);
     return st;

@@ -27,6 +27,7 @@ static int cr_fit_j_raw(json_t *o, cr_fit_row_t *r, char *why, size_t wl)
         r->raw[i] = json_number_value(v);
     }
     r->nraw = json_array_size(a);
+    cr_fit_sort(r->raw, r->nraw);   /* cr_fit_row_check compares its median */
     return 1;
 }
 
@@ -97,8 +98,11 @@ cr_status_t cr_fit_read_jsonl(FILE *f, const char *name, const cr_fit_read_opts_
     char *line = NULL, why[256];
     size_t cap = 0, lineno = 0, rows = 0;
     cr_status_t st = CR_OK;
+    cr_fit_dups_t dups = { 0 };
     cr_fit_row_t r;
     while ((got = cr_getline_max(&line, &cap, f, CR_FIT_LINE_MAX)) >= 0) {
+        /* the last line, cut short before its newline: ignored when it does not parse */
+        int torn = line[got - 1] != '\n';
         json_error_t jerr;
         json_t *o_line, *type;
         const char *bad;
@@ -107,9 +111,9 @@ cr_status_t cr_fit_read_jsonl(FILE *f, const char *name, const cr_fit_read_opts_
         o_line = json_loads(line, JSON_DECODE_ANY, &jerr);
         if (!o_line || !json_is_object(o_line)) {
             json_decref(o_line);
-            CR_CHECK_GOTO(cr_fit_read_bad(o, name, lineno, "not a JSON object (%s, column %d; "
-                                          "truncated line?)", o_line ? "wrong type" : jerr.text,
-                                          jerr.column), st, out_with_line);
+            CR_CHECK_GOTO(cr_fit_read_bad(o, name, lineno, torn, "not a JSON object (%s, column "
+                                          "%d; truncated line?)", o_line ? "wrong type" : jerr.text,
+                                          jerr.column), st, out_with_dups);
             continue;
         }
         type = json_object_get(o_line, "type");
@@ -122,8 +126,8 @@ cr_status_t cr_fit_read_jsonl(FILE *f, const char *name, const cr_fit_read_opts_
         }
         if (!json_is_string(type) || strcmp(json_string_value(type), "measurement")) {
             json_decref(o_line);
-            CR_CHECK_GOTO(cr_fit_read_bad(o, name, lineno, "key 'type' must be \"metadata\" "
-                                          "or \"measurement\""), st, out_with_line);
+            CR_CHECK_GOTO(cr_fit_read_bad(o, name, lineno, torn, "key 'type' must be \"metadata\" "
+                                          "or \"measurement\""), st, out_with_dups);
             continue;
         }
         if (!cr_fit_j_row(o_line, &r, why, sizeof why) ||
@@ -131,7 +135,7 @@ cr_status_t cr_fit_read_jsonl(FILE *f, const char *name, const cr_fit_read_opts_
              (bad == why || snprintf(why, sizeof why, "%s", bad) >= 0))) {
             json_decref(o_line);
             free(r.raw);
-            CR_CHECK_GOTO(cr_fit_read_bad(o, name, lineno, "%s", why), st, out_with_line);
+            CR_CHECK_GOTO(cr_fit_read_bad(o, name, lineno, torn, "%s", why), st, out_with_dups);
             continue;
         }
         json_decref(o_line);
@@ -140,20 +144,30 @@ cr_status_t cr_fit_read_jsonl(FILE *f, const char *name, const cr_fit_read_opts_
             free(r.raw);
             continue;
         }
-        CR_CHECK_GOTO(cr_fit_set_add(set, &r), st, out_with_line);
+        switch (cr_fit_dups_seen(&dups, &r, lineno)) {
+        case 1: free(r.raw); continue;
+        case 0: break;
+        default:
+            free(r.raw);
+            cr_error("out of memory reading %s", name);
+            st = CR_ERR_NOMEM;
+            goto out_with_dups;
+        }
+        CR_CHECK_GOTO(cr_fit_set_add(set, &r), st, out_with_dups);
         rows++;
     }
     if (got == -2) {
         cr_error("%s:%zu: a line of %d MiB or more without an end: not a results file",
                  name, lineno + 1, (int)(CR_FIT_LINE_MAX >> 20));
         st = CR_ERR_INVAL;
-        goto out_with_line;
+        goto out_with_dups;
     }
     if (rows == 0) {
         cr_error("%s: no usable measurement lines", name);
         st = CR_ERR_INVAL;
     }
-out_with_line:
+out_with_dups:
+    cr_fit_dups_done(&dups, name);
     free(line);
     return st;
 }

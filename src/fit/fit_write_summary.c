@@ -30,22 +30,39 @@ static const char *cr_fit_rate_str(double v, char *buf, size_t len)
     return buf;
 }
 
+/* A 95% interval "[lo, hi]" (fmt for each bound); "(no interval)" unless both bounds
+ * are finite: an interval with inf or nan in it is never printed. */
+static const char *cr_fit_ci_str(double lo, double hi, const char *fmt, char *buf, size_t len)
+{
+    char a[16], b[16];   /* %.4g of a finite double */
+    if (!isfinite(lo) || !isfinite(hi)) {
+        snprintf(buf, len, "(no interval)");
+        return buf;
+    }
+    snprintf(a, sizeof a, fmt, lo);
+    snprintf(b, sizeof b, fmt, hi);
+    snprintf(buf, len, "[%s, %s]", a, b);
+    return buf;
+}
+
 static void cr_fit_summary_segs(FILE *f, const cr_fit_result_t *r, int w, int *intercepts)
 {
     const cr_fit_group_t *g = r->g;
     for (size_t s = 0; s < r->k; s++) {
         const cr_fit_segres_t *z = &r->seg[s];
         char lo[24], hi[24], range[48], nh[24], a[24], ci[48], rci[80], eff[16], c[24];
-        char r0[24], r1[24], r2[24];
+        char r0[24], r1[48];
         cr_size_format(g->pts[z->first].bytes, lo, sizeof lo);
         cr_size_format(g->pts[z->last].bytes, hi, sizeof hi);
         snprintf(range, sizeof range, "%s-%s", lo, hi);
-        snprintf(rci, sizeof rci, "%s [%s, %s]", cr_fit_rate_str(z->rinf, r0, sizeof r0),
-                 cr_fit_rate_str(z->rinf_lo, r1, sizeof r1),
-                 cr_fit_rate_str(z->rinf_hi, r2, sizeof r2));
+        if (isfinite(z->rinf))
+            snprintf(rci, sizeof rci, "%s %s", cr_fit_rate_str(z->rinf, r0, sizeof r0),
+                     cr_fit_ci_str(z->rinf_lo, z->rinf_hi, "%.4g", r1, sizeof r1));
+        else
+            snprintf(rci, sizeof rci, "n/a");
         if (z->alpha > 0) {
             snprintf(a, sizeof a, "%.3f", z->alpha);
-            snprintf(ci, sizeof ci, "[%.3g, %.3g]", z->alpha_lo, z->alpha_hi);
+            cr_fit_ci_str(z->alpha_lo, z->alpha_hi, "%.3g", ci, sizeof ci);
             if (z->alpha_lo > 0 || isnan(z->alpha_lo)) {
                 cr_fit_bytes_str(z->n_half, nh, sizeof nh);
             } else {

@@ -418,7 +418,10 @@ cr_status_t cr_harness_measure(cr_run_t *run, const cr_level_ctx_t *lv, const cr
             cr_error("%s %s %s at %" PRIu64 " bytes: %ld wrong elements (validation failed)",
                      ops->name, lv->name, dt->name, bytes, wrong_all);
         for (int w = 0; w < run->nwriters; w++)
-            CR_CHECK_GOTO(cr_writer_row(&run->writers[w], &r, s.all, s.n), st, out_with_samples);
+            if ((st = cr_writer_row(&run->writers[w], &r, s.all, s.n)) != CR_OK) {
+                while (w-- > 0) cr_writer_unrow(&run->writers[w]);   /* files agree */
+                goto out_with_samples;
+            }
         run->rows++;
     }
     run->done++;
