@@ -516,6 +516,7 @@ static CU_TestInfo test_fit_roof_tests[] = {
 };
 
 extern CU_TestInfo test_fit_seg_tests[];
+extern CU_TestInfo test_fit_ts_tests[];
 extern CU_TestInfo test_fit_io_tests[];
 extern CU_TestInfo test_fit_cli_tests[];
 extern CU_TestInfo test_fit_proj_tests[];
@@ -526,6 +527,7 @@ int main(void)
 {
     CU_SuiteInfo suites[] = {
         { "fit-model", NULL, NULL, NULL, NULL, test_fit_model_tests },
+        { "fit-theil-sen", NULL, NULL, NULL, NULL, test_fit_ts_tests },
         { "fit-segment", NULL, NULL, NULL, NULL, test_fit_segment_tests },
         { "fit-segment-search", NULL, NULL, NULL, NULL, test_fit_seg_tests },
         { "fit-boot", NULL, NULL, NULL, NULL, test_fit_boot_tests },

@@ -18,27 +18,6 @@ static double cr_fit_xmax(const double *x, size_t n)
     return m > 0 ? m : 1;
 }
 
-int cr_fit_line_theil_sen(const double *x, const double *y, size_t n, cr_fit_line_t *out)
-{
-    double xs = cr_fit_xmax(x, n), *sl, *ic, b;
-    size_t k = 0;
-    if (n < 2) return -1;
-    sl = malloc((n * (n - 1) / 2 + n) * sizeof *sl);
-    if (!sl) return -1;
-    for (size_t i = 0; i < n; i++)
-        for (size_t j = i + 1; j < n; j++)
-            if (x[j] != x[i]) sl[k++] = (y[j] - y[i]) / ((x[j] - x[i]) / xs);
-    if (k == 0) { free(sl); return -1; }
-    b = cr_fit_median_inplace(sl, k);
-    ic = sl;
-    for (size_t i = 0; i < n; i++) ic[i] = y[i] - b * (x[i] / xs);
-    out->alpha = cr_fit_median_inplace(ic, n);
-    out->beta = b / xs;
-    out->rel_med = NAN;
-    free(sl);
-    return 0;
-}
-
 void cr_fit_line_resid(const cr_fit_line_t *l, const double *x, const double *y, size_t n,
                        double *r)
 {

@@ -11,9 +11,24 @@ typedef struct cr_fit_line {
     double rel_med;  /* median |relative residual| */
 } cr_fit_line_t;
 
-/* Theil–Sen estimate (median of pairwise slopes, then median intercept).
- * Needs two distinct x; returns -1 otherwise. */
+/* Theil–Sen estimate: β the median of the slopes (y_j − y_i) / ((x_j − x_i) / xmax)
+ * over pairs of distinct x (even count: mean of the two middle ones), divided by
+ * xmax = max |x|; α the median of y − β·x. Needs two distinct x; returns -1
+ * otherwise. O(n log n) expected time, O(n) memory. */
 int cr_fit_line_theil_sen(const double *x, const double *y, size_t n, cr_fit_line_t *out);
+
+/* The same line by enumerating all n(n−1)/2 slopes: O(n²) time and memory. The
+ * reference of cr_fit_line_theil_sen, which returns it bit for bit (a zero slope's
+ * sign aside) and calls it for small n and degenerate data. */
+int cr_fit_line_theil_sen_pairs(const double *x, const double *y, size_t n,
+                                cr_fit_line_t *out);
+
+/* The selection alone, any n: 0 and *out as above, -1 without two distinct x or
+ * memory, 1 where only the enumeration can answer (non-finite input, x or y ranges
+ * near overflow, too many slopes within rounding of the middle ones: collinear or
+ * tied data); cr_fit_line_theil_sen then enumerates. */
+int cr_fit_line_theil_sen_select(const double *x, const double *y, size_t n,
+                                 cr_fit_line_t *out);
 
 /* IRLS with Huber weights on relative residuals (y - α - βx) / y, from start.
  * x is scaled by its maximum internally so that large sizes do not cancel. */
