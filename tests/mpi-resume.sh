@@ -83,7 +83,7 @@ cut_run() {
 # 1. SIGTERM to the launcher after a few rows; resume; the rows equal the truth's.
 rc=$(cut_run TERM launcher "$T/a" 4)
 kept=$(csv_rows "$T/a/results.csv")
-check "SIGTERM mid-sweep: non-zero exit ($rc), $kept of $total rows, status interrupted" \
+check "SIGTERM mid-sweep: non-zero exit ($rc), $kept of $total rows, status $(json_get "$T/a/status.json" status)" \
     test "$rc" != 0 -a "$kept" -lt "$total" -a "$(json_get "$T/a/status.json" status)" = interrupted
 crun 2 --resume "$T/a" >"$T/a.res" 2>&1
 rc=$?
@@ -159,6 +159,25 @@ refuse "no run there" "cannot read $T/none/results.jsonl" 2 --resume "$T/none"
 sed -i '1s/$/,extra/' "$T/d/results.csv"
 cp "$T/d/results.csv" "$T/d.before"
 refuse "another version's header" "header is not the one this collroof writes" 2 --resume "$T/d"
+# 6. A full disk while resuming: the partial row is cut back to the end of the kept
+#    ones (not to the start of the file), and a second resume completes the run.
+SHIM=$top_builddir/tests/faultshim.so
+if [ -f "$SHIM" ]; then
+    cp -r "$T/d" "$T/e"
+    sed -i '1s/,extra$//' "$T/e/results.csv"
+    before=$(csv_rows "$T/e/results.csv")
+    timeout 120 "$MPIEXEC" -np 2 -x LD_PRELOAD="$SHIM" -x FAULTSHIM_ENOSPC_FILE=results.csv \
+        -x FAULTSHIM_ENOSPC_LINES=2 "$COLLROOF" --resume "$T/e" >"$T/e.out" 2>&1
+    rc=$?
+    whole "$T/e"
+    check "disk full while resuming: non-zero exit ($rc), the $before kept rows and the 2 new ones the disk took stay, whole" \
+        test "$rc" != 0 -a $? = 0 -a "$(csv_rows "$T/e/results.csv")" = $((before + 2))
+    crun 2 --resume "$T/e" >"$T/e.res" 2>&1
+    check "... a second --resume completes it (rc $?): rows = the truth's" \
+        test "$(keys "$T/e")" = "$(cat "$T/full.keys")"
+else
+    skip "disk full while resuming" "tests/faultshim.so not built"
+fi
 check "no rank outlived its launcher by 10 s ($(cat "$T/alive" 2>/dev/null))" test ! -e "$T/alive"
 sed -i '1s/,extra$//' "$T/d/results.csv"
 crun 2 "${OPTS[@]}" --resume "$T/d" >"$T/d.res" 2>&1

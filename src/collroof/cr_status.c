@@ -136,7 +136,7 @@ void cr_status_signal(int sig)
 
 static void cr_status_defer_handler(int sig)
 {
-    struct timespec nap = { 0, 250 * 1000 * 1000 };
+    struct timespec nap = { 1, 0 };
     nanosleep(&nap, NULL);
     signal(sig, SIG_DFL);
     raise(sig);

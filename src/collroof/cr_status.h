@@ -24,7 +24,7 @@ void cr_status_final(const char *status, int exit_code, int rows, const char *co
 void cr_status_signal(int sig);
 
 /* The other ranks: SIGTERM, SIGINT and SIGHUP (over their default disposition) end
- * the process 0.25 s late, so that rank 0, signalled at the same moment, writes its
+ * the process 1 s late, so that rank 0, signalled at the same moment, writes its
  * record before the launcher, seeing a rank die, kills the rest with SIGKILL. */
 void cr_status_defer_install(void);
 
