@@ -269,6 +269,7 @@ int cr_app_run(MPI_Comm world, int argc, char **argv)
     run.world = world;
     run.progress = run.wrank == 0 && (o.progress || isatty(STDERR_FILENO));
     run.inject_fault = getenv("COLLROOF_INJECT_FAULT") ? atoi(getenv("COLLROOF_INJECT_FAULT")) : -1;
+    run.max_count = getenv("COLLROOF_MAX_COUNT") ? strtoul(getenv("COLLROOF_MAX_COUNT"), NULL, 10) : 0;
 
     /* Topology and placement (collective: every rank loads its host's topology). */
     if (cr_mpi_agree(world, cr_topo_load(&topo)) != CR_OK) goto out_with_topo;

@@ -28,6 +28,8 @@ typedef struct cr_run {
     int rows;                  /* rows written */
     int failures;              /* validation failures so far (same on every rank) */
     int inject_fault;          /* testing: this rank corrupts its validated output (-1 none) */
+    size_t max_count;          /* testing: largest MPI count (0 = INT_MAX), so that small
+                                * sizes take the large-count path (COLLROOF_MAX_COUNT) */
 } cr_run_t;
 
 /* Measure one collective at one level, cadence and requested size; write the row
