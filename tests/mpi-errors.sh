@@ -31,6 +31,12 @@ expect_error "'quad'" --dtype quad
 expect_error "--dtype char cannot be summed by allreduce" -c allreduce -d char
 expect_error "'moon'" --levels moon
 expect_error "'--frobnicate'" --frobnicate
+# A bad option after a good one with its value: the bad one is named, once (a
+# character of two bytes whole), never the value before it.
+expect_error "'-ü'" -c bcast -ü
+check "'-c bcast -ü': '-ü' named once, 'bcast' not" \
+    test "$(grep -oF -- "'-ü'" "$T/err" | wc -l)" -eq 1 -a -z "$(grep -F "'bcast'" "$T/err")"
+expect_error "'--quiet' takes no value" -c bcast --quiet=1
 expect_error "'maybe'" --validate maybe
 expect_error "--min-iters 50 is larger than --max-iters 10" --min-iters 50 --max-iters 10
 # Unwritable output directory: nothing may be left behind half-written.
