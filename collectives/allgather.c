@@ -42,14 +42,14 @@ static void cr_allgather_fill(const cr_coll_buf_t *b)
 
 static int cr_allgather_run(const cr_coll_buf_t *b)
 {
-    int n = (int)b->block_count;
+    int n = b->count;
     return MPI_Allgather(b->in_place ? MPI_IN_PLACE : b->sbuf, n, b->mpi_type,
                          b->rbuf, n, b->mpi_type, b->comm);
 }
 
 static int cr_allgather_irun(const cr_coll_buf_t *b, cr_coll_req_t *req)
 {
-    int n = (int)b->block_count;
+    int n = b->count;
     return MPI_Iallgather(b->in_place ? MPI_IN_PLACE : b->sbuf, n, b->mpi_type,
                           b->rbuf, n, b->mpi_type, b->comm, &req->mpi);
 }

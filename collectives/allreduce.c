@@ -46,14 +46,14 @@ static void cr_allreduce_prepare_timed(const cr_coll_buf_t *b)
 
 static int cr_allreduce_run(const cr_coll_buf_t *b)
 {
-    return MPI_Allreduce(b->in_place ? MPI_IN_PLACE : b->sbuf, b->rbuf, (int)b->block_count,
-                         b->mpi_type, MPI_SUM, b->comm);
+    return MPI_Allreduce(b->in_place ? MPI_IN_PLACE : b->sbuf, b->rbuf, b->count,
+                         b->mpi_type, b->sum, b->comm);
 }
 
 static int cr_allreduce_irun(const cr_coll_buf_t *b, cr_coll_req_t *req)
 {
-    return MPI_Iallreduce(b->in_place ? MPI_IN_PLACE : b->sbuf, b->rbuf, (int)b->block_count,
-                          b->mpi_type, MPI_SUM, b->comm, &req->mpi);
+    return MPI_Iallreduce(b->in_place ? MPI_IN_PLACE : b->sbuf, b->rbuf, b->count,
+                          b->mpi_type, b->sum, b->comm, &req->mpi);
 }
 
 static size_t cr_allreduce_check(const cr_coll_buf_t *b)

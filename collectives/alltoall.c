@@ -40,14 +40,14 @@ static void cr_alltoall_fill(const cr_coll_buf_t *b)
 /* MPI-3.1: with MPI_IN_PLACE the send count and type are ignored. */
 static int cr_alltoall_run(const cr_coll_buf_t *b)
 {
-    int n = (int)b->block_count;
+    int n = b->count;
     return MPI_Alltoall(b->in_place ? MPI_IN_PLACE : b->sbuf, n, b->mpi_type,
                         b->rbuf, n, b->mpi_type, b->comm);
 }
 
 static int cr_alltoall_irun(const cr_coll_buf_t *b, cr_coll_req_t *req)
 {
-    int n = (int)b->block_count;
+    int n = b->count;
     return MPI_Ialltoall(b->in_place ? MPI_IN_PLACE : b->sbuf, n, b->mpi_type,
                          b->rbuf, n, b->mpi_type, b->comm, &req->mpi);
 }

@@ -40,12 +40,12 @@ static void cr_bcast_fill(const cr_coll_buf_t *b)
 
 static int cr_bcast_run(const cr_coll_buf_t *b)
 {
-    return MPI_Bcast(b->rbuf, (int)b->block_count, b->mpi_type, CR_BCAST_ROOT, b->comm);
+    return MPI_Bcast(b->rbuf, b->count, b->mpi_type, CR_BCAST_ROOT, b->comm);
 }
 
 static int cr_bcast_irun(const cr_coll_buf_t *b, cr_coll_req_t *req)
 {
-    return MPI_Ibcast(b->rbuf, (int)b->block_count, b->mpi_type, CR_BCAST_ROOT, b->comm,
+    return MPI_Ibcast(b->rbuf, b->count, b->mpi_type, CR_BCAST_ROOT, b->comm,
                       &req->mpi);
 }
 

@@ -91,11 +91,22 @@ const cr_coll_ops_t *cr_coll_find(const char *name);
 /* "allreduce, allgather, …" (every registered name) into buf, truncated to len. */
 const char *cr_coll_names(char *buf, size_t len);
 
-/* Element count per block for a requested S (rounded down to whole blocks of the
- * datatype; 0 when S is smaller than one element per block; at most INT_MAX, the
- * largest MPI count), and the actual S. */
+/* The largest count an MPI call takes (an int, before MPI-4's large-count calls). */
+#define CR_COLL_MAX_COUNT 2147483647
+
+/* Elements of one MPI unit for a block of n elements when counts may be at most
+ * max_count (0 or above CR_COLL_MAX_COUNT: CR_COLL_MAX_COUNT): 1 while n fits,
+ * else the least power of two ≥ n / max_count, the contiguous type such a block
+ * travels as (cr_coll_buf_mpi). A power of two, so sizes given in K, M or G units
+ * are whole units, and rounding down to whole units keeps the same unit. max_count below INT_MAX is for tests (COLLROOF_MAX_COUNT). */
+size_t cr_coll_unit(size_t n, size_t max_count);
+
+/* Element count per block for a requested S, and the actual S: rounded down to
+ * whole blocks of the datatype (0 when S is smaller than one element per block),
+ * and above max_count elements (0 = CR_COLL_MAX_COUNT) to whole units of
+ * cr_coll_unit (none lost for sizes in K, M, G units). Never clamped. */
 size_t cr_coll_block_count(const cr_coll_ops_t *ops, uint64_t req_bytes, int p,
-                           size_t dsize, uint64_t *actual_bytes);
+                           size_t dsize, size_t max_count, uint64_t *actual_bytes);
 
 /* A point-to-point link probe (runs on the probe pairs, see cr_coll_on_t). */
 int cr_coll_is_probe(const cr_coll_ops_t *ops);

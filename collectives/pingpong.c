@@ -40,7 +40,7 @@ static void cr_pingpong_fill(const cr_coll_buf_t *b)
 
 static int cr_pingpong_run(const cr_coll_buf_t *b)
 {
-    int n = (int)b->block_count, rc;
+    int n = b->count, rc;
     if (b->size < 2) return MPI_ERR_COMM;
     if (b->rank == 0) {
         rc = MPI_Send(b->sbuf, n, b->mpi_type, 1, CR_PINGPONG_TAG, b->comm);

@@ -41,7 +41,7 @@ static void cr_pingpong_bidir_fill(const cr_coll_buf_t *b)
 
 static int cr_pingpong_bidir_run(const cr_coll_buf_t *b)
 {
-    int n = (int)b->block_count;
+    int n = b->count;
     if (b->size < 2) return MPI_ERR_COMM;
     if (b->rank > 1) return MPI_SUCCESS;
     return MPI_Sendrecv(b->sbuf, n, b->mpi_type, 1 - b->rank, CR_PINGPONG_BIDIR_TAG,

@@ -54,13 +54,13 @@ static void cr_reduce_scatter_prepare_timed(const cr_coll_buf_t *b)
 static int cr_reduce_scatter_run(const cr_coll_buf_t *b)
 {
     return MPI_Reduce_scatter_block(b->in_place ? MPI_IN_PLACE : b->sbuf, b->rbuf,
-                                    (int)b->block_count, b->mpi_type, MPI_SUM, b->comm);
+                                    b->count, b->mpi_type, b->sum, b->comm);
 }
 
 static int cr_reduce_scatter_irun(const cr_coll_buf_t *b, cr_coll_req_t *req)
 {
     return MPI_Ireduce_scatter_block(b->in_place ? MPI_IN_PLACE : b->sbuf, b->rbuf,
-                                     (int)b->block_count, b->mpi_type, MPI_SUM, b->comm,
+                                     b->count, b->mpi_type, b->sum, b->comm,
                                      &req->mpi);
 }
 

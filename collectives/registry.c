@@ -4,7 +4,6 @@
 
 #include "cr_coll.h"
 
-#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -42,13 +41,21 @@ const char *cr_coll_names(char *buf, size_t len)
     return buf;
 }
 
+size_t cr_coll_unit(size_t n, size_t max_count)
+{
+    if (max_count == 0 || max_count > CR_COLL_MAX_COUNT) max_count = CR_COLL_MAX_COUNT;
+    size_t need = n <= max_count ? 1 : (n - 1) / max_count + 1, unit = 1;
+    while (unit < need) unit *= 2;
+    return unit;
+}
+
 size_t cr_coll_block_count(const cr_coll_ops_t *ops, uint64_t req_bytes, int p,
-                           size_t dsize, uint64_t *actual_bytes)
+                           size_t dsize, size_t max_count, uint64_t *actual_bytes)
 {
     int blocks = ops->s_blocks(p);
     uint64_t per = (uint64_t)(blocks > 0 ? blocks : 0) * dsize; /* bytes of S per block element */
     uint64_t count = per ? req_bytes / per : 0;
-    if (count > INT_MAX) count = INT_MAX; /* MPI counts are int */
+    count -= count % cr_coll_unit((size_t)count, max_count); /* whole units */
     if (actual_bytes) *actual_bytes = count * per;
     return (size_t)count;
 }

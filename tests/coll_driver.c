@@ -4,7 +4,10 @@
  * Each case fills, runs, checks (mismatches summed over all ranks must be 0), checks
  * that nothing was written past the buffers, then corrupts one output element on
  * one rank and expects the check to notice.
- * Usage: coll_driver EXPECTED_WORLD_SIZE; exit status 0 when every case passed. */
+ * With MAX_COUNT (elements), a block above it travels as MPI does a block above
+ * INT_MAX elements: units of a contiguous type, summed by a user op.
+ * Usage: coll_driver EXPECTED_WORLD_SIZE [MAX_COUNT]; exit status 0 when every case
+ * passed. */
 #include "config.h"
 
 #define _POSIX_C_SOURCE 200112L /* posix_memalign */
@@ -21,6 +24,8 @@
 #define GUARD_BYTE 0xA5
 
 static const uint64_t sizes[] = { 1, 8, 100, 1000, 4099, 65536, 262144 + 13 }; /* bytes asked */
+
+static size_t max_count; /* 0: INT_MAX, as collroof runs */
 
 typedef struct tally {
     long cases, failures;
@@ -48,20 +53,21 @@ static int guard_ok(const void *p, size_t bytes)
 static int run_case(const cr_coll_ops_t *o, const cr_dtype_t *dt, MPI_Comm comm, int in_place,
                     int nonblocking, uint64_t req)
 {
-    cr_coll_buf_t b = { .comm = comm, .dtype = dt, .mpi_type = cr_dtype_mpi(dt),
-                        .in_place = in_place };
+    cr_coll_buf_t b = { .comm = comm, .dtype = dt, .in_place = in_place };
     unsigned long local[3] = { 0, 0, 0 }, total[3]; /* errors, mismatches, corruption missed */
     uint64_t actual;
     cr_coll_shape_t sh;
     int set_up = 0;
     MPI_Comm_rank(comm, &b.rank);
     MPI_Comm_size(comm, &b.size);
-    b.block_count = cr_coll_block_count(o, req, b.size, dt->size, &actual);
+    b.block_count = cr_coll_block_count(o, req, b.size, dt->size, max_count, &actual);
+    local[0] += cr_coll_buf_mpi(&b, max_count) != MPI_SUCCESS;
     sh = cr_coll_buf_shape(&b);
     o->buf_bytes(&sh, &b.sbytes, &b.rbytes);
     b.sbuf = b.sbytes ? buf_alloc(b.sbytes) : NULL;
     b.rbuf = buf_alloc(b.rbytes);
     if ((b.sbytes && !b.sbuf) || !b.rbuf) local[0]++;
+    if (max_count && (size_t)b.count > max_count) local[0]++; /* the count MPI got */
     if (!local[0] && o->setup) { /* a plug-in's setup may talk over comm: all or none */
         set_up = o->setup(&b) == CR_OK;
         local[0] += !set_up;
@@ -97,6 +103,7 @@ static int run_case(const cr_coll_ops_t *o, const cr_dtype_t *dt, MPI_Comm comm,
                 in_place ? "in-place" : "out-of-place", nonblocking ? "nonblocking" : "blocking",
                 total[0], total[1], total[2] ? "missed" : "seen");
     if (set_up && o->teardown) o->teardown(&b);
+    cr_coll_buf_mpi_free(&b);
     free(b.sbuf);
     free(b.rbuf);
     return failed;
@@ -120,6 +127,7 @@ static void run_coll(const cr_coll_ops_t *o, MPI_Comm comm, tally_t *t)
 int main(int argc, char **argv)
 {
     int rank, size, expected = argc > 1 ? atoi(argv[1]) : -1;
+    max_count = argc > 2 ? strtoul(argv[2], NULL, 10) : 0;
     tally_t t = { 0, 0 }, all;
     MPI_Comm half, pair;
 
@@ -155,8 +163,8 @@ int main(int argc, char **argv)
     MPI_Allreduce(&t.failures, &all.failures, 1, MPI_LONG, MPI_SUM, MPI_COMM_WORLD);
     MPI_Allreduce(&t.cases, &all.cases, 1, MPI_LONG, MPI_MAX, MPI_COMM_WORLD);
     if (rank == 0)
-        printf("coll_driver: %d ranks, %ld cases per rank, %ld failures\n", size, all.cases,
-               all.failures);
+        printf("coll_driver: %d ranks, %ld cases per rank, %ld failures%s\n", size, all.cases,
+               all.failures, max_count ? " (MPI counts at most MAX_COUNT)" : "");
     if (pair != MPI_COMM_NULL) MPI_Comm_free(&pair);
     MPI_Comm_free(&half);
     MPI_Finalize();

@@ -25,6 +25,29 @@ expect 2 "no run given" "$FIT"
 expect 2 "invalid --bootstrap 'x'" "$FIT" --bootstrap x "$FIX/run-csv"
 expect 2 "invalid --max-segments '9'" "$FIT" --max-segments 9 "$FIX/run-csv"
 expect 2 "invalid --format 'pdf'" "$FIT" --format pdf "$FIX/run-csv"
+# An option of another command: named once, with the command that takes it; an
+# unknown one named once (a character of two bytes whole).
+# refused WANT CMD...: exit status 2, WANT in the output exactly once, no usage text.
+refused() {
+  want=$1; shift
+  "$@" > "$T/out" 2>&1
+  got=$?
+  n=$(grep -oF -- "$want" "$T/out" | wc -l)
+  if [ "$got" -ne 2 ] || [ "$n" -ne 1 ] || grep -q "^usage" "$T/out"; then
+    fail "$* -> rc $got (want 2), '$want' $n times (want 1)"; cat "$T/out"
+  else
+    ok "$* -> rc 2, '$want' once"
+  fi
+}
+refused "option '--flops' is not accepted by collroof-fit predict; collroof-fit intensity takes it" \
+  "$FIT" predict --fit "$T/fit" --flops 2e12 --bytes 1M --ranks 8
+refused "option '--csv' is not accepted by collroof-fit intensity; collroof-fit predict takes it" \
+  "$FIT" intensity --flops 2e12 --bytes 1M --peak-tflops 100 --bw-GBps 10 --csv "$T/x.csv"
+refused "option '--peak-tflops' is not accepted by collroof-fit; collroof-fit intensity takes it" \
+  "$FIT" --peak-tflops 100 "$FIX/run-csv"
+refused "unknown option '-ü'" "$FIT" predict -ü
+refused "unknown option '--nosuch'" "$FIT" intensity --nosuch=3
+refused "missing value for option '--bytes'" "$FIT" predict --bytes
 expect 1 "cannot read $T/nope" "$FIT" "$T/nope"
 : > "$T/empty.csv"
 expect 1 "empty.csv:1: empty file" "$FIT" -o "$T/o" "$T/empty.csv"

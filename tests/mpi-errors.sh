@@ -31,8 +31,25 @@ expect_error "'quad'" --dtype quad
 expect_error "--dtype char cannot be summed by allreduce" -c allreduce -d char
 expect_error "'moon'" --levels moon
 expect_error "'--frobnicate'" --frobnicate
+# A bad option after a good one with its value: the bad one is named, once (a
+# character of two bytes whole), never the value before it.
+expect_error "'-ü'" -c bcast -ü
+check "'-c bcast -ü': '-ü' named once, 'bcast' not" \
+    test "$(grep -oF -- "'-ü'" "$T/err" | wc -l)" -eq 1 -a -z "$(grep -F "'bcast'" "$T/err")"
+expect_error "'--quiet' takes no value" -c bcast --quiet=1
 expect_error "'maybe'" --validate maybe
 expect_error "--min-iters 50 is larger than --max-iters 10" --min-iters 50 --max-iters 10
+# Bad input that every rank sees alike ends with MPI_Finalize and status 2 on every
+# rank, never MPI_Abort: mpirun exits 2, the message is there once, no abort text
+# (Open MPI's own notice of a non-zero exit remains: the launcher prints it).
+for args in "--bogus" "-c bcast -m 1048576G"; do
+    timeout 60 "$MPIEXEC" -np 2 "$COLLROOF" $args -o "$T/agreed" >"$T/out" 2>&1
+    rc=$?
+    check "'$args' on 2 ranks: exit status 2 (rc $rc)" test "$rc" -eq 2
+    check "'$args' on 2 ranks: one error message" test "$(grep -c 'collroof: error' "$T/out")" -eq 1
+    check "'$args' on 2 ranks: no MPI_Abort" sh -c "! grep -qi 'MPI_ABORT' '$T/out'"
+done
+
 # Unwritable output directory: nothing may be left behind half-written.
 mkdir -p "$T/ro" && chmod 500 "$T/ro"
 if [ "$(id -u)" -eq 0 ]; then RO=/proc/collroof-out; else RO="$T/ro/out"; fi

@@ -205,23 +205,33 @@ static void test_coll_block_count(void)
             for (size_t d = 0; d < sizeof ds / sizeof ds[0]; d++) {
                 const cr_coll_ops_t *o = cr_coll_find(want[k].name);
                 uint64_t unit = (uint64_t)want[k].blocks(ps[j]) * ds[d], actual = 1;
-                CU_ASSERT_EQUAL(cr_coll_block_count(o, 10 * unit, ps[j], ds[d], &actual), 10);
+                CU_ASSERT_EQUAL(cr_coll_block_count(o, 10 * unit, ps[j], ds[d], 0, &actual), 10);
                 CU_ASSERT_EQUAL(actual, 10 * unit);
                 for (uint64_t r = 1; r < unit; r++) { /* not divisible: round down */
-                    CU_ASSERT_EQUAL(cr_coll_block_count(o, 7 * unit + r, ps[j], ds[d], &actual), 7);
+                    CU_ASSERT_EQUAL(cr_coll_block_count(o, 7 * unit + r, ps[j], ds[d], 0, &actual), 7);
                     CU_ASSERT_EQUAL(actual, 7 * unit);
-                    CU_ASSERT_EQUAL(cr_coll_block_count(o, r, ps[j], ds[d], &actual), 0);
+                    CU_ASSERT_EQUAL(cr_coll_block_count(o, r, ps[j], ds[d], 0, &actual), 0);
                     CU_ASSERT_EQUAL(actual, 0);
                 }
-                CU_ASSERT_EQUAL(cr_coll_block_count(o, 0, ps[j], ds[d], &actual), 0);
-                CU_ASSERT_EQUAL(cr_coll_block_count(o, unit, ps[j], ds[d], NULL), 1);
+                CU_ASSERT_EQUAL(cr_coll_block_count(o, 0, ps[j], ds[d], 0, &actual), 0);
+                CU_ASSERT_EQUAL(cr_coll_block_count(o, unit, ps[j], ds[d], 0, NULL), 1);
             }
     /* 3 ranks, int32: 100 bytes → 8 elements per block, S = 96 */
     uint64_t actual;
-    CU_ASSERT_EQUAL(cr_coll_block_count(cr_coll_find("allgather"), 100, 3, 4, &actual), 8);
+    CU_ASSERT_EQUAL(cr_coll_block_count(cr_coll_find("allgather"), 100, 3, 4, 0, &actual), 8);
     CU_ASSERT_EQUAL(actual, 96);
-    CU_ASSERT_EQUAL(cr_coll_block_count(cr_coll_find("bcast"), 1ULL << 40, 2, 1, &actual), INT_MAX);
-    CU_ASSERT_EQUAL(actual, (uint64_t)INT_MAX);
+    /* Above INT_MAX elements: never clamped; whole units of a power of two */
+    CU_ASSERT_EQUAL(cr_coll_block_count(cr_coll_find("bcast"), 1ULL << 40, 2, 1, 0, &actual),
+                    1ULL << 40);
+    CU_ASSERT_EQUAL(actual, 1ULL << 40);
+    CU_ASSERT_EQUAL(cr_coll_block_count(cr_coll_find("bcast"), (1ULL << 31) + 3, 2, 1, 0, &actual),
+                    (1ULL << 31) + 2);
+    CU_ASSERT_EQUAL(actual, (1ULL << 31) + 2);
+    CU_ASSERT_EQUAL(cr_coll_block_count(cr_coll_find("allgather"), 3ULL << 33, 2, 4, 0, &actual),
+                    3ULL << 30);
+    CU_ASSERT_EQUAL(actual, 3ULL << 33);
+    CU_ASSERT_EQUAL(cr_coll_block_count(cr_coll_find("bcast"), 31, 2, 1, 7, &actual), 24);
+    CU_ASSERT_EQUAL(actual, 24); /* units of 8: 31 / 7 rounded up to a power of two */
 }
 
 /* ---- p simulated ranks -------------------------------------------------- */
@@ -289,7 +299,7 @@ static void sim_setup(sim_t *s, const cr_coll_ops_t *o, const cr_dtype_t *dt, in
         cr_coll_buf_t *b = &s->b[r];
         cr_coll_shape_t sh;
         *b = (cr_coll_buf_t){ .comm = MPI_COMM_NULL, .rank = r, .size = p, .dtype = dt,
-                              .mpi_type = MPI_DATATYPE_NULL, .block_count = n,
+                              .mpi_type = MPI_DATATYPE_NULL, .block_count = n, .count = (int)n,
                               .in_place = in_place };
         sh = cr_coll_buf_shape(b);
         o->buf_bytes(&sh, &b->sbytes, &b->rbytes);

@@ -239,6 +239,10 @@ static const struct {
     {"-Zq", "unknown option '-Z'"},          /* a bad letter first in a group */
     {"-qZ", "unknown option '-Z'"},
     {"-q -o", "missing value for option '-o'"},
+    {"-c bcast -\xc3\xbc", "unknown option '-\xc3\xbc'"}, /* -ü: the whole character, not 'bcast' */
+    {"-c bcast -q\xc3\xbcq", "unknown option '-\xc3\xbc'"},
+    {"--quiet=1", "option '--quiet' takes no value"},
+    {"--nosuch=3", "unknown option '--nosuch'"},
     {"--run-id caf\xe9", "caf\xe9"},         /* not ASCII: JSON would refuse it later */
     {"--run-id a\\b", "a\\b"},
 };

@@ -411,13 +411,7 @@ static cr_status_t cr_opts_apply(int argc, char **argv, cr_opts_t *o, char *err,
     while ((c = getopt_long(argc, argv, g.shortopts, g.longopts, &idx)) != -1) {
         const cr_cli_opt_t *opt = cr_cli_find(&cr_opts_cli, c);
         if (!opt) { /* '?' or ':' */
-            /* A long option is the last word read; a short one is optopt (within a
-             * group like -Zq, getopt has not moved past the word yet). */
-            const char *what = optind > 1 ? argv[optind - 1] : "";
-            char shortopt[3] = { '-', (char)optopt, '\0' };
-            if (strncmp(what, "--", 2) != 0 && optopt > ' ' && optopt < 127) what = shortopt;
-            snprintf(err, errlen, "%s option '%s' (see collroof --help)",
-                     c == '?' ? "unknown" : "missing value for", what);
+            cr_cli_refused(&cr_opts_cli, c, argc, argv, err, errlen);
             return CR_ERR_INVAL;
         }
         st = opt->set(opt, o, optarg, err, errlen);

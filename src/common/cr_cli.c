@@ -57,6 +57,82 @@ const cr_cli_opt_t *cr_cli_find(const cr_cli_t *cli, int c)
     return NULL;
 }
 
+/* The option word that getopt_long refused, as typed, into buf. */
+static const char *cr_cli_bad_word(const cr_cli_t *cli, int c, int argc, char *const *argv,
+                                   char *buf, size_t len)
+{
+    const char *prev = optind > 0 && optind <= argc ? argv[optind - 1] : "";
+    const char *cur = optind < argc ? argv[optind] : "";
+    unsigned char ch = (unsigned char)optopt;
+    int is_long = optopt == 0 || optopt >= CR_CLI_LONG;
+
+    /* A long option refused for its value (missing, or given to a flag) reports its
+     * letter where it has one: the word read last says which it was. */
+    if (!is_long && strncmp(prev, "--", 2) == 0 && (c == ':' || strchr(prev, '='))) {
+        size_t n = strcspn(prev + 2, "=");
+        for (size_t i = 0; cli->opts[i].name && !is_long; i++)
+            is_long = cli->opts[i].letter == optopt && strlen(cli->opts[i].name) == n &&
+                      strncmp(cli->opts[i].name, prev + 2, n) == 0;
+    }
+    if (is_long) {
+        snprintf(buf, len, "%.*s", (int)strcspn(prev, "="), prev);
+        return buf;
+    }
+    if (ch < 0x80) {
+        snprintf(buf, len, "-%c", ch);
+        return buf;
+    }
+    /* A byte of a multibyte character: getopt stopped inside the word (the next
+     * byte follows), so the word is argv[optind]; name the whole character. */
+    if (cur[0] == '-' && cur[1] != '-' && strchr(cur + 1, (char)ch)) {
+        const char *at = strchr(cur + 1, (char)ch);
+        size_t n = 1;
+        while (((unsigned char)at[n] & 0xC0) == 0x80) n++; /* continuation bytes */
+        snprintf(buf, len, "-%.*s", (int)n, at);
+        return buf;
+    }
+    snprintf(buf, len, "%s", cur);
+    return buf;
+}
+
+/* The option of cli's table named by word ("--name" or "-x"), whatever command takes it. */
+static const cr_cli_opt_t *cr_cli_lookup(const cr_cli_t *cli, const char *word)
+{
+    for (const cr_cli_opt_t *o = cli->opts; o->name; o++)
+        if (cr_cli_takes(cli, o) &&
+            ((strncmp(word, "--", 2) == 0 && strcmp(word + 2, o->name) == 0) ||
+             (word[0] == '-' && word[1] == o->letter && o->letter && word[2] == '\0')))
+            return o;
+    return NULL;
+}
+
+const char *cr_cli_refused(const cr_cli_t *cli, int c, int argc, char *const *argv, char *buf,
+                           size_t len)
+{
+    char word[128], takers[256] = "";
+    size_t n = 0;
+    int k = 0;
+    cr_cli_bad_word(cli, c, argc, argv, word, sizeof word);
+    if (c == ':') {
+        snprintf(buf, len, "missing value for option '%s' (see %s --help)", word, cli->prog);
+        return buf;
+    }
+    if (strncmp(word, "--", 2) == 0 && cr_cli_lookup(cli, word)) { /* ours: refused its "=V" */
+        snprintf(buf, len, "option '%s' takes no value (see %s --help)", word, cli->prog);
+        return buf;
+    }
+    for (const cr_cli_t *const *sib = cli->siblings; sib && *sib; sib++)
+        if (*sib != cli && cr_cli_lookup(*sib, word) && n < sizeof takers)
+            n += (size_t)snprintf(takers + n, sizeof takers - n, "%s%s", k++ ? " and " : "",
+                                  (*sib)->prog);
+    if (k)
+        snprintf(buf, len, "option '%s' is not accepted by %s; %s take%s it", word, cli->prog,
+                 takers, k > 1 ? "" : "s");
+    else
+        snprintf(buf, len, "unknown option '%s' (see %s --help)", word, cli->prog);
+    return buf;
+}
+
 const char *cr_cli_trailer(const cr_cli_opt_t *opt, char *buf, size_t len)
 {
     if (!opt->def) snprintf(buf, len, "%s", "");

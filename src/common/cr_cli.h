@@ -48,6 +48,9 @@ typedef struct cr_cli {
     const cr_cli_opt_t *opts;
     unsigned cmd;            /* this command's bit in opts[].cmds; 0 = every entry */
     const cr_cli_subst_t *subst; /* words replaced in help texts; {NULL} ends; may be NULL */
+    /* The program's commands, this one included, NULL-terminated, so that an option
+     * refused here can name the command that takes it; may be NULL. */
+    const struct cr_cli *const *siblings;
 } cr_cli_t;
 
 /* Whether opt belongs to cli's command. */
@@ -65,6 +68,14 @@ typedef struct cr_cli_getopt {
 cr_status_t cr_cli_getopt_build(const cr_cli_t *cli, const char *prefix, cr_cli_getopt_t *g);
 /* The option getopt_long returned as c, or NULL ('?', ':'). */
 const cr_cli_opt_t *cr_cli_find(const cr_cli_t *cli, int c);
+
+/* Why getopt_long (opterr = 0) refused a word, right after it returned c ('?' or
+ * ':'), into buf: "unknown option 'W'", "missing value for option 'W'", or "option
+ * 'W' is not accepted by PROG; SIBLING takes it". W is the option as the user
+ * typed it: "--name" (without "=value"), or "-x" for a short one even inside a
+ * group like -qx, a character of several bytes (UTF-8) whole. */
+const char *cr_cli_refused(const cr_cli_t *cli, int c, int argc, char *const *argv, char *buf,
+                           size_t len);
 
 /* opt's help text with cli's words replaced, in buf (truncated to len). */
 const char *cr_cli_help(const cr_cli_t *cli, const cr_cli_opt_t *opt, char *buf, size_t len);

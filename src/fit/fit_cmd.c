@@ -133,8 +133,13 @@ static const cr_cli_opt_t cr_fit_fit_table[] = {
     {.name = NULL},
 };
 
+const cr_cli_t *const cr_fit_clis[] = {
+    &cr_fit_cli_fit, &cr_fit_cli_predict, &cr_fit_cli_intensity, NULL,
+};
+
 const cr_cli_t cr_fit_cli_fit = {
     .prog = "collroof-fit",
+    .siblings = cr_fit_clis,
     .head =
 "usage: collroof-fit [options] RUN...\n"
 "       collroof-fit predict --fit DIR --collective C --bytes S --ranks P [options]\n"
@@ -161,13 +166,14 @@ int cr_fit_fit_parse(int argc, char **argv, cr_fit_fit_args_t *a)
     cr_fit_opts_default(&a->fo);
     a->plots = 1;
     a->formats = CR_FIT_PLOT_SVG | CR_FIT_PLOT_PNG;
-    if (cr_cli_getopt_build(&cr_fit_cli_fit, "", &g) != CR_OK) return 2;
+    if (cr_cli_getopt_build(&cr_fit_cli_fit, ":", &g) != CR_OK) return 2;
+    opterr = 0; /* refusals are said by cr_cli_refused */
     optind = 0; /* full reinitialisation (glibc), so tests may parse many times */
     while (!a->help && !a->version &&
            (c = getopt_long(argc, argv, g.shortopts, g.longopts, NULL)) != -1) {
         const cr_cli_opt_t *opt = cr_cli_find(&cr_fit_cli_fit, c);
-        if (!opt) { /* getopt_long said what was wrong */
-            cr_cli_usage(&cr_fit_cli_fit, stderr);
+        if (!opt) { /* '?' or ':' */
+            cr_error("%s", cr_cli_refused(&cr_fit_cli_fit, c, argc, argv, err, sizeof err));
             return 2;
         }
         if (opt->set(opt, a, optarg, err, sizeof err) != CR_OK) {

@@ -38,6 +38,8 @@ typedef struct cr_fit_pargs {
 } cr_fit_pargs_t;
 
 extern const cr_cli_t cr_fit_cli_fit, cr_fit_cli_predict, cr_fit_cli_intensity;
+/* All three, NULL-terminated: an option refused by one names the one that takes it. */
+extern const cr_cli_t *const cr_fit_clis[];
 
 /* Options into *a (defaults first); parsing stops at --help or --version as those
  * print at once. Returns 0, or 2 after printing an error (exit status 2). Operands

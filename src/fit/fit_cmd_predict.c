@@ -203,6 +203,7 @@ static const cr_cli_subst_t cr_fit_subst[] = {
 
 const cr_cli_t cr_fit_cli_predict = {
     .prog = "collroof-fit predict",
+    .siblings = cr_fit_clis,
     .subst = cr_fit_subst,
     .head =
 "usage: collroof-fit predict --fit DIR --collective C --bytes S (--ranks P | --nodes N --ppn Q)\n"
@@ -220,6 +221,7 @@ const cr_cli_t cr_fit_cli_predict = {
 
 const cr_cli_t cr_fit_cli_intensity = {
     .prog = "collroof-fit intensity",
+    .siblings = cr_fit_clis,
     .subst = cr_fit_subst,
     .head =
 "usage: collroof-fit intensity --flops F --bytes S --peak-tflops T\n"
@@ -238,12 +240,13 @@ int cr_fit_pargs_parse(const cr_cli_t *cli, int argc, char **argv, cr_fit_pargs_
     char err[256];
     int c;
     memset(a, 0, sizeof *a);
-    if (cr_cli_getopt_build(cli, "", &g) != CR_OK) return 2;
+    if (cr_cli_getopt_build(cli, ":", &g) != CR_OK) return 2;
+    opterr = 0; /* refusals are said by cr_cli_refused */
     optind = 0; /* full reinitialisation (glibc) */
     while (!a->help && (c = getopt_long(argc, argv, g.shortopts, g.longopts, NULL)) != -1) {
         const cr_cli_opt_t *opt = cr_cli_find(cli, c);
-        if (!opt) { /* getopt_long said what was wrong */
-            cr_cli_usage(cli, stderr);
+        if (!opt) { /* '?' or ':' */
+            cr_error("%s", cr_cli_refused(cli, c, argc, argv, err, sizeof err));
             return 2;
         }
         if (opt->set(opt, a, optarg, err, sizeof err) != CR_OK) {

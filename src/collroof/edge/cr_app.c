@@ -117,10 +117,12 @@ static cr_status_t cr_check_memory(const cr_run_t *run, const cr_plan_t *plan, i
     if (avail && (double)need * local_ranks > 0.9 * (double)avail) {
         char sz[32];
         snprintf(err, len,
-                 "size %s of %s needs %zu bytes per rank, %.0f bytes for the %d ranks of this host, "
-                 "but only %zu bytes are available: lower the largest size (-m)",
-                 cr_size_format(worst_size, sz, sizeof sz), worst, need, (double)need * local_ranks,
-                 local_ranks, avail);
+                 "size %s of %s needs %zu bytes (%.1f GiB) per rank, %.0f bytes (%.1f GiB) for "
+                 "the %d ranks of this host, but only %zu bytes (%.1f GiB) are available: lower "
+                 "the largest size (-m)",
+                 cr_size_format(worst_size, sz, sizeof sz), worst, need, need / 1073741824.0,
+                 (double)need * local_ranks, (double)need * local_ranks / 1073741824.0,
+                 local_ranks, avail, avail / 1073741824.0);
         return CR_ERR_NOMEM;
     }
     return CR_OK;
@@ -414,6 +416,7 @@ int cr_app_run(MPI_Comm world, int argc, char **argv)
     run.world = world;
     run.progress = run.wrank == 0 && (o.progress || isatty(STDERR_FILENO));
     run.inject_fault = getenv("COLLROOF_INJECT_FAULT") ? atoi(getenv("COLLROOF_INJECT_FAULT")) : -1;
+    run.max_count = getenv("COLLROOF_MAX_COUNT") ? strtoul(getenv("COLLROOF_MAX_COUNT"), NULL, 10) : 0;
 
     /* Topology and placement (collective: every rank loads its host's topology). */
     if (cr_mpi_agree(world, cr_topo_load(&topo)) != CR_OK) goto out_with_topo;

@@ -54,7 +54,7 @@ size_t cr_harness_bytes_needed(const cr_run_t *run, const cr_coll_ops_t *ops, co
                                uint64_t req_bytes, int p)
 {
     uint64_t actual;
-    size_t sb, rb, cnt = cr_coll_block_count(ops, req_bytes, p, dt->size, &actual);
+    size_t sb, rb, cnt = cr_coll_block_count(ops, req_bytes, p, dt->size, run->max_count, &actual);
     cr_coll_shape_t sh = { .block_count = cnt, .p = p, .rank = -1, .dsize = dt->size,
                            .in_place = run->o->in_place && ops->has_in_place };
     if (cnt == 0) return 0;
@@ -312,7 +312,7 @@ cr_status_t cr_harness_measure(cr_run_t *run, const cr_level_ctx_t *lv, const cr
     int bad = 0, set_up = 0;
     cr_status_t st = CR_OK;
 
-    cnt = cr_coll_block_count(ops, req_bytes, lv->ranks, dt->size, &bytes);
+    cnt = cr_coll_block_count(ops, req_bytes, lv->ranks, dt->size, run->max_count, &bytes);
     if (cnt == 0) return CR_OK; /* smaller than one element per block: no row */
     if (cr_resume_has(run->resume, ops->name, lv->name, calls > 1 ? "streaming" : "isolated",
                       bytes)) {
@@ -323,9 +323,19 @@ cr_status_t cr_harness_measure(cr_run_t *run, const cr_level_ctx_t *lv, const cr
     cr_watch_begin(ops->name, lv->name, streaming ? "streaming" : "isolated", bytes);
     b.comm = lv->comm;
     b.dtype = dt;
-    b.mpi_type = cr_dtype_mpi(dt);
     b.block_count = cnt;
-    b.in_place = o->in_place && ops->has_in_place;
+    /* Above INT_MAX elements a block travels as units of a derived type. */
+    bad = cr_mpi_check(cr_coll_buf_mpi(&b, run->max_count), "large-count datatype", __FILE__,
+                       __LINE__) != CR_OK;
+    if (cr_mpi_agree(run->world, bad ? CR_ERR_INVAL : CR_OK) != CR_OK) {
+        if (run->wrank == 0)
+            cr_error("%s at %" PRIu64 " bytes: %zu elements per block, more than an MPI count "
+                     "(at most %d), and the contiguous type that would carry them could not "
+                     "be built on every rank", ops->name, bytes, cnt, CR_COLL_MAX_COUNT);
+        cr_coll_buf_mpi_free(&b);
+        cr_watch_end();
+        return CR_ERR_INVAL;
+    }
     if (active) {
         cr_coll_shape_t sh;
         MPI_Comm_rank(lv->comm, &b.rank);
@@ -337,6 +347,7 @@ cr_status_t cr_harness_measure(cr_run_t *run, const cr_level_ctx_t *lv, const cr
     if (cr_mpi_agree(run->world, bad ? CR_ERR_NOMEM : CR_OK) != CR_OK) {
         if (run->wrank == 0) cr_error("%s at %" PRIu64 " bytes: buffers could not be allocated on every rank", ops->name, bytes);
         cr_bufset_free(&bs);
+        cr_coll_buf_mpi_free(&b);
         cr_watch_end();
         return CR_ERR_NOMEM;
     }
@@ -430,6 +441,7 @@ out_with_samples:
 out_with_state:
     if (set_up && ops->teardown) ops->teardown(&b);
     cr_bufset_free(&bs);
+    cr_coll_buf_mpi_free(&b);
     cr_watch_end();
     return st;
 }

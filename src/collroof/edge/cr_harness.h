@@ -31,6 +31,8 @@ typedef struct cr_run {
     int inject_fault;          /* testing: this rank corrupts its validated output (-1 none) */
     const cr_resume_t *resume; /* --resume: the measurements the run holds, skipped; or NULL */
     int kept;                  /* --resume: rows kept from before (counted in rows) */
+    size_t max_count;          /* testing: largest MPI count (0 = INT_MAX), so that small
+                                * sizes take the large-count path (COLLROOF_MAX_COUNT) */
 } cr_run_t;
 
 /* Measure one collective at one level, cadence and requested size; write the row
