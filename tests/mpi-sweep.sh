@@ -94,4 +94,14 @@ check "injected fault: exit status 3" test $? -eq 3
 check "injected fault: rows say fail" test "$(csv_col "$T/fault/results.csv" valid | sort -u)" = fail
 check "injected fault: the error names the collective" grep -q 'allreduce world float at 4096 bytes: 1 wrong elements' "$T/fault.err"
 
+# Sizes that round to the same bytes (whole floats per rank on 3 ranks) give one row
+# each, not duplicates (which collroof-fit warns about and --resume could not tell
+# apart), and one warning says so.
+crun 3 -c allreduce,bcast -m 1001,1002,1003,4K $QUICK -o "$T/dups" 2>"$T/dups.err"
+check "sizes rounding to one byte count: exit 0 ($?), 2 rows per collective, none twice" \
+    test "$(csv_rows "$T/dups/results.csv")" = 4 -a \
+         "$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+                   { print $c["collective"], $c["bytes"] }' "$T/dups/results.csv" | sort | uniq -d)" = ""
+check "... one warning naming the sizes" \
+    test "$(grep -c 'sizes 1001 and 1002 both measure 1000 bytes of allreduce on 3 ranks' "$T/dups.err")" = 1
 finish

@@ -314,6 +314,20 @@ cr_status_t cr_harness_measure(cr_run_t *run, const cr_level_ctx_t *lv, const cr
 
     cnt = cr_coll_block_count(ops, req_bytes, lv->ranks, dt->size, run->max_count, &bytes);
     if (cnt == 0) return CR_OK; /* smaller than one element per block: no row */
+    if (run->last.ops == ops && run->last.lv == lv && run->last.calls == calls &&
+        run->last.bytes == bytes) {   /* two sizes rounded to the same bytes: one row */
+        if (run->wrank == 0 && !run->dup_warned++)
+            cr_warn("sizes %" PRIu64 " and %" PRIu64 " both measure %" PRIu64 " bytes of %s on "
+                    "%d ranks (whole elements per rank): measured once", run->last.req,
+                    req_bytes, bytes, ops->name, lv->ranks);
+        run->done++;
+        return CR_OK;
+    }
+    run->last.ops = ops;
+    run->last.lv = lv;
+    run->last.calls = calls;
+    run->last.req = req_bytes;
+    run->last.bytes = bytes;
     if (cr_resume_has(run->resume, ops->name, lv->name, calls > 1 ? "streaming" : "isolated",
                       bytes)) {
         run->done++; /* measured before the run was interrupted */

@@ -31,6 +31,13 @@ typedef struct cr_run {
     int inject_fault;          /* testing: this rank corrupts its validated output (-1 none) */
     const cr_resume_t *resume; /* --resume: the measurements the run holds, skipped; or NULL */
     int kept;                  /* --resume: rows kept from before (counted in rows) */
+    struct {                   /* the last measurement, to skip a size rounded to its bytes */
+        const cr_coll_ops_t *ops;
+        const cr_level_ctx_t *lv;
+        int calls;
+        uint64_t req, bytes;
+    } last;
+    int dup_warned;
     size_t max_count;          /* testing: largest MPI count (0 = INT_MAX), so that small
                                 * sizes take the large-count path (COLLROOF_MAX_COUNT) */
 } cr_run_t;
