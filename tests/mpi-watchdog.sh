@@ -89,6 +89,18 @@ inc=$(csv_col "$T/hang-fit/fit.csv" incomplete_rows | sort -u | tr '\n' ' ')
 check "fit.csv: incomplete_rows counts the timed-out run's rows in every group ($inc)" \
     test -n "$inc" -a "$(csv_col "$T/hang-fit/fit.csv" incomplete_rows | grep -c '^0$')" = 0
 
+# 3b. Which rank: rank 1 of 3 stops before the barrier of iteration 2 (a testing hook,
+#     COLLROOF_INJECT_STALL); the host's progress board lets rank 0 name it.
+COLLROOF_INJECT_STALL=1 timeout 120 "$MPIEXEC" -np 3 -x COLLROOF_INJECT_STALL "$COLLROOF" -q \
+    -c allreduce -m 8:1K --timeout 2 -o "$T/stall" >"$T/stall.out" 2>&1
+rc=$?
+check "a rank that never reaches the barrier: exit 4 (rc $rc), the message names rank 1 only" \
+    test "$rc" = 4 -a "$(grep -c 'rank 1 on [^ ]* had not reached the barrier of iteration 2' \
+                         "$T/stall.out")" = 1
+# and with every rank inside the collective, the message says so instead of naming one
+grep -q 'every rank on .* had reached the barrier\|had not reached the barrier' "$T/hang.out"
+check "SIGSTOPped rank: the message says which ranks reached the barrier, or that all did" test $? = 0
+
 # 4. SIGTERM to the launcher mid-sweep: "interrupted" by signal 15, rows whole.
 timeout 120 "$MPIEXEC" -np 2 "$COLLROOF" -q -c allreduce -m 8:64M --time-limit 2 \
     -o "$T/term" >"$T/term.out" 2>&1 &

@@ -241,6 +241,38 @@ static cr_status_t cr_resume_options(const cr_resume_t *rs, int argc, char **arg
     return CR_OK;
 }
 
+/* The watchdog's progress board: a slot per rank of each host in a shared window
+ * (cr_watch_board). Every rank or none has one; without it the watchdog still ends
+ * the job, naming no ranks. */
+static void cr_board_open(MPI_Comm world, const char *hostname, MPI_Comm *host, MPI_Win *win)
+{
+    int me = 0, n = 0, wr, ok, all = 0, du;
+    int *ranks = NULL;
+    long *slots = NULL, *mine = NULL;
+    MPI_Aint sz;
+    *host = MPI_COMM_NULL;
+    *win = MPI_WIN_NULL;
+    ok = MPI_Comm_split_type(world, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, host) == MPI_SUCCESS;
+    if (ok) {
+        MPI_Comm_rank(*host, &me);
+        MPI_Comm_size(*host, &n);
+        ok = MPI_Win_allocate_shared(me == 0 ? (MPI_Aint)(n * sizeof(long)) : 0, sizeof(long),
+                                     MPI_INFO_NULL, *host, &mine, win) == MPI_SUCCESS &&
+             MPI_Win_shared_query(*win, 0, &sz, &du, &slots) == MPI_SUCCESS && slots &&
+             (ranks = malloc((size_t)n * sizeof *ranks)) != NULL;
+    }
+    MPI_Comm_rank(world, &wr);
+    if (ok && me == 0) memset(slots, 0, (size_t)n * sizeof *slots);
+    if (ok) ok = MPI_Allgather(&wr, 1, MPI_INT, ranks, 1, MPI_INT, *host) == MPI_SUCCESS;
+    if (MPI_Allreduce(&ok, &all, 1, MPI_INT, MPI_MIN, world) == MPI_SUCCESS && all)
+        cr_watch_board(slots, n, me, ranks, hostname);
+    else {
+        if (*win != MPI_WIN_NULL) MPI_Win_free(win);
+        if (*host != MPI_COMM_NULL) MPI_Comm_free(host);
+    }
+    free(ranks);
+}
+
 /* Rank 0: create the run directory, placement.csv and the writers. */
 static cr_status_t cr_open_outputs(cr_run_t *run, json_t *meta, const cr_place_t *pl, char *err,
                                    size_t len)
@@ -363,6 +395,8 @@ int cr_app_run(MPI_Comm world, int argc, char **argv)
     hwloc_topology_t topo = NULL;
     cr_place_t *pl = NULL;
     cr_resume_t resume = {0};
+    MPI_Comm board_comm = MPI_COMM_NULL;
+    MPI_Win board = MPI_WIN_NULL;
     cr_level_ctx_t *lv = NULL, *pairs = NULL;
     int nlv = 0, npairs = 0, npl = 0, ret = CR_EXIT_RUNTIME;
     char err[CR_ERRLEN] = "", host[MPI_MAX_PROCESSOR_NAME] = "?";
@@ -416,6 +450,7 @@ int cr_app_run(MPI_Comm world, int argc, char **argv)
     run.world = world;
     run.progress = run.wrank == 0 && (o.progress || isatty(STDERR_FILENO));
     run.inject_fault = getenv("COLLROOF_INJECT_FAULT") ? atoi(getenv("COLLROOF_INJECT_FAULT")) : -1;
+    run.inject_stall = getenv("COLLROOF_INJECT_STALL") ? atoi(getenv("COLLROOF_INJECT_STALL")) : -1;
     run.max_count = getenv("COLLROOF_MAX_COUNT") ? strtoul(getenv("COLLROOF_MAX_COUNT"), NULL, 10) : 0;
 
     /* Topology and placement (collective: every rank loads its host's topology). */
@@ -461,6 +496,7 @@ int cr_app_run(MPI_Comm world, int argc, char **argv)
     if (cr_watch_start(o.timeout, run.wrank, &run.rows) != 0 && run.wrank == 0)
         cr_warn("--timeout %g: the watchdog thread could not be started; a hang will not be "
                 "ended by collroof", o.timeout);
+    if (o.timeout > 0) cr_board_open(world, host, &board_comm, &board);
 
     /* Levels and probe pairs, then the sweep. */
     CR_CHECK_GOTO(cr_mpi_agree(world, cr_levels_setup(world, pl, run.wsize, &o, &lv, &nlv)), st,
@@ -483,6 +519,8 @@ out_with_levels:
     cr_levels_free(lv, nlv);
 out_with_writers:
     cr_watch_stop();
+    if (board != MPI_WIN_NULL) MPI_Win_free(&board);
+    if (board_comm != MPI_COMM_NULL) MPI_Comm_free(&board_comm);
     for (int i = 0; i < run.nwriters; i++) cr_writer_close(&run.writers[i]);
     if (run.wrank == 0 && run.nwriters)   /* status.json: how the run ended */
         cr_status_final(ret == CR_EXIT_OK ? "complete"

@@ -220,6 +220,8 @@ static cr_status_t cr_sample(cr_run_t *run, const cr_coll_ops_t *ops, cr_coll_bu
             int rc = MPI_SUCCESS;
             if (active && bs->n > 1) cr_bufset_next(bs, b);
             if (active && every) ops->fill(b);
+            if (run->inject_stall == run->wrank && s->n + j == 2)
+                for (;;) pause();   /* testing: a rank that never reaches the barrier */
             cr_watch_iter((long)(s->n + j));
             if (cr_mpi_failed(MPI_Barrier(run->world), "barrier", ops->name)) return CR_ERR_MPI;
             t0 = tm->now();

@@ -29,6 +29,8 @@ typedef struct cr_run {
     int rows;                  /* rows written */
     int failures;              /* validation failures so far (same on every rank) */
     int inject_fault;          /* testing: this rank corrupts its validated output (-1 none) */
+    int inject_stall;          /* testing: this rank stops before a barrier of its first
+                                * measurement's sampling (-1 none): the watchdog's case */
     const cr_resume_t *resume; /* --resume: the measurements the run holds, skipped; or NULL */
     int kept;                  /* --resume: rows kept from before (counted in rows) */
     struct {                   /* the last measurement, to skip a size rounded to its bytes */

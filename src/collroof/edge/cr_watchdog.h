@@ -23,4 +23,12 @@ void cr_watch_end(void);
 /* Stops and joins the thread. */
 void cr_watch_stop(void);
 
+/* The host's progress board: one slot per rank of this host in memory they share
+ * (an MPI shared window), where each rank posts how far it got (measurement,
+ * iteration) before every barrier, so that rank 0's watchdog, when it fires, can
+ * name the ranks of its host that had not reached the barrier the others wait in.
+ * slots[n], me = this rank's slot, world[n] = the slots' world ranks, host = its
+ * name (copied). Without a board the message says nothing of ranks. */
+void cr_watch_board(long *slots, int n, int me, const int *world, const char *host);
+
 #endif
