@@ -97,13 +97,17 @@ static cr_status_t cr_plan_resolve(const cr_opts_t *o, cr_plan_t *plan, char *er
 }
 
 /* Refuse sizes that cannot fit before allocating anything: the largest need of a
- * rank times the ranks of its host against the host's available memory. */
+ * rank times the ranks of its host against what this rank may allocate (MemAvailable
+ * or a cgroup limit, which the ranks of the host in that cgroup share). */
 static cr_status_t cr_check_memory(const cr_run_t *run, const cr_plan_t *plan, int local_ranks,
                                    char *err, size_t len)
 {
-    size_t need = 0, avail = cr_mem_available();
+    size_t need = 0, avail;
     uint64_t worst_size = 0;
     const char *worst = "";
+    cr_memlimit_t lim;
+    cr_mem_limit(&lim);
+    avail = lim.avail > (uint64_t)SIZE_MAX ? SIZE_MAX : (size_t)lim.avail;
     for (int i = 0; i < plan->ncolls; i++)
         for (size_t k = 0; k < run->o->nsizes; k++) {
             int p = cr_coll_max_ranks(plan->colls[i], run->wsize);
@@ -117,12 +121,15 @@ static cr_status_t cr_check_memory(const cr_run_t *run, const cr_plan_t *plan, i
     if (avail && (double)need * local_ranks > 0.9 * (double)avail) {
         char sz[32];
         snprintf(err, len,
-                 "size %s of %s needs %zu bytes (%.1f GiB) per rank, %.0f bytes (%.1f GiB) for "
-                 "the %d ranks of this host, but only %zu bytes (%.1f GiB) are available: lower "
-                 "the largest size (-m)",
+                 "size %s of %s needs %zu bytes (%.1f GiB) per rank%s, %.0f bytes (%.1f GiB) for "
+                 "the %d ranks of this host, but only %zu bytes (%.1f GiB) are available "
+                 "(%s%s): lower the largest size (-m)%s",
                  cr_size_format(worst_size, sz, sizeof sz), worst, need, need / 1073741824.0,
+                 run->o->cold_cache ? " with its --cold-cache pools" : "",
                  (double)need * local_ranks, (double)need * local_ranks / 1073741824.0,
-                 local_ranks, avail, avail / 1073741824.0);
+                 local_ranks, avail, avail / 1073741824.0, lim.source,
+                 lim.cgroup ? "; a limit shared by the ranks of this host in that cgroup" : "",
+                 lim.cgroup ? " or ask the batch system for more memory (Slurm: --mem)" : "");
         return CR_ERR_NOMEM;
     }
     return CR_OK;
