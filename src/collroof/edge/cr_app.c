@@ -135,6 +135,40 @@ static cr_status_t cr_check_memory(const cr_run_t *run, const cr_plan_t *plan, i
     return CR_OK;
 }
 
+/* The setup phases after MPI_Init, timed on every rank (COLLROOF_SETUP_TIMING=1). */
+enum { CR_PH_TOPO_LOAD, CR_PH_PLACE, CR_PH_MEMORY, CR_PH_TOPO, CR_PH_CEIL, CR_PH_OUTPUTS,
+       CR_PH_COLOUR, CR_PH_SPLIT, CR_PH_PAIRS, CR_PH_PAIR_SPLIT, CR_PH_COUNT };
+static const char *const cr_ph_name[CR_PH_COUNT] = {
+    "topology-load", "placement-gather", "memory-check", "topology-gather", "ceilings",
+    "outputs", "level-colouring", "level-splits", "probe-pairs", "probe-pair-splits" };
+
+/* Seconds since *t0 into ph[i]; *t0 = now. */
+static void cr_ph_mark(double *ph, int i, double *t0)
+{
+    double now = MPI_Wtime();
+    ph[i] += now - *t0;
+    *t0 = now;
+}
+
+/* Max over ranks of each phase (collective); rank 0 prints them when
+ * COLLROOF_SETUP_TIMING is set: "collroof: setup PHASE SECONDS" lines, then the total. */
+static void cr_ph_report(MPI_Comm world, int me, int size, const double *ph)
+{
+    double mx[CR_PH_COUNT + 1], mine[CR_PH_COUNT + 1] = { 0 };
+    const char *env = getenv("COLLROOF_SETUP_TIMING");
+    for (int i = 0; i < CR_PH_COUNT; i++) {
+        mine[i] = ph[i];
+        mine[CR_PH_COUNT] += ph[i];
+    }
+    if (MPI_Reduce(mine, mx, CR_PH_COUNT + 1, MPI_DOUBLE, MPI_MAX, 0, world) != MPI_SUCCESS ||
+        me != 0 || !env || !env[0] || strcmp(env, "0") == 0)
+        return;
+    fprintf(stderr, "collroof: setup timing: seconds, max over %d ranks, MPI_Init excluded\n", size);
+    for (int i = 0; i <= CR_PH_COUNT; i++)
+        fprintf(stderr, "collroof: setup %-18s %.6f\n", i < CR_PH_COUNT ? cr_ph_name[i] : "total",
+                mx[i]);
+}
+
 /* results.csv's header as this collroof writes it. */
 static void cr_csv_header(char *buf, size_t len)
 {
@@ -377,6 +411,8 @@ int cr_app_run(MPI_Comm world, int argc, char **argv)
     long start = (long)time(NULL);
     cr_status_t st;
     int hlen = 0;
+    double ph[CR_PH_COUNT] = { 0 }, t0;  /* s per setup phase, this rank */
+    cr_level_times_t lt = { 0 };
 
     MPI_Comm_rank(world, &run.wrank);
     MPI_Comm_size(world, &run.wsize);
@@ -426,9 +462,12 @@ int cr_app_run(MPI_Comm world, int argc, char **argv)
     run.max_count = getenv("COLLROOF_MAX_COUNT") ? strtoul(getenv("COLLROOF_MAX_COUNT"), NULL, 10) : 0;
 
     /* Topology and placement (collective: every rank loads its host's topology). */
+    t0 = MPI_Wtime();
     if (cr_mpi_agree(world, cr_topo_load(&topo)) != CR_OK) goto out_with_topo;
+    cr_ph_mark(ph, CR_PH_TOPO_LOAD, &t0);
     CR_CHECK_GOTO(cr_mpi_agree(world, cr_place_gather(world, topo, &pl, &npl, &run.nodes, &run.ppn)),
                   st, out_with_topo);
+    cr_ph_mark(ph, CR_PH_PLACE, &t0);
     run.llc_bytes = cr_topo_llc_bytes(topo);
     cr_timer_init(&run.timer, o.timer);
 
@@ -446,10 +485,13 @@ int cr_app_run(MPI_Comm world, int argc, char **argv)
                 "fails: a kernel without NUMA, or a container that hides it); buffers get the "
                 "plain allocation, recorded as mem=default", what);
     }
+    cr_ph_mark(ph, CR_PH_MEMORY, &t0);
     CR_CHECK_GOTO(cr_mpi_agree(world, cr_topo_gather(world, pl, npl, topo, &topo_json)), st,
                   out_with_place);
+    cr_ph_mark(ph, CR_PH_TOPO, &t0);
     CR_CHECK_GOTO(cr_mpi_agree(world, cr_ceil_gather(world, pl, npl, topo, o.probe_memory, &ceil)), st,
                   out_with_json);
+    cr_ph_mark(ph, CR_PH_CEIL, &t0);
     if (run.wrank == 0) {
         cr_warn_placement(pl, npl);
         meta = cr_build_meta(&run, argc, argv, start, pl, topo_json, ceil);
@@ -470,10 +512,17 @@ int cr_app_run(MPI_Comm world, int argc, char **argv)
                 "ended by collroof", o.timeout);
 
     /* Levels and probe pairs, then the sweep. */
-    CR_CHECK_GOTO(cr_mpi_agree(world, cr_levels_setup(world, pl, run.wsize, &o, &lv, &nlv)), st,
+    cr_ph_mark(ph, CR_PH_OUTPUTS, &t0);
+    CR_CHECK_GOTO(cr_mpi_agree(world, cr_levels_setup(world, pl, run.wsize, &o, &lv, &nlv, &lt)), st,
                   out_with_writers);
-    CR_CHECK_GOTO(cr_mpi_agree(world, cr_levels_setup_pairs(world, pl, run.wsize, &pairs, &npairs)),
+    ph[CR_PH_COLOUR] = lt.colour;
+    ph[CR_PH_SPLIT] = lt.split;
+    lt = (cr_level_times_t){ 0 };
+    CR_CHECK_GOTO(cr_mpi_agree(world, cr_levels_setup_pairs(world, pl, run.wsize, &pairs, &npairs, &lt)),
                   st, out_with_levels);
+    ph[CR_PH_PAIRS] = lt.colour;
+    ph[CR_PH_PAIR_SPLIT] = lt.split;
+    cr_ph_report(world, run.wrank, run.wsize, ph);
     st = cr_sweep(&run, &plan, &(cr_comm_sets_t){
                       .ctx = { [CR_COLL_ON_LEVELS] = lv, [CR_COLL_ON_PAIRS] = pairs },
                       .n = { [CR_COLL_ON_LEVELS] = nlv, [CR_COLL_ON_PAIRS] = npairs } });
