@@ -61,6 +61,9 @@ cr_status_t cr_levels_setup(MPI_Comm world, const cr_place_t *pl, int n, const c
         }
         t0 = MPI_Wtime();
         ctx[nc].groups = cr_level_colors(pl, n, picks[i].level, colors);
+        /* a rank short of memory for the colouring: all stop before the split */
+        CR_CHECK_GOTO(cr_mpi_agree(world, ctx[nc].groups < 0 ? CR_ERR_NOMEM : CR_OK), st,
+                      out_with_ctx);
         if (ctx[nc].groups == 0) {  /* e.g. no rank's package is known: nobody to measure */
             if (rank == 0)
                 cr_warn("level %s: no rank belongs to a group (their %s is unknown: unbound "
@@ -108,7 +111,7 @@ cr_status_t cr_levels_setup_pairs(MPI_Comm world, const cr_place_t *pl, int n,
         return CR_ERR_MPI;
     }
     t->colour += MPI_Wtime() - t0;
-    ctx = calloc(CR_DIST_COUNT, sizeof *ctx);
+    ctx = np >= 0 ? calloc(CR_DIST_COUNT, sizeof *ctx) : NULL;
     st = ctx ? CR_OK : CR_ERR_NOMEM;
     if (!ctx) cr_error_at(__FILE__, __LINE__, "cannot allocate the probe-pair table");
     if (cr_mpi_agree(world, st) != CR_OK) {  /* before the splits, on every rank */
