@@ -2,33 +2,44 @@
 #include "config.h"
 
 #include "cr_levels.h"
+#include "cr_group.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-void cr_place_derive(cr_place_t *pl, int n, int *nodes, int *ppn)
+cr_status_t cr_place_derive(cr_place_t *pl, int n, int *nodes, int *ppn)
 {
+    cr_group_key_t *keys = malloc((size_t)(n > 0 ? n : 1) * sizeof *keys);
+    int *ids = malloc((size_t)(n > 0 ? n : 1) * sizeof *ids);
+    int *count = calloc((size_t)(n > 0 ? n : 1), sizeof *count);
     int nn = 0, maxppn = 0;
+    cr_status_t st = CR_ERR_NOMEM;
+
+    if (keys == NULL || ids == NULL || count == NULL) {
+        cr_error_at(__FILE__, __LINE__, "cannot allocate the host table (%d ranks)", n);
+        goto out;
+    }
     for (int i = 0; i < n; i++) {
-        int j = 0;  /* first rank on the same host: only node leaders are compared */
-        while (j < i && (pl[j].local_rank != 0 || strncmp(pl[j].host, pl[i].host, CR_HOST_LEN) != 0))
-            j++;
-        if (j == i) {
-            pl[i].node_index = nn++;
-            pl[i].local_rank = 0;
-        } else {
-            int k = i - 1;  /* the previous rank on that host */
-            while (pl[k].node_index != pl[j].node_index)
-                k--;
-            pl[i].node_index = pl[j].node_index;
-            pl[i].local_rank = pl[k].local_rank + 1;
-        }
+        pl[i].host[CR_HOST_LEN - 1] = '\0';
+        keys[i] = (cr_group_key_t){ .s = pl[i].host, .idx = i };
+        ids[i] = -1;
+    }
+    CR_CHECK_GOTO(cr_group_dense(keys, n, n, ids, &nn), st, out);
+    for (int i = 0; i < n; i++) {  /* node_index: hosts in order of their lowest rank */
+        pl[i].node_index = ids[i];
+        pl[i].local_rank = count[ids[i]]++;
         if (pl[i].local_rank + 1 > maxppn)
             maxppn = pl[i].local_rank + 1;
     }
     *nodes = nn;
     *ppn = maxppn;
+    st = CR_OK;
+out:
+    free(count);
+    free(ids);
+    free(keys);
+    return st;
 }
 
 /* Key of a rank at a level: ranks with equal keys share a group; key.a < 0 = none. */
@@ -57,22 +68,21 @@ static cr_key_t cr_level_key(const cr_place_t *p, cr_level_t lv)
 
 int cr_level_colors(const cr_place_t *pl, int n, cr_level_t lv, int *colors)
 {
-    int groups = 0;
-    for (int i = 0; i < n; i++) {
-        cr_key_t ki = cr_level_key(&pl[i], lv);
-        colors[i] = -1;
-        if (ki.a < 0)
-            continue;
-        for (int j = 0; j < i; j++) {
-            cr_key_t kj = cr_level_key(&pl[j], lv);
-            if (colors[j] >= 0 && kj.a == ki.a && kj.b == ki.b) {
-                colors[i] = colors[j];
-                break;
-            }
-        }
-        if (colors[i] < 0)
-            colors[i] = groups++;
+    cr_group_key_t *keys = malloc((size_t)(n > 0 ? n : 1) * sizeof *keys);
+    int m = 0, groups = 0;
+    if (keys == NULL) {
+        cr_error_at(__FILE__, __LINE__, "cannot allocate the colouring keys (%d ranks)", n);
+        return -1;
     }
+    for (int i = 0; i < n; i++) {
+        cr_key_t k = cr_level_key(&pl[i], lv);
+        colors[i] = -1;
+        if (k.a >= 0)
+            keys[m++] = (cr_group_key_t){ .a = k.a, .b = k.b, .idx = i };
+    }
+    if (cr_group_dense(keys, m, n, colors, &groups) != CR_OK)
+        groups = -1;
+    free(keys);
     return groups;
 }
 
@@ -120,14 +130,14 @@ static void cr_auto_judge(const cr_place_t *pl, int n, const int *colors,
     why[0] = '\0';
     cr_level_group_sizes(colors, n, &lo, &hi);
     if (lo < 2) {
-        int r = -1;
-        for (int i = 0; i < n && r < 0; i++) {
-            int size = 0;
-            for (int j = 0; j < n && colors[i] >= 0; j++)
-                size += colors[j] == colors[i];
-            if (colors[i] >= 0 && size < 2)
+        int r = -1, *size = calloc((size_t)n + 1, sizeof *size);
+        for (int i = 0; i < n && size; i++)
+            if (colors[i] >= 0 && colors[i] < n)
+                size[colors[i]]++;
+        for (int i = 0; i < n && r < 0 && size; i++)
+            if (colors[i] >= 0 && colors[i] < n && size[colors[i]] < 2)
                 r = i;
-        }
+        free(size);
         if (r < 0)
             snprintf(why, len, "no rank takes part");
         else
@@ -170,7 +180,12 @@ cr_status_t cr_levels_resolve(const cr_place_t *pl, int n, const char *const *na
                 st = CR_ERR_NOMEM;
                 break;
             }
-            cr_level_colors(pl, n, (cr_level_t)l, cols[np]);
+            if (cr_level_colors(pl, n, (cr_level_t)l, cols[np]) < 0) {
+                free(cols[np]);
+                cols[np] = NULL;
+                st = CR_ERR_NOMEM;
+                break;
+            }
             out[np].level = (cr_level_t)l;
             out[np].why[0] = '\0';
             if (is_auto)
@@ -202,20 +217,65 @@ int cr_place_distance(const cr_place_t *a, const cr_place_t *b)
     return a->numa == b->numa ? CR_DIST_NUMA : CR_DIST_PACKAGE;
 }
 
+/* Keep (a, b), indexes a < b, as class d's pair if lower than the one kept. */
+static void cr_pair_offer(const cr_place_t *pl, int a, int b, int *have, cr_pair_t *found,
+                          int *fa, int *fb)
+{
+    int d, lo = a < b ? a : b, hi = a < b ? b : a;
+    if (a == b || (d = cr_place_distance(&pl[lo], &pl[hi])) < 0)
+        return;
+    if (have[d] && (fa[d] < lo || (fa[d] == lo && fb[d] < hi)))
+        return;
+    have[d] = 1;
+    fa[d] = lo;
+    fb[d] = hi;
+    found[d] = (cr_pair_t){ .dist = (cr_dist_t)d, .a = pl[lo].rank, .b = pl[hi].rank };
+}
+
+/* The lowest pair of a class within a host joins the two lowest ranks of one
+ * (package, numa), or the lowest ranks of two: those pairs alone are tried, so the
+ * cost is a sort, O(n log n), plus the square of the (package, numa) per host. */
 int cr_probe_pairs(const cr_place_t *pl, int n, cr_pair_t *pairs)
 {
     cr_pair_t found[CR_DIST_COUNT];
-    int have[CR_DIST_COUNT] = { 0 }, nfound = 0, np = 0;
+    int have[CR_DIST_COUNT] = { 0 }, fa[CR_DIST_COUNT], fb[CR_DIST_COUNT], np = 0, ns;
+    cr_group_key_t *keys = malloc((size_t)(n > 0 ? n : 1) * sizeof *keys);
+    int *first = malloc((size_t)(n > 0 ? n : 1) * 2 * sizeof *first);
 
-    for (int i = 0; i < n && nfound < CR_DIST_COUNT; i++)
-        for (int j = i + 1; j < n && nfound < CR_DIST_COUNT; j++) {
-            int d = cr_place_distance(&pl[i], &pl[j]);
-            if (d < 0 || have[d])
-                continue;
-            have[d] = 1;
-            found[d] = (cr_pair_t){ .dist = (cr_dist_t)d, .a = pl[i].rank, .b = pl[j].rank };
-            nfound++;
+    if (keys == NULL || first == NULL) {
+        cr_error_at(__FILE__, __LINE__, "cannot allocate the probe-pair keys (%d ranks)", n);
+        free(first);
+        free(keys);
+        return -1;
+    }
+    for (int j = 1; j < n; j++)  /* internode: rank 0 and the first rank elsewhere */
+        if (strncmp(pl[0].host, pl[j].host, CR_HOST_LEN) != 0) {
+            cr_pair_offer(pl, 0, j, have, found, fa, fb);
+            break;
         }
+    for (int i = 0; i < n; i++)
+        keys[i] = (cr_group_key_t){ .s = pl[i].host, .a = pl[i].package, .b = pl[i].numa, .idx = i };
+    cr_group_sort(keys, n);
+    for (int h = 0, e; h < n; h = e) {  /* one host: keys[h..e) */
+        for (e = h + 1; e < n && strcmp(keys[e].s, keys[h].s) == 0; e++)
+            ;
+        ns = 0;  /* first[2s], first[2s+1]: the two lowest ranks of (package, numa) s */
+        for (int k = h; k < e; k++)
+            if (k == h || keys[k].a != keys[k - 1].a || keys[k].b != keys[k - 1].b) {
+                first[2 * ns] = keys[k].idx;
+                first[2 * ns + 1] = k + 1 < e && keys[k + 1].a == keys[k].a &&
+                                    keys[k + 1].b == keys[k].b ? keys[k + 1].idx : -1;
+                ns++;
+            }
+        for (int s = 0; s < ns; s++) {
+            if (first[2 * s + 1] >= 0)
+                cr_pair_offer(pl, first[2 * s], first[2 * s + 1], have, found, fa, fb);
+            for (int t = s + 1; t < ns; t++)
+                cr_pair_offer(pl, first[2 * s], first[2 * t], have, found, fa, fb);
+        }
+    }
+    free(first);
+    free(keys);
     for (int d = 0; d < CR_DIST_COUNT; d++)
         if (have[d])
             pairs[np++] = found[d];

@@ -10,7 +10,8 @@
 
 /* Colour of each rank at a level: ranks with the same colour form one group;
  * -1 = the rank takes no part at that level. Colours are dense (0..groups-1), in
- * order of each group's lowest rank. Pure. Returns the number of groups. */
+ * order of each group's lowest rank. Pure, O(n log n). Returns the number of groups,
+ * -1 without scratch space. */
 int cr_level_colors(const cr_place_t *pl, int n, cr_level_t lv, int *colors);
 
 /* Smallest and largest group size of a colouring (0, 0 when nobody takes part). */
@@ -41,7 +42,8 @@ typedef struct cr_pair {
 } cr_pair_t;
 
 /* One pair per distance class present, the lexicographically lowest (a, b);
- * pairs in class order. Pure. Returns the number of pairs (0..CR_DIST_COUNT). */
+ * pairs in class order. Pure, O(n log n). Returns the number of pairs
+ * (0..CR_DIST_COUNT), -1 without scratch space. */
 int cr_probe_pairs(const cr_place_t *pl, int n, cr_pair_t *pairs);
 
 #endif

@@ -23,8 +23,10 @@ typedef struct cr_place {
     int host_cores, host_pus;    /* cores and PUs hwloc sees on this rank's host (0 = unknown) */
 } cr_place_t;
 
-/* Fill node_index and local_rank from host names; return nodes and max ppn. */
-void cr_place_derive(cr_place_t *pl, int n, int *nodes, int *ppn);
+/* Fill node_index (hosts in order of their lowest rank) and local_rank (rank among
+ * the lower ranks of its host) from host names; return nodes and max ppn. O(n log n).
+ * CR_ERR_NOMEM without scratch space. */
+cr_status_t cr_place_derive(cr_place_t *pl, int n, int *nodes, int *ppn);
 
 /* placement.csv: header "rank,host,node_index,local_rank,package,numa,core,pu,cpuset,bound"
  * then one row per rank; -1 = unknown; commas inside the cpuset list are written as

@@ -97,13 +97,17 @@ static cr_status_t cr_plan_resolve(const cr_opts_t *o, cr_plan_t *plan, char *er
 }
 
 /* Refuse sizes that cannot fit before allocating anything: the largest need of a
- * rank times the ranks of its host against the host's available memory. */
+ * rank times the ranks of its host against what this rank may allocate (MemAvailable
+ * or a cgroup limit, which the ranks of the host in that cgroup share). */
 static cr_status_t cr_check_memory(const cr_run_t *run, const cr_plan_t *plan, int local_ranks,
                                    char *err, size_t len)
 {
-    size_t need = 0, avail = cr_mem_available();
+    size_t need = 0, avail;
     uint64_t worst_size = 0;
     const char *worst = "";
+    cr_memlimit_t lim;
+    cr_mem_limit(&lim);
+    avail = lim.avail > (uint64_t)SIZE_MAX ? SIZE_MAX : (size_t)lim.avail;
     for (int i = 0; i < plan->ncolls; i++)
         for (size_t k = 0; k < run->o->nsizes; k++) {
             int p = cr_coll_max_ranks(plan->colls[i], run->wsize);
@@ -117,15 +121,52 @@ static cr_status_t cr_check_memory(const cr_run_t *run, const cr_plan_t *plan, i
     if (avail && (double)need * local_ranks > 0.9 * (double)avail) {
         char sz[32];
         snprintf(err, len,
-                 "size %s of %s needs %zu bytes (%.1f GiB) per rank, %.0f bytes (%.1f GiB) for "
-                 "the %d ranks of this host, but only %zu bytes (%.1f GiB) are available: lower "
-                 "the largest size (-m)",
+                 "size %s of %s needs %zu bytes (%.1f GiB) per rank%s, %.0f bytes (%.1f GiB) for "
+                 "the %d ranks of this host, but only %zu bytes (%.1f GiB) are available "
+                 "(%s%s): lower the largest size (-m)%s",
                  cr_size_format(worst_size, sz, sizeof sz), worst, need, need / 1073741824.0,
+                 run->o->cold_cache ? " with its --cold-cache pools" : "",
                  (double)need * local_ranks, (double)need * local_ranks / 1073741824.0,
-                 local_ranks, avail, avail / 1073741824.0);
+                 local_ranks, avail, avail / 1073741824.0, lim.source,
+                 lim.cgroup ? "; a limit shared by the ranks of this host in that cgroup" : "",
+                 lim.cgroup ? " or ask the batch system for more memory (Slurm: --mem)" : "");
         return CR_ERR_NOMEM;
     }
     return CR_OK;
+}
+
+/* The setup phases after MPI_Init, timed on every rank (COLLROOF_SETUP_TIMING=1). */
+enum { CR_PH_TOPO_LOAD, CR_PH_PLACE, CR_PH_MEMORY, CR_PH_TOPO, CR_PH_CEIL, CR_PH_OUTPUTS,
+       CR_PH_COLOUR, CR_PH_SPLIT, CR_PH_PAIRS, CR_PH_PAIR_SPLIT, CR_PH_COUNT };
+static const char *const cr_ph_name[CR_PH_COUNT] = {
+    "topology-load", "placement-gather", "memory-check", "topology-gather", "ceilings",
+    "outputs", "level-colouring", "level-splits", "probe-pairs", "probe-pair-splits" };
+
+/* Seconds since *t0 into ph[i]; *t0 = now. */
+static void cr_ph_mark(double *ph, int i, double *t0)
+{
+    double now = MPI_Wtime();
+    ph[i] += now - *t0;
+    *t0 = now;
+}
+
+/* Max over ranks of each phase (collective); rank 0 prints them when
+ * COLLROOF_SETUP_TIMING is set: "collroof: setup PHASE SECONDS" lines, then the total. */
+static void cr_ph_report(MPI_Comm world, int me, int size, const double *ph)
+{
+    double mx[CR_PH_COUNT + 1], mine[CR_PH_COUNT + 1] = { 0 };
+    const char *env = getenv("COLLROOF_SETUP_TIMING");
+    for (int i = 0; i < CR_PH_COUNT; i++) {
+        mine[i] = ph[i];
+        mine[CR_PH_COUNT] += ph[i];
+    }
+    if (MPI_Reduce(mine, mx, CR_PH_COUNT + 1, MPI_DOUBLE, MPI_MAX, 0, world) != MPI_SUCCESS ||
+        me != 0 || !env || !env[0] || strcmp(env, "0") == 0)
+        return;
+    fprintf(stderr, "collroof: setup timing: seconds, max over %d ranks, MPI_Init excluded\n", size);
+    for (int i = 0; i <= CR_PH_COUNT; i++)
+        fprintf(stderr, "collroof: setup %-18s %.6f\n", i < CR_PH_COUNT ? cr_ph_name[i] : "total",
+                mx[i]);
 }
 
 /* results.csv's header as this collroof writes it. */
@@ -404,6 +445,8 @@ int cr_app_run(MPI_Comm world, int argc, char **argv)
     long start = (long)time(NULL);
     cr_status_t st;
     int hlen = 0;
+    double ph[CR_PH_COUNT] = { 0 }, t0;  /* s per setup phase, this rank */
+    cr_level_times_t lt = { 0 };
 
     MPI_Comm_rank(world, &run.wrank);
     MPI_Comm_size(world, &run.wsize);
@@ -454,9 +497,12 @@ int cr_app_run(MPI_Comm world, int argc, char **argv)
     run.max_count = getenv("COLLROOF_MAX_COUNT") ? strtoul(getenv("COLLROOF_MAX_COUNT"), NULL, 10) : 0;
 
     /* Topology and placement (collective: every rank loads its host's topology). */
+    t0 = MPI_Wtime();
     if (cr_mpi_agree(world, cr_topo_load(&topo)) != CR_OK) goto out_with_topo;
+    cr_ph_mark(ph, CR_PH_TOPO_LOAD, &t0);
     CR_CHECK_GOTO(cr_mpi_agree(world, cr_place_gather(world, topo, &pl, &npl, &run.nodes, &run.ppn)),
                   st, out_with_topo);
+    cr_ph_mark(ph, CR_PH_PLACE, &t0);
     run.llc_bytes = cr_topo_llc_bytes(topo);
     cr_timer_init(&run.timer, o.timer);
 
@@ -474,10 +520,13 @@ int cr_app_run(MPI_Comm world, int argc, char **argv)
                 "fails: a kernel without NUMA, or a container that hides it); buffers get the "
                 "plain allocation, recorded as mem=default", what);
     }
+    cr_ph_mark(ph, CR_PH_MEMORY, &t0);
     CR_CHECK_GOTO(cr_mpi_agree(world, cr_topo_gather(world, pl, npl, topo, &topo_json)), st,
                   out_with_place);
+    cr_ph_mark(ph, CR_PH_TOPO, &t0);
     CR_CHECK_GOTO(cr_mpi_agree(world, cr_ceil_gather(world, pl, npl, topo, o.probe_memory, &ceil)), st,
                   out_with_json);
+    cr_ph_mark(ph, CR_PH_CEIL, &t0);
     if (run.wrank == 0) {
         cr_warn_placement(pl, npl);
         meta = cr_build_meta(&run, argc, argv, start, pl, topo_json, ceil);
@@ -499,10 +548,17 @@ int cr_app_run(MPI_Comm world, int argc, char **argv)
     if (o.timeout > 0) cr_board_open(world, host, &board_comm, &board);
 
     /* Levels and probe pairs, then the sweep. */
-    CR_CHECK_GOTO(cr_mpi_agree(world, cr_levels_setup(world, pl, run.wsize, &o, &lv, &nlv)), st,
+    cr_ph_mark(ph, CR_PH_OUTPUTS, &t0);
+    CR_CHECK_GOTO(cr_mpi_agree(world, cr_levels_setup(world, pl, run.wsize, &o, &lv, &nlv, &lt)), st,
                   out_with_writers);
-    CR_CHECK_GOTO(cr_mpi_agree(world, cr_levels_setup_pairs(world, pl, run.wsize, &pairs, &npairs)),
+    ph[CR_PH_COLOUR] = lt.colour;
+    ph[CR_PH_SPLIT] = lt.split;
+    lt = (cr_level_times_t){ 0 };
+    CR_CHECK_GOTO(cr_mpi_agree(world, cr_levels_setup_pairs(world, pl, run.wsize, &pairs, &npairs, &lt)),
                   st, out_with_levels);
+    ph[CR_PH_PAIRS] = lt.colour;
+    ph[CR_PH_PAIR_SPLIT] = lt.split;
+    cr_ph_report(world, run.wrank, run.wsize, ph);
     st = cr_sweep(&run, &plan, &(cr_comm_sets_t){
                       .ctx = { [CR_COLL_ON_LEVELS] = lv, [CR_COLL_ON_PAIRS] = pairs },
                       .n = { [CR_COLL_ON_LEVELS] = nlv, [CR_COLL_ON_PAIRS] = npairs } });

@@ -22,7 +22,7 @@ void cr_levels_free(cr_level_ctx_t *ctx, int n)
 }
 
 cr_status_t cr_levels_setup(MPI_Comm world, const cr_place_t *pl, int n, const cr_opts_t *o,
-                            cr_level_ctx_t **out, int *nout)
+                            cr_level_ctx_t **out, int *nout, cr_level_times_t *t)
 {
     cr_level_pick_t picks[CR_LEVEL_COUNT];
     cr_level_ctx_t *ctx;
@@ -33,7 +33,10 @@ cr_status_t cr_levels_setup(MPI_Comm world, const cr_place_t *pl, int n, const c
         cr_error_at(__FILE__, __LINE__, "MPI_Comm_rank failed or placement table too short");
         return CR_ERR_MPI;
     }
+    double t0 = MPI_Wtime();
+
     CR_CHECK(cr_levels_resolve(pl, n, o->levels, o->nlevels, picks, &np));  /* same on every rank */
+    t->colour += MPI_Wtime() - t0;
     colors = malloc((size_t)n * sizeof *colors);
     ctx = calloc(CR_LEVEL_COUNT, sizeof *ctx);
     if (colors == NULL || ctx == NULL) {
@@ -56,7 +59,11 @@ cr_status_t cr_levels_setup(MPI_Comm world, const cr_place_t *pl, int n, const c
                         cr_level_name(picks[i].level), picks[i].why);
             continue;
         }
+        t0 = MPI_Wtime();
         ctx[nc].groups = cr_level_colors(pl, n, picks[i].level, colors);
+        /* a rank short of memory for the colouring: all stop before the split */
+        CR_CHECK_GOTO(cr_mpi_agree(world, ctx[nc].groups < 0 ? CR_ERR_NOMEM : CR_OK), st,
+                      out_with_ctx);
         if (ctx[nc].groups == 0) {  /* e.g. no rank's package is known: nobody to measure */
             if (rank == 0)
                 cr_warn("level %s: no rank belongs to a group (their %s is unknown: unbound "
@@ -72,7 +79,10 @@ cr_status_t cr_levels_setup(MPI_Comm world, const cr_place_t *pl, int n, const c
                     "group's time", cr_level_name(picks[i].level), lo, hi, ctx[nc].groups,
                     hi, hi);
         snprintf(ctx[nc].name, sizeof ctx[nc].name, "%s", cr_level_name(picks[i].level));
+        t->colour += MPI_Wtime() - t0;
+        t0 = MPI_Wtime();
         CR_CHECK_GOTO(cr_split(world, colors[rank], rank, &ctx[nc].comm), st, out_with_ctx);
+        t->split += MPI_Wtime() - t0;
         nc++;
     }
     if (rank == 0)
@@ -88,9 +98,10 @@ out_with_ctx:
 }
 
 cr_status_t cr_levels_setup_pairs(MPI_Comm world, const cr_place_t *pl, int n,
-                                  cr_level_ctx_t **out, int *nout)
+                                  cr_level_ctx_t **out, int *nout, cr_level_times_t *t)
 {
     cr_pair_t pairs[CR_DIST_COUNT];
+    double t0 = MPI_Wtime();
     int np = cr_probe_pairs(pl, n, pairs), rank;
     cr_level_ctx_t *ctx;
     cr_status_t st;
@@ -99,7 +110,8 @@ cr_status_t cr_levels_setup_pairs(MPI_Comm world, const cr_place_t *pl, int n,
         cr_error_at(__FILE__, __LINE__, "MPI_Comm_rank failed");
         return CR_ERR_MPI;
     }
-    ctx = calloc(CR_DIST_COUNT, sizeof *ctx);
+    t->colour += MPI_Wtime() - t0;
+    ctx = np >= 0 ? calloc(CR_DIST_COUNT, sizeof *ctx) : NULL;
     st = ctx ? CR_OK : CR_ERR_NOMEM;
     if (!ctx) cr_error_at(__FILE__, __LINE__, "cannot allocate the probe-pair table");
     if (cr_mpi_agree(world, st) != CR_OK) {  /* before the splits, on every rank */
@@ -113,7 +125,9 @@ cr_status_t cr_levels_setup_pairs(MPI_Comm world, const cr_place_t *pl, int n,
         snprintf(ctx[i].name, sizeof ctx[i].name, "%s", cr_dist_name(pairs[i].dist));
         ctx[i].ranks = 2;
         ctx[i].groups = 1;
+        t0 = MPI_Wtime();
         CR_CHECK_GOTO(cr_split(world, in ? 0 : -1, rank, &ctx[i].comm), st, out_with_ctx);
+        t->split += MPI_Wtime() - t0;
     }
     *out = ctx;
     *nout = np;

@@ -4,6 +4,7 @@
 #include "cr_mem.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,7 +37,18 @@ static size_t cr_meminfo(const char *key)
     return v;
 }
 
-size_t cr_mem_available(void) { return cr_meminfo("MemAvailable"); }
+void cr_mem_limit(cr_memlimit_t *out)
+{
+    const char *proc = getenv("COLLROOF_PROCFS_ROOT"), *sys = getenv("COLLROOF_SYSFS_ROOT");
+    cr_memlimit_read(proc && proc[0] ? proc : "/proc", sys && sys[0] ? sys : "/sys", out);
+}
+
+size_t cr_mem_available(void)
+{
+    cr_memlimit_t m;
+    cr_mem_limit(&m);
+    return m.avail > (uint64_t)SIZE_MAX ? SIZE_MAX : (size_t)m.avail;
+}
 
 static int cr_thp_never(void)
 {

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include "cr_error.h"
 #include "cr_opts.h"
+#include "cr_memlimit.h"
 
 typedef struct cr_buf {
     void *ptr;
@@ -35,8 +36,12 @@ cr_status_t cr_mem_policy_check(const cr_opts_t *o, char *err, size_t len);
  * it) means every buffer gets the plain allocation, recorded as mem=default. */
 int cr_mem_have_numa(void);
 
-/* Bytes of memory available to new allocations on this host (MemAvailable), 0 if unknown. */
+/* Bytes this rank may still allocate: min(MemAvailable, the room under the tightest
+ * cgroup memory limit on its path, shared by the ranks in that cgroup); 0 if unknown.
+ * COLLROOF_PROCFS_ROOT and COLLROOF_SYSFS_ROOT (testing only) replace /proc and /sys. */
 size_t cr_mem_available(void);
+/* The same with where the figure comes from (cr_memlimit.h). */
+void cr_mem_limit(cr_memlimit_t *out);
 
 /* --cold-cache: `count` page-aligned buffers of `bytes` each in one allocation,
  * handed out in rotation, so a buffer comes back only after the others (together

@@ -118,7 +118,7 @@ cr_status_t cr_place_gather(MPI_Comm world, hwloc_topology_t t, cr_place_t **out
     CR_CHECK_GOTO(cr_mpi_agree(world, st), st, out_with_all);
     CR_CHECK_GOTO(CR_MPI(MPI_Allgather(&me, (int)sizeof me, MPI_BYTE, all, (int)sizeof me,
                                        MPI_BYTE, world)), st, out_with_all);
-    cr_place_derive(all, size, nodes, ppn);
+    CR_CHECK_GOTO(cr_place_derive(all, size, nodes, ppn), st, out_with_all);
     *out = all;
     *n = size;
     return CR_OK;
