@@ -32,16 +32,20 @@ static void cr_fuzz_collroof(int argc, char **argv)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    char *s, *argv[CR_FUZZ_WORDS + 2], *save = NULL;
+    char *s, *argv[CR_FUZZ_WORDS + 2];
     int argc = 1, which;
     if (size == 0) return 0;
     which = data[0] % 4;
     if (!(s = cr_fuzz_str(data + 1, size - 1))) return 0;
     cr_log_quiet(1);
     argv[0] = which == 0 ? "collroof" : which == 1 ? "collroof-fit" : "collroof-fit-cmd";
-    for (char *w = strtok_r(s, "\n", &save); w && argc <= CR_FUZZ_WORDS;
-         w = strtok_r(NULL, "\n", &save))
-        argv[argc++] = w;
+    /* Empty lines are empty words ("--output" ""), as a shell can pass them. */
+    for (char *w = s; w && argc <= CR_FUZZ_WORDS; argc++) {
+        char *nl = strchr(w, '\n');
+        argv[argc] = w;
+        if (nl) *nl = '\0';
+        w = nl ? nl + 1 : NULL;
+    }
     argv[argc] = NULL;
     if (which == 0) {
         cr_fuzz_collroof(argc, argv);
