@@ -30,7 +30,9 @@ AC_DEFUN([CR_CHECK_SANITIZERS], [
     cr_san="$cr_san -fno-sanitize-recover=undefined,float-cast-overflow"
     AS_IF([test "x$enable_fuzzing" = xyes], [cr_san="$cr_san -fsanitize=fuzzer-no-link"])
     _CR_SAN_TRY([$cr_san -fno-omit-frame-pointer], [], [cr_sanitizers=yes],
-      [AC_MSG_ERROR([$CC cannot build with $cr_san (apt-get install clang, or use gcc >= 8 without --enable-fuzzing)])])
+      [AS_IF([test "x$enable_fuzzing" = xyes],
+         [AC_MSG_ERROR([--enable-fuzzing needs clang's libFuzzer, which $CC lacks: configure CC=clang (apt-get install clang)])],
+         [AC_MSG_ERROR([$CC cannot build with $cr_san (gcc >= 8 or clang can; with gcc, apt-get install libasan8 libubsan1)])])])
     CR_SAN_CFLAGS="$cr_san -fno-omit-frame-pointer"
     CR_SAN_LDFLAGS="$cr_san"
   ])
