@@ -44,6 +44,7 @@ done <"$T/vars"
 for m4 in "$top_srcdir"/m4/cr_*.m4; do
     name=$(basename "$m4" .m4); name=${name#cr_}
     case $name in
+        sanitizers) continue ;;   # compiler flags for testing, no library
         numa) pkg=numactl ;;
         *) pkg=$name ;;
     esac

@@ -112,6 +112,17 @@ static const struct bad_case {
                     "\"algbw_GBps\":1,\"busbw_GBps\":1,\"valid\":\"pass\"}\n" JROW("16", "2", ""), 1 },
 };
 
+/* An empty set (predict on a fit directory without roofline rows) finishes: no
+ * qsort of a NULL array, which UBSan reports (tests/sanitizers/run-sanitized). */
+static void test_set_empty(void)
+{
+    cr_fit_set_t set;
+    cr_fit_set_init(&set);
+    cr_fit_set_finish(&set);
+    CU_ASSERT_EQUAL(set.ngroups, 0);
+    cr_fit_set_free(&set);
+}
+
 static void test_reader_errors(void)
 {
     cr_log_quiet(1);
@@ -971,6 +982,7 @@ CU_TestInfo test_fit_io_tests[] = {
     { "collective table (pure build), F(p) for p = 1..9", test_coll_pure },
     { "predict: unknown collective refused", test_predict_unknown },
     { "strict decimal numbers: no hex, inf, nan, cut fields", test_num_strict },
+    { "an empty set finishes", test_set_empty },
     { "reader errors (strict and --lenient)", test_reader_errors },
     { "torn last line ignored, duplicates: first kept", test_reader_torn_dups },
     { "reader csv/jsonl, ceilings", test_reader_ok },

@@ -246,10 +246,12 @@ static void cr_fit_set_label(cr_fit_set_t *set)
 
 void cr_fit_set_finish(cr_fit_set_t *set)
 {
-    qsort(set->groups, set->ngroups, sizeof *set->groups, cr_fit_group_cmp);
+    /* qsort's array must not be NULL, even for no element: an empty set (a fit
+     * directory without roofline rows) has none. */
+    if (set->ngroups) qsort(set->groups, set->ngroups, sizeof *set->groups, cr_fit_group_cmp);
     for (size_t g = 0; g < set->ngroups; g++) {
         cr_fit_group_t *gr = &set->groups[g];
-        qsort(gr->pts, gr->npts, sizeof *gr->pts, cr_fit_point_cmp);
+        if (gr->npts) qsort(gr->pts, gr->npts, sizeof *gr->pts, cr_fit_point_cmp);
         gr->F = cr_fit_group_factor(gr);
     }
     cr_fit_set_label(set);
