@@ -294,6 +294,7 @@ static void cr_fill_result(const cr_run_t *run, const cr_level_ctx_t *lv, const 
     r->warmup = run->o->warmup;
     r->calls_per_sample = calls;
     r->variant = cr_variant(run, ops);
+    cr_result_no_energy(r);   /* until the hosts' counters say otherwise */
 }
 
 cr_status_t cr_harness_measure(cr_run_t *run, const cr_level_ctx_t *lv, const cr_coll_ops_t *ops,
