@@ -324,6 +324,7 @@ static void sample_result(cr_result_t *r)
     r->warmup = 5;
     r->calls_per_sample = 1;
     r->faults_per_call = 0.25;
+    cr_result_no_energy(r);   /* a host without counters: empty columns */
 }
 
 /* A second row whose values exercise every format: rounding in %.4f, %.6g and %.4g,
@@ -355,6 +356,10 @@ static void sample_result_edge(cr_result_t *r)
     r->cold = 1;
     r->faults_per_call = 1234.5678;
     r->variant = CR_VARIANT_NONBLOCKING;
+    r->energy.loop_s = 0.512345678;
+    r->energy.pkg_J = 0.0123456789, r->energy.pkg_J_sum = 1.5e3;
+    r->energy.dram_J = 0, r->energy.dram_J_sum = 2e-7;
+    r->energy.pJ_per_B = 11.2283, r->energy.pJ_per_B_sum = 1363.9876543;
 }
 
 static void check_golden(const char *name, const char *got)
@@ -473,6 +478,40 @@ static void test_schema_roundtrip(void)
     json_decref(obj);
 }
 
+/* The energy columns: "not measured" (NAN) is an empty CSV field and a JSON null,
+ * and reads back as NAN; empty stays an error for every other number column. */
+static void test_schema_empty(void)
+{
+    static const char *const energy[] = {
+        "energy_loop_s", "energy_pkg_J_per_call", "energy_pkg_J_per_call_sum",
+        "energy_dram_J_per_call", "energy_dram_J_per_call_sum", "energy_pJ_per_byte",
+        "energy_pJ_per_byte_sum",
+    };
+    cr_result_t r, back;
+    char a[64], why[256];
+    json_t *obj;
+    sample_result(&r);
+    obj = cr_schema_to_json(&r);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(obj);
+    for (size_t i = 0; i < sizeof energy / sizeof *energy; i++) {
+        int c = cr_schema_find(energy[i]);
+        CU_ASSERT_FATAL(c >= 0);
+        CU_ASSERT(cr_schema[c].empty && !cr_schema[c].contract);
+        CU_ASSERT_EQUAL(cr_schema_format(&cr_schema[c], &r, a, sizeof a), 0);
+        memset(&back, 0, sizeof back);
+        CU_ASSERT_EQUAL(cr_schema_parse(&cr_schema[c], "", &back, why, sizeof why), 0);
+        CU_ASSERT(isnan(*(double *)((char *)&back + cr_schema[c].off)));
+        CU_ASSERT(json_is_null(json_object_get(obj, energy[i])));
+        memset(&back, 0, sizeof back);
+        CU_ASSERT_EQUAL(cr_schema_from_json(&cr_schema[c], json_object_get(obj, energy[i]),
+                                            &back, why, sizeof why), 0);
+        CU_ASSERT(isnan(*(double *)((char *)&back + cr_schema[c].off)));
+    }
+    for (size_t c = 0; c < cr_schema_n; c++)   /* only these may be empty */
+        if (cr_schema[c].empty) CU_ASSERT_EQUAL(strncmp(cr_schema[c].name, "energy_", 7), 0);
+    json_decref(obj);
+}
+
 /* A bad value: the message names the column, the value and what is accepted. */
 static void test_schema_bad_values(void)
 {
@@ -495,6 +534,11 @@ static void test_schema_bad_values(void)
         {"ranks", " 8", "column ranks: ' 8' is not a positive integer (not a plain decimal"},
         {"run_id", "a\"b", "column run_id: 'a\"b' is not a name (printable ASCII, no ',' or '\"')"},
         {"mem", "a\x1a" "b", "column mem: 'a\\x1ab' is not a name"},
+        {"faults_per_call", "", "column faults_per_call: '' is not a finite number >= 0 (empty)"},
+        {"energy_pkg_J_per_call", "-1", "column energy_pkg_J_per_call: '-1' is not a finite "
+         "number >= 0 or empty"},
+        {"energy_pJ_per_byte", "nan", "column energy_pJ_per_byte: 'nan' is not a finite number "
+         ">= 0 or empty (not a plain decimal"},
     };
     cr_result_t r;
     char why[256];
@@ -543,6 +587,7 @@ static CU_TestInfo writer_tests[] = {
     {"csv golden", test_csv_golden},
     {"jsonl golden and parse", test_jsonl_golden},
     {"schema: every column round-trips (csv, json)", test_schema_roundtrip},
+    {"schema: energy columns empty when not measured", test_schema_empty},
     {"schema: bad values name column and value", test_schema_bad_values},
     {"unwritable directory", test_writer_unwritable},
     CU_TEST_INFO_NULL,

@@ -41,6 +41,15 @@
                                  ",10,precision,1,2,2,2,1,1,1,1,0.5,0.5,pass," ip "," var "\n"
 #define VPAIR(dt, ip, var) VROW(dt, ip, var, "8") VROW(dt, ip, var, "16")
 
+/* results.csv with the appended energy columns: empty where not measured. */
+#define EHDR "run_id,collective,level,cadence,ranks,nodes,ppn,groups,bytes,block_bytes,dtype," \
+             "samples,stop,t_min_us,t_median_us,t_ci_lo_us,t_ci_hi_us,t_mean_us,t_p90_us,"    \
+             "t_p99_us,t_max_us,algbw_GBps,busbw_GBps,valid,energy_loop_s,"                   \
+             "energy_pkg_J_per_call,energy_pkg_J_per_call_sum,energy_dram_J_per_call,"       \
+             "energy_dram_J_per_call_sum,energy_pJ_per_byte,energy_pJ_per_byte_sum,future\n"
+#define EROW(bytes, e) "r1,allreduce,node,isolated,2,1,2,1," bytes "," bytes ",float,10," \
+                       "precision,1,2,2,2,1,1,1,1,0.5,0.5,pass," e ",x\n"
+
 static char tmpdir[256];
 
 static double rel(double a, double b) { return fabs(a - b) / fabs(b); }
@@ -104,6 +113,9 @@ static const struct bad_case {
     { "faults2.csv", FHDR FROW("8", "x") FROW("16", "2"), 1 },
     { "faults.jsonl", META JROW("8", "1.5", ",\"faults_per_call\":\"many\"") JROW("16", "2", ""), 1 },
     { "faults2.jsonl", META JROW("8", "1.5", ",\"faults_per_call\":-3") JROW("16", "2", ""), 1 },
+    { "energy.csv", EHDR EROW("8", "0.5,-1,,,,,") EROW("16", ",,,,,,"), 1 },
+    { "energy2.csv", EHDR EROW("8", "0.5,nan,,,,,") EROW("16", ",,,,,,"), 1 },
+    { "energy.jsonl", META JROW("8", "1.5", ",\"energy_pJ_per_byte\":\"\"") JROW("16", "2", ""), 1 },
     { "coll.csv", HDR "r1,nosuch,node,isolated,2,1,2,1,8,8,float,10,precision,1,1,1,1,1,1,1,1,"
                   "0.5,0.5,pass\n" ROW("16", "2"), 1 },
     { "coll.jsonl", META "{\"type\":\"measurement\",\"collective\":\"nosuch\",\"level\":"
@@ -289,6 +301,32 @@ static void test_faults(void)
     CU_ASSERT_EQUAL(cr_fit_fault_bound(&set.groups[0], &from), 1);     /* 1 MiB = 100% */
     CU_ASSERT_EQUAL(from, 1);
     cr_fit_set_free(&set);
+}
+
+/* The energy columns, empty (no counters) or filled, and JSON null or numbers, are
+ * read without complaint: collroof-fit fits the times beside them. */
+static void test_energy_columns(void)
+{
+    static const struct { const char *name, *content; } cases[] = {
+        { "energy-empty.csv", EHDR EROW("8", ",,,,,,") EROW("16", ",,,,,,") },
+        { "energy-full.csv", EHDR EROW("8", "0.5,0.25,0.5,0.0125,0.025,32768000000,65536000000")
+                             EROW("16", "0.5,0.25,0.5,,,15625000000,31250000000") },
+        { "energy-null.jsonl", META JROW("8", "1.5", ",\"energy_pkg_J_per_call\":null,"
+                                         "\"energy_pJ_per_byte\":null")
+                               JROW("16", "2", ",\"energy_pkg_J_per_call\":0.25,"
+                                    "\"energy_pJ_per_byte_sum\":12.5") },
+    };
+    cr_fit_read_opts_t o = { 0 };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        cr_fit_set_t set;
+        cr_fit_set_init(&set);
+        CU_ASSERT_EQUAL(cr_fit_read_path(write_tmp(cases[i].name, cases[i].content), &o, &set),
+                        CR_OK);
+        cr_fit_set_finish(&set);
+        CU_ASSERT_EQUAL(set.ngroups, 1);
+        if (set.ngroups == 1) CU_ASSERT_EQUAL(set.groups[0].npts, 2);
+        cr_fit_set_free(&set);
+    }
 }
 
 static void test_reader_ok(void)
@@ -987,6 +1025,7 @@ CU_TestInfo test_fit_io_tests[] = {
     { "torn last line ignored, duplicates: first kept", test_reader_torn_dups },
     { "reader csv/jsonl, ceilings", test_reader_ok },
     { "faults_per_call: read, fault-bound sizes", test_faults },
+    { "energy columns: empty, null or numbers, all read", test_energy_columns },
     { "fit -> fit.csv -> predict", test_predict_roundtrip },
     { "variant, dtype, in_place: never one group", test_variants_apart },
     { "predict: variants apart, refuses to guess", test_predict_variants },

@@ -3,6 +3,7 @@
 #include "cr_result.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -75,4 +76,11 @@ const char *cr_name_show(const char *s, char *buf, size_t len)
     }
     buf[o < len ? o : len - 1] = '\0';
     return buf;
+}
+
+void cr_result_no_energy(cr_result_t *r)
+{
+    r->energy.loop_s = r->energy.pkg_J = r->energy.pkg_J_sum = NAN;
+    r->energy.dram_J = r->energy.dram_J_sum = NAN;
+    r->energy.pJ_per_B = r->energy.pJ_per_B_sum = NAN;
 }

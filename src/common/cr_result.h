@@ -73,6 +73,17 @@ typedef struct cr_result {
     double faults_per_call;      /* minor page faults per call during the timed loop (getrusage
                                     ru_minflt / calls), on the rank with the most */
     cr_variant_t variant;        /* blocking unless --nonblocking and the collective has one */
+    struct {                     /* the sampling loop's energy (docs/method.md, "Energy");
+                                    NAN: not measured (no counters, or a kind absent) */
+        double loop_s;           /* s between the counter readings, max over hosts */
+        double pkg_J, pkg_J_sum;   /* package zones, J per call: max over hosts, sum */
+        double dram_J, dram_J_sum; /* DRAM zones, J per call: max over hosts, sum */
+        double pJ_per_B, pJ_per_B_sum; /* (package + DRAM) per call / bytes S, pJ per byte:
+                                          the host with the most, all hosts */
+    } energy;
 } cr_result_t;
+
+/* Marks every energy column "not measured" (NAN). */
+void cr_result_no_energy(cr_result_t *r);
 
 #endif

@@ -18,44 +18,54 @@ _Static_assert(sizeof(cr_stop_t) == sizeof(int) && sizeof(cr_valid_t) == sizeof(
                    sizeof(cr_variant_t) == sizeof(int),
                "enum columns are int-sized");
 
-/* name, type, where, CSV format, contract, min, enum names. Times µs, bandwidths GB/s. */
+/* name, type, where, CSV format, contract, min, enum names, empty allowed. Times µs,
+ * bandwidths GB/s. */
 const cr_col_t cr_schema[] = {
-    { "run_id",           CR_COL_STR,  CR_AT(run_id),           "%s",        1, 0, NULL },
-    { "collective",       CR_COL_STR,  CR_AT(collective),       "%s",        1, 0, NULL },
-    { "level",            CR_COL_STR,  CR_AT(level),            "%s",        1, 0, NULL },
-    { "cadence",          CR_COL_STR,  CR_AT(cadence),          "%s",        1, 0, NULL },
-    { "ranks",            CR_COL_INT,  CR_AT(ranks),            "%d",        1, 1, NULL },
-    { "nodes",            CR_COL_INT,  CR_AT(nodes),            "%d",        1, 0, NULL },
-    { "ppn",              CR_COL_INT,  CR_AT(ppn),              "%d",        1, 0, NULL },
-    { "groups",           CR_COL_INT,  CR_AT(groups),           "%d",        1, 0, NULL },
-    { "bytes",            CR_COL_U64,  CR_AT(bytes),            "%" PRIu64,  1, 1, NULL },
-    { "block_bytes",      CR_COL_U64,  CR_AT(block_bytes),      "%" PRIu64,  1, 0, NULL },
-    { "dtype",            CR_COL_STR,  CR_AT(dtype),            "%s",        1, 0, NULL },
-    { "samples",          CR_COL_SIZE, CR_AT(t.n),              "%zu",       1, 0, NULL },
-    { "stop",             CR_COL_ENUM, CR_AT(stop),             "%s",        1, 0, cr_stop_names },
-    { "t_min_us",         CR_COL_DBL,  CR_AT(t.min),            "%.4f",      1, 0, NULL },
-    { "t_median_us",      CR_COL_DBL,  CR_AT(t.median),         "%.4f",      1, 0, NULL },
-    { "t_ci_lo_us",       CR_COL_DBL,  CR_AT(t.ci_lo),          "%.4f",      1, 0, NULL },
-    { "t_ci_hi_us",       CR_COL_DBL,  CR_AT(t.ci_hi),          "%.4f",      1, 0, NULL },
-    { "t_mean_us",        CR_COL_DBL,  CR_AT(t.mean),           "%.4f",      1, 0, NULL },
-    { "t_p90_us",         CR_COL_DBL,  CR_AT(t.p90),            "%.4f",      1, 0, NULL },
-    { "t_p99_us",         CR_COL_DBL,  CR_AT(t.p99),            "%.4f",      1, 0, NULL },
-    { "t_max_us",         CR_COL_DBL,  CR_AT(t.max),            "%.4f",      1, 0, NULL },
-    { "algbw_GBps",       CR_COL_DBL,  CR_AT(algbw_GBps),       "%.6g",      1, 0, NULL },
-    { "busbw_GBps",       CR_COL_DBL,  CR_AT(busbw_GBps),       "%.6g",      1, 0, NULL },
-    { "valid",            CR_COL_ENUM, CR_AT(valid),            "%s",        1, 0, cr_valid_names },
+    { "run_id",           CR_COL_STR,  CR_AT(run_id),           "%s",        1, 0, NULL, 0 },
+    { "collective",       CR_COL_STR,  CR_AT(collective),       "%s",        1, 0, NULL, 0 },
+    { "level",            CR_COL_STR,  CR_AT(level),            "%s",        1, 0, NULL, 0 },
+    { "cadence",          CR_COL_STR,  CR_AT(cadence),          "%s",        1, 0, NULL, 0 },
+    { "ranks",            CR_COL_INT,  CR_AT(ranks),            "%d",        1, 1, NULL, 0 },
+    { "nodes",            CR_COL_INT,  CR_AT(nodes),            "%d",        1, 0, NULL, 0 },
+    { "ppn",              CR_COL_INT,  CR_AT(ppn),              "%d",        1, 0, NULL, 0 },
+    { "groups",           CR_COL_INT,  CR_AT(groups),           "%d",        1, 0, NULL, 0 },
+    { "bytes",            CR_COL_U64,  CR_AT(bytes),            "%" PRIu64,  1, 1, NULL, 0 },
+    { "block_bytes",      CR_COL_U64,  CR_AT(block_bytes),      "%" PRIu64,  1, 0, NULL, 0 },
+    { "dtype",            CR_COL_STR,  CR_AT(dtype),            "%s",        1, 0, NULL, 0 },
+    { "samples",          CR_COL_SIZE, CR_AT(t.n),              "%zu",       1, 0, NULL, 0 },
+    { "stop",             CR_COL_ENUM, CR_AT(stop),             "%s",        1, 0, cr_stop_names, 0 },
+    { "t_min_us",         CR_COL_DBL,  CR_AT(t.min),            "%.4f",      1, 0, NULL, 0 },
+    { "t_median_us",      CR_COL_DBL,  CR_AT(t.median),         "%.4f",      1, 0, NULL, 0 },
+    { "t_ci_lo_us",       CR_COL_DBL,  CR_AT(t.ci_lo),          "%.4f",      1, 0, NULL, 0 },
+    { "t_ci_hi_us",       CR_COL_DBL,  CR_AT(t.ci_hi),          "%.4f",      1, 0, NULL, 0 },
+    { "t_mean_us",        CR_COL_DBL,  CR_AT(t.mean),           "%.4f",      1, 0, NULL, 0 },
+    { "t_p90_us",         CR_COL_DBL,  CR_AT(t.p90),            "%.4f",      1, 0, NULL, 0 },
+    { "t_p99_us",         CR_COL_DBL,  CR_AT(t.p99),            "%.4f",      1, 0, NULL, 0 },
+    { "t_max_us",         CR_COL_DBL,  CR_AT(t.max),            "%.4f",      1, 0, NULL, 0 },
+    { "algbw_GBps",       CR_COL_DBL,  CR_AT(algbw_GBps),       "%.6g",      1, 0, NULL, 0 },
+    { "busbw_GBps",       CR_COL_DBL,  CR_AT(busbw_GBps),       "%.6g",      1, 0, NULL, 0 },
+    { "valid",            CR_COL_ENUM, CR_AT(valid),            "%s",        1, 0, cr_valid_names, 0 },
     /* appended after the contract: new columns go at the end */
-    { "outliers",         CR_COL_SIZE, CR_AT(t.outliers),       "%zu",       0, 0, NULL },
-    { "t_stddev_us",      CR_COL_DBL,  CR_AT(t.stddev),         "%.4f",      0, 0, NULL },
-    { "in_place",         CR_COL_INT,  CR_AT(in_place),         "%d",        0, 0, NULL },
-    { "low_resolution",   CR_COL_INT,  CR_AT(low_resolution),   "%d",        0, 0, NULL },
-    { "warmup",           CR_COL_INT,  CR_AT(warmup),           "%d",        0, 0, NULL },
-    { "calls_per_sample", CR_COL_INT,  CR_AT(calls_per_sample), "%d",        0, 0, NULL },
-    { "mem",              CR_COL_STR,  CR_AT(mem),              "%s",        0, 0, NULL },
-    { "pages",            CR_COL_STR,  CR_AT(pages),            "%s",        0, 0, NULL },
-    { "cold_cache",       CR_COL_INT,  CR_AT(cold),             "%d",        0, 0, NULL },
-    { "faults_per_call",  CR_COL_DBL,  CR_AT(faults_per_call),  "%.4g",      0, 0, NULL },
-    { "variant",          CR_COL_ENUM, CR_AT(variant),          "%s",        0, 0, cr_variant_names },
+    { "outliers",         CR_COL_SIZE, CR_AT(t.outliers),       "%zu",       0, 0, NULL, 0 },
+    { "t_stddev_us",      CR_COL_DBL,  CR_AT(t.stddev),         "%.4f",      0, 0, NULL, 0 },
+    { "in_place",         CR_COL_INT,  CR_AT(in_place),         "%d",        0, 0, NULL, 0 },
+    { "low_resolution",   CR_COL_INT,  CR_AT(low_resolution),   "%d",        0, 0, NULL, 0 },
+    { "warmup",           CR_COL_INT,  CR_AT(warmup),           "%d",        0, 0, NULL, 0 },
+    { "calls_per_sample", CR_COL_INT,  CR_AT(calls_per_sample), "%d",        0, 0, NULL, 0 },
+    { "mem",              CR_COL_STR,  CR_AT(mem),              "%s",        0, 0, NULL, 0 },
+    { "pages",            CR_COL_STR,  CR_AT(pages),            "%s",        0, 0, NULL, 0 },
+    { "cold_cache",       CR_COL_INT,  CR_AT(cold),             "%d",        0, 0, NULL, 0 },
+    { "faults_per_call",  CR_COL_DBL,  CR_AT(faults_per_call),  "%.4g",      0, 0, NULL, 0 },
+    { "variant",          CR_COL_ENUM, CR_AT(variant),          "%s",        0, 0, cr_variant_names, 0 },
+    /* energy of the sampling loop (docs/method.md, "Energy"): empty where the hosts
+       expose no counters; J per call, pJ per byte of S; plain = max over hosts */
+    { "energy_loop_s",              CR_COL_DBL, CR_AT(energy.loop_s),       "%.6g", 0, 0, NULL, 1 },
+    { "energy_pkg_J_per_call",      CR_COL_DBL, CR_AT(energy.pkg_J),        "%.6g", 0, 0, NULL, 1 },
+    { "energy_pkg_J_per_call_sum",  CR_COL_DBL, CR_AT(energy.pkg_J_sum),    "%.6g", 0, 0, NULL, 1 },
+    { "energy_dram_J_per_call",     CR_COL_DBL, CR_AT(energy.dram_J),       "%.6g", 0, 0, NULL, 1 },
+    { "energy_dram_J_per_call_sum", CR_COL_DBL, CR_AT(energy.dram_J_sum),   "%.6g", 0, 0, NULL, 1 },
+    { "energy_pJ_per_byte",         CR_COL_DBL, CR_AT(energy.pJ_per_B),     "%.6g", 0, 0, NULL, 1 },
+    { "energy_pJ_per_byte_sum",     CR_COL_DBL, CR_AT(energy.pJ_per_B_sum), "%.6g", 0, 0, NULL, 1 },
 };
 const size_t cr_schema_n = sizeof cr_schema / sizeof *cr_schema;
 _Static_assert(sizeof cr_schema / sizeof *cr_schema <= CR_SCHEMA_MAX, "too many columns");
@@ -85,7 +95,10 @@ int cr_schema_format(const cr_col_t *c, const cr_result_t *r, char *buf, size_t 
     case CR_COL_INT: n = snprintf(buf, len, c->fmt, *CR_CFIELD(int, c, r)); break;
     case CR_COL_U64: n = snprintf(buf, len, c->fmt, *CR_CFIELD(uint64_t, c, r)); break;
     case CR_COL_SIZE: n = snprintf(buf, len, c->fmt, *CR_CFIELD(size_t, c, r)); break;
-    case CR_COL_DBL: n = snprintf(buf, len, c->fmt, *CR_CFIELD(double, c, r)); break;
+    case CR_COL_DBL:
+        if (c->empty && isnan(*CR_CFIELD(double, c, r))) n = snprintf(buf, len, "%s", "");
+        else n = snprintf(buf, len, c->fmt, *CR_CFIELD(double, c, r));
+        break;
     case CR_COL_ENUM:
         e = *CR_CFIELD(int, c, r);
         if (e < 0 || (size_t)e >= cr_schema_nnames(c)) return -1;
@@ -153,10 +166,15 @@ int cr_schema_parse(const cr_col_t *c, const char *s, cr_result_t *r, char *why,
         else *CR_FIELD(size_t, c, r) = (size_t)v;
         return 0;
     case CR_COL_DBL:
+        if (c->empty && !*s) {   /* not measured */
+            *CR_FIELD(double, c, r) = NAN;
+            return 0;
+        }
         bad = cr_num_double(s, &d);
         if (bad || d < c->min) {
-            snprintf(why, wl, "column %s: '%s' is not a finite number >= %g%s%s%s", c->name,
-                     cr_name_show(s, shown, sizeof shown), c->min, bad ? " (" : "",
+            snprintf(why, wl, "column %s: '%s' is not a finite number >= %g%s%s%s%s", c->name,
+                     cr_name_show(s, shown, sizeof shown), c->min,
+                     c->empty ? " or empty" : "", bad ? " (" : "",
                      bad ? bad : "", bad ? ")" : "");
             return -1;
         }

@@ -29,6 +29,8 @@ typedef struct cr_col {
     double min;                 /* numbers: smallest value an input may hold; doubles with
                                    a finite min must also be finite */
     const char *const *names;   /* CR_COL_ENUM: value names, NULL-terminated */
+    int empty;                  /* CR_COL_DBL: NAN means "not measured", written as an empty
+                                   CSV field and a JSON null, read back as NAN */
 } cr_col_t;
 
 /* Room for a bit per column in a presence mask (readers). */

@@ -294,6 +294,7 @@ static void cr_fill_result(const cr_run_t *run, const cr_level_ctx_t *lv, const 
     r->warmup = run->o->warmup;
     r->calls_per_sample = calls;
     r->variant = cr_variant(run, ops);
+    cr_result_no_energy(r);   /* until the hosts' counters say otherwise */
 }
 
 cr_status_t cr_harness_measure(cr_run_t *run, const cr_level_ctx_t *lv, const cr_coll_ops_t *ops,
@@ -409,9 +410,13 @@ cr_status_t cr_harness_measure(cr_run_t *run, const cr_level_ctx_t *lv, const cr
 
     cr_fill_result(run, lv, ops, dt, bytes, cnt * dt->size, calls, &r);
     getrusage(RUSAGE_SELF, &ru0);
+    cr_energy_begin(run->energy, run->timer.now());
     CR_CHECK_GOTO(cr_sample(run, ops, &b, &bs, active, calls, &s, &r.stop, &wrong), st,
                   out_with_samples);
     getrusage(RUSAGE_SELF, &ru1);
+    /* Energy of the whole loop (barriers and reductions included) per call made. */
+    CR_CHECK_GOTO(cr_energy_end(run->energy, run->world, run->timer.now(),
+                                (double)s.n * calls, bytes, &r), st, out_with_samples);
     /* Page faults in the loop: an MPI library that maps fresh memory every call (a
      * temporary that malloc hands out with mmap) pays for it in every sample. */
     faults = active && s.n ? (double)(ru1.ru_minflt - ru0.ru_minflt) / ((double)s.n * calls) : 0;

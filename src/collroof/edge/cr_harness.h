@@ -4,6 +4,7 @@
 
 #include <mpi.h>
 #include "cr_coll_mpi.h"
+#include "cr_energy.h"
 #include "cr_error.h"
 #include "cr_level_ctx.h"
 #include "cr_opts.h"
@@ -40,6 +41,7 @@ typedef struct cr_run {
         uint64_t req, bytes;
     } last;
     int dup_warned;
+    cr_energy_t *energy;       /* the hosts' energy counters around each loop; NULL: none */
     size_t max_count;          /* testing: largest MPI count (0 = INT_MAX), so that small
                                 * sizes take the large-count path (COLLROOF_MAX_COUNT) */
 } cr_run_t;
