@@ -36,11 +36,10 @@ if [ -z "${CR_SLURM_TEST_NS:-}" ] && unshare --net --mount --uts true 2>/dev/nul
     exec unshare --net --mount --uts bash "$0" "$@"
 fi
 
-# The infra tests share the two cores and multihost.sh times a link: one at a time
-# even under `make -j check` (bounded wait).
-if command -v flock >/dev/null 2>&1 && exec 9>>"$top_builddir/tests/infra.lock"; then
-    flock -w 600 9 || echo "warning: infra.lock still held after 600 s; running anyway"
-fi 2>/dev/null
+# The infra tests share the two cores and the timed links: one at a time, across
+# checkouts and CI (tests/infra-lock.sh).
+. "$top_srcdir/tests/infra-lock.sh"
+infra_lock 900
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/cr-slurm.XXXXXX") || exit 1
 SL=$WORK/slurm
