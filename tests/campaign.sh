@@ -42,7 +42,7 @@ cat "$WORK/camp/cells.csv"
 check "cells.csv lists 2 complete cells" \
     test "$(awk -F, 'NR > 1 && $5 == "complete"' "$WORK/camp/cells.csv" | wc -l)" = 2
 cat "$WORK/camp/command_line"
-eval "words=($(cat "$WORK/camp/command_line"))"   # shell-quoted words
+words=(); eval "words=($(cat "$WORK/camp/command_line"))"   # shell-quoted words
 check "command_line is the whole command line" test "${words[*]:1}" = \
     "--local --nodes 1 --ppn 1,2 --timeout 60 --launcher $launcher --collroof $COLLROOF --fit $fit -d $WORK/camp -- ${CARGS[*]}"
 for p in 1 2; do

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # infra_lock SECONDS: the infra tests (Slurm, network namespaces) run one at a time
 # on this machine, across checkouts and CI: flock on fd 9 of one lock file,
 # $CR_INFRA_LOCK (default /tmp/collroof-infra.lock), bounded wait. A caller that

@@ -174,6 +174,7 @@ check "failed fit: job FAILED with exit 1 (got $st $(job_exit "$job"))" test "$s
 
 # 4. SIGTERM to the batch script after a few rows (what --signal=B:TERM sends before
 # the time limit), then the printed sbatch line resumes the run.
+# shellcheck disable=SC2054
 LONG=(-q -c allreduce,allgather -l world -m 1K:256K:x2 --time-limit 0.25 --precision 0.00001
       --min-iters 3 --max-iters 100000 --warmup 1)
 job=$(COLLROOF_OUTDIR=$WORK/run-term sbatch --parsable -N 1 --ntasks-per-node=2 \
@@ -218,7 +219,7 @@ check "campaign: cells.csv says complete twice" \
     test "$(csv_rows "$WORK/camp/cells.csv" '$(c["status"]) == "complete"' 1 | wc -l)" = 2
 [ "$COLLROOF_FIT" = none ] || check "campaign: the fit is in camp/fit, not in a cell's" \
     test -s "$WORK/camp/fit/fit.csv" -a ! -e "$WORK/camp/n1-ppn1/fit"
-eval "words=($(cat "$WORK/camp/command_line"))"   # shell-quoted words
+words=(); eval "words=($(cat "$WORK/camp/command_line"))"   # shell-quoted words
 check "campaign: command_line is the whole command line" test "${words[*]:1}" = \
     "--nodes 1,2 --ppn 1 --wait --timeout 90 --template $TEMPLATE --collroof $COLLROOF --fit $COLLROOF_FIT -d $WORK/camp -- ${ARGS[*]}"
 
