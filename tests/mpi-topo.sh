@@ -206,4 +206,15 @@ else
     fail "tests/nonuma.so not built (make check builds it)"
 fi
 
+# The launcher's node count against the processor names (fake Slurm nodes sharing one
+# hostname): rank 0 warns once when Slurm says more nodes than the names show.
+env SLURM_STEP_NUM_NODES=3 timeout 60 "$MPIEXEC" -np 2 $MPIX "$COLLROOF" -c bcast -m 1K $QUICK \
+    -o "$T/nodes3" 2>"$T/nodes3.err"
+check "launcher says 3 nodes, the names 1: warned once" test "$(grep -c \
+    'warning: the launcher says 3 nodes (SLURM_STEP_NUM_NODES) but the ranks report 1 distinct' \
+    "$T/nodes3.err")" -eq 1
+env SLURM_STEP_NUM_NODES=1 timeout 60 "$MPIEXEC" -np 2 $MPIX "$COLLROOF" -c bcast -m 1K $QUICK \
+    -o "$T/nodes1" 2>"$T/nodes1.err"
+check "launcher says 1 node, the names 1: no warning" test "$(grep -c 'the launcher says' "$T/nodes1.err")" -eq 0
+
 finish

@@ -31,11 +31,10 @@ command -v ip >/dev/null && command -v tc >/dev/null || skip "iproute2 (ip, tc) 
     skip "the namespace cluster launches with Open MPI's mpirun; MPIEXEC=$MPIEXEC is not"
 [ -x "$COLLROOF" ] || bail "$COLLROOF not built"
 
-# The infra tests share the two cores and multihost.sh times a link: one at a time
-# even under `make -j check` (bounded wait).
-if command -v flock >/dev/null 2>&1 && exec 9>>"$top_builddir/tests/infra.lock"; then
-    flock -w 600 9 || echo "warning: infra.lock still held after 600 s; running anyway"
-fi 2>/dev/null
+# The infra tests share the two cores and the timed links: one at a time, across
+# checkouts and CI (tests/infra-lock.sh).
+. "$top_srcdir/tests/infra-lock.sh"
+infra_lock 900
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/cr-multihost.XXXXXX") || exit 1
 export NETNS_CLUSTER_DIR=$WORK/cluster NETNS_CLUSTER_MPIRUN=$MPIEXEC

@@ -51,10 +51,10 @@ command -v ip >/dev/null && command -v tc >/dev/null || skip_all "iproute2 (ip, 
     skip_all "the namespace cluster launches with Open MPI's mpirun; MPIEXEC=$MPIEXEC is not"
 [ -x "$COLLROOF" ] && [ -x "$FIT" ] || bail "collroof or collroof-fit not built"
 
-# The infra tests share the two cores: one at a time (bounded wait).
-if command -v flock >/dev/null 2>&1 && exec 9>>"$top_builddir/tests/infra.lock"; then
-    flock -w 900 9 || echo "warning: infra.lock still held after 900 s; running anyway"
-fi 2>/dev/null
+# The infra tests share the two cores and the timed links: one at a time, across
+# checkouts and CI (tests/infra-lock.sh).
+. "$top_srcdir/tests/infra-lock.sh"
+infra_lock 900
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/cr-predict.XXXXXX") || exit 1
 export NETNS_CLUSTER_DIR=$WORK/cluster NETNS_CLUSTER_MPIRUN=$MPIEXEC

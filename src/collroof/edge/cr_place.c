@@ -99,6 +99,23 @@ out_with_bind:
     return st;
 }
 
+/* Nodes the launcher gave this job step (Slurm's environment); 0 when it says none. */
+static int cr_place_launcher_nodes(const char **var)
+{
+    static const char *const vars[] = {"SLURM_STEP_NUM_NODES", "SLURM_NNODES",
+                                       "SLURM_JOB_NUM_NODES", NULL};
+    for (int i = 0; vars[i] != NULL; i++) {
+        const char *v = getenv(vars[i]);
+        char *end;
+        long n = v ? strtol(v, &end, 10) : 0;
+        if (v && end != v && *end == '\0' && n > 0 && n < 1L << 30) {
+            *var = vars[i];
+            return (int)n;
+        }
+    }
+    return 0;
+}
+
 cr_status_t cr_place_gather(MPI_Comm world, hwloc_topology_t t, cr_place_t **out, int *n,
                             int *nodes, int *ppn)
 {
@@ -119,6 +136,15 @@ cr_status_t cr_place_gather(MPI_Comm world, hwloc_topology_t t, cr_place_t **out
     CR_CHECK_GOTO(CR_MPI(MPI_Allgather(&me, (int)sizeof me, MPI_BYTE, all, (int)sizeof me,
                                        MPI_BYTE, world)), st, out_with_all);
     CR_CHECK_GOTO(cr_place_derive(all, size, nodes, ppn), st, out_with_all);
+    if (rank == 0) {
+        const char *var = NULL;
+        int said = cr_place_launcher_nodes(&var);
+        if (said > *nodes)
+            cr_warn("the launcher says %d nodes (%s) but the ranks report %d distinct "
+                    "processor name%s (MPI_Get_processor_name): results say nodes=%d and no "
+                    "level spans nodes; are these nodes sharing one hostname?",
+                    said, var, *nodes, *nodes == 1 ? "" : "s", *nodes);
+    }
     *out = all;
     *n = size;
     return CR_OK;
