@@ -183,7 +183,7 @@ static void test_opts_defaults(void)
     CU_ASSERT_EQUAL(o.nsizes, 24);
     NEAR(o.precision, 0.01);
     CU_ASSERT_EQUAL(o.validate, CR_VALIDATE_ONCE);
-    CU_ASSERT(o.cadence_isolated && !o.cadence_streaming);
+    CU_ASSERT(o.cadence[CR_CADENCE_ISOLATED] && !o.cadence[CR_CADENCE_STREAMING]);
     CU_ASSERT_STRING_EQUAL(o.outdir, "collroof-20251206-000000");
     CU_ASSERT_STRING_EQUAL(o.run_id, "20251206-000000");
     CU_ASSERT_EQUAL(o.raw, 1);
@@ -203,7 +203,7 @@ static void test_opts_good(void)
     CU_ASSERT_EQUAL(o.nsizes, 2);
     CU_ASSERT_STRING_EQUAL(o.dtype, "double");
     NEAR(o.precision, 0.02);
-    CU_ASSERT(o.cadence_isolated && o.cadence_streaming);
+    CU_ASSERT(o.cadence[CR_CADENCE_ISOLATED] && o.cadence[CR_CADENCE_STREAMING]);
     CU_ASSERT_EQUAL(o.validate, CR_VALIDATE_EVERY);
     CU_ASSERT_EQUAL(o.mem, CR_MEM_NODE);
     CU_ASSERT_EQUAL(o.mem_node, 1);

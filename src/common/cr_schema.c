@@ -56,6 +56,12 @@ const cr_col_t cr_schema[] = {
     { "cold_cache",       CR_COL_INT,  CR_AT(cold),             "%d",        0, 0, NULL },
     { "faults_per_call",  CR_COL_DBL,  CR_AT(faults_per_call),  "%.4g",      0, 0, NULL },
     { "variant",          CR_COL_ENUM, CR_AT(variant),          "%s",        0, 0, cr_variant_names },
+    /* overlap cadences (empty on the others): µs, then fractions in [0, 1] */
+    { "t_pure_us",        CR_COL_DBL_OPT, CR_AT(t_pure_us), "%.4f", 0, 0, NULL },
+    { "t_compute_us",     CR_COL_DBL_OPT, CR_AT(t_compute_us), "%.4f", 0, 0, NULL },
+    { "overlap",          CR_COL_DBL_OPT, CR_AT(overlap), "%.4f", 0, 0, NULL },
+    { "overlap_lo",       CR_COL_DBL_OPT, CR_AT(overlap_lo), "%.4f", 0, 0, NULL },
+    { "overlap_hi",       CR_COL_DBL_OPT, CR_AT(overlap_hi), "%.4f", 0, 0, NULL },
 };
 const size_t cr_schema_n = sizeof cr_schema / sizeof *cr_schema;
 _Static_assert(sizeof cr_schema / sizeof *cr_schema <= CR_SCHEMA_MAX, "too many columns");
@@ -85,6 +91,12 @@ int cr_schema_format(const cr_col_t *c, const cr_result_t *r, char *buf, size_t 
     case CR_COL_INT: n = snprintf(buf, len, c->fmt, *CR_CFIELD(int, c, r)); break;
     case CR_COL_U64: n = snprintf(buf, len, c->fmt, *CR_CFIELD(uint64_t, c, r)); break;
     case CR_COL_SIZE: n = snprintf(buf, len, c->fmt, *CR_CFIELD(size_t, c, r)); break;
+    case CR_COL_DBL_OPT:
+        if (isnan(*CR_CFIELD(double, c, r))) {
+            n = snprintf(buf, len, "%s", "");
+            break;
+        }
+        /* fall through */
     case CR_COL_DBL: n = snprintf(buf, len, c->fmt, *CR_CFIELD(double, c, r)); break;
     case CR_COL_ENUM:
         e = *CR_CFIELD(int, c, r);
@@ -152,6 +164,12 @@ int cr_schema_parse(const cr_col_t *c, const char *s, cr_result_t *r, char *why,
         else if (c->type == CR_COL_U64) *CR_FIELD(uint64_t, c, r) = (uint64_t)v;
         else *CR_FIELD(size_t, c, r) = (size_t)v;
         return 0;
+    case CR_COL_DBL_OPT:
+        if (!*s) {
+            *CR_FIELD(double, c, r) = NAN;
+            return 0;
+        }
+        /* fall through */
     case CR_COL_DBL:
         bad = cr_num_double(s, &d);
         if (bad || d < c->min) {

@@ -16,6 +16,8 @@ typedef enum cr_col_type {
     CR_COL_U64,    /* uint64_t */
     CR_COL_SIZE,   /* size_t */
     CR_COL_DBL,    /* double */
+    CR_COL_DBL_OPT,/* double, NAN when not measured on the row: an empty CSV field and a
+                      JSON null, read back as NAN */
     CR_COL_ENUM,   /* an enum (int-sized), written by name from names[] */
 } cr_col_type_t;
 

@@ -18,7 +18,11 @@ static json_t *cr_schema_json_value(const cr_col_t *c, const cr_result_t *r)
     case CR_COL_INT: return json_integer(*CR_CFIELD(int, c, r));
     case CR_COL_U64: return json_integer((json_int_t)*CR_CFIELD(uint64_t, c, r));
     case CR_COL_SIZE: return json_integer((json_int_t)*CR_CFIELD(size_t, c, r));
-    case CR_COL_DBL: return json_real(*CR_CFIELD(double, c, r));   /* NULL for NaN, inf */
+    case CR_COL_DBL_OPT:
+        if (isnan(*CR_CFIELD(double, c, r))) return json_null();
+        /* fall through */
+    case CR_COL_DBL:
+        return json_real(*CR_CFIELD(double, c, r));   /* NULL for NaN, inf */
     case CR_COL_ENUM:
         e = *CR_CFIELD(int, c, r);
         for (int i = 0; c->names[i]; i++)
@@ -71,6 +75,12 @@ int cr_schema_from_json(const cr_col_t *c, const json_t *v, cr_result_t *r, char
         else if (c->type == CR_COL_U64) *CR_FIELD(uint64_t, c, r) = (uint64_t)iv;
         else *CR_FIELD(size_t, c, r) = (size_t)iv;
         return 0;
+    case CR_COL_DBL_OPT:
+        if (json_is_null(v)) {
+            *CR_FIELD(double, c, r) = NAN;
+            return 0;
+        }
+        /* fall through */
     case CR_COL_DBL:
         if (!json_is_number(v)) break;
         d = json_number_value(v);
@@ -95,7 +105,11 @@ int cr_schema_from_json(const cr_col_t *c, const json_t *v, cr_result_t *r, char
         snprintf(why, wl, "key '%s' must be an integer >= %.0f%s", c->name, c->min,
                  c->type == CR_COL_INT ? " that fits an int" : "");
         break;
-    case CR_COL_DBL: snprintf(why, wl, "key '%s' must be a number >= %g", c->name, c->min); break;
+    case CR_COL_DBL:
+    case CR_COL_DBL_OPT:
+        snprintf(why, wl, "key '%s' must be a number >= %g%s", c->name, c->min,
+                 c->type == CR_COL_DBL_OPT ? " or null" : "");
+        break;
     case CR_COL_ENUM:
         cr_schema_names(c, names, sizeof names);
         snprintf(why, wl, "key '%s' must be %s", c->name, names);
