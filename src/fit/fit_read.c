@@ -160,8 +160,9 @@ const char *cr_fit_row_check(const cr_fit_row_t *r, char *why, size_t wl)
                      cr_level_names(known, sizeof known));
             return why;
         }
-        if (strcmp(r->cadence, "isolated") && strcmp(r->cadence, "streaming")) {
-            snprintf(why, wl, "cadence '%s' is not isolated or streaming",
+        cr_cadence_t cad;
+        if (cr_cadence_parse(r->cadence, &cad) != 0) {
+            snprintf(why, wl, "cadence '%s' is not isolated, streaming, overlap or overlap_test",
                      cr_name_show(r->cadence, shown, sizeof shown));
             return why;
         }
