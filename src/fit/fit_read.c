@@ -132,6 +132,9 @@ int cr_fit_row_from_result(const cr_result_t *res, uint64_t present, cr_fit_row_
     r->busbw = res->busbw_GBps;
     r->valid = res->valid;
     r->faults = cr_fit_has(present, "faults_per_call") ? res->faults_per_call : NAN;
+    r->overlap = cr_fit_has(present, "overlap") ? res->overlap : NAN;
+    r->overlap_lo = cr_fit_has(present, "overlap_lo") ? res->overlap_lo : NAN;
+    r->overlap_hi = cr_fit_has(present, "overlap_hi") ? res->overlap_hi : NAN;
     return 0;
 }
 
