@@ -12,7 +12,7 @@
 #     are empty on isolated rows, --resume skips overlap rows by their cadence.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 . "$(dirname "$0")/lib.sh"
-"$MPIEXEC" --version 2>&1 | grep -q 'Open MPI' || skip_all "needs Open MPI (libnbc without progress thread)"
+"$MPIEXEC" --version 2>&1 | grep -qiE 'open ?mpi|openrte' || skip_all "needs Open MPI (libnbc without progress thread)"
 T=$(tmpdir)
 trap '[ -n "${CR_TEST_KEEP:-}" ] || rm -rf "$T"' EXIT
 # Open MPI: shared memory only, no progress thread (none exists in 4.x's ob1/vader);
@@ -72,12 +72,19 @@ check "rows: overlap columns filled on overlap rows, lo <= overlap <= hi in [0, 
              END { exit !(n == 6 && !bad) }' "$T/rows/results.csv"
 # t_median_us is the overlapped median: the median of the row's raw samples (JSONL)
 check "rows: t_median_us of an overlap row is the median of its (overlapped) raw samples" \
-    sh -c "'$top_builddir/collroof-fit' '$T/rows' -o '$T/rows-fit' >/dev/null 2>'$T/rows-fit.err'"
+    sh -c "'$top_builddir/collroof-fit' '$T/rows' -o '$T/rows-fit' >'$T/rows-fit.out' 2>'$T/rows-fit.err'"
 check "rows: overlap = 1 - (t_median - t_compute) / t_pure, clamped" \
     awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
              $c["cadence"] ~ /^overlap/ { o = 1 - ($c["t_median_us"] - $c["t_compute_us"]) / $c["t_pure_us"];
                  o = o < 0 ? 0 : o > 1 ? 1 : o; if (o - $c["overlap"] > 1e-3 || $c["overlap"] - o > 1e-3) bad++ }
              END { exit bad }' "$T/rows/results.csv"
+check "rows: overlap.csv holds each overlap row's overlap" \
+    test "$(awk -F, 'NR > 1 { printf "%s,%s,%.4f\n", $3, $5, $6 }' "$T/rows-fit/overlap.csv" | sort)" = \
+         "$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+                    $c["cadence"] ~ /^overlap/ { printf "%s,%s,%.4f\n", $c["cadence"], $c["bytes"], $c["overlap"] }' \
+                    "$T/rows/results.csv" | sort)"
+check "rows: the fit summary names the overlap at the largest size" \
+    test "$(grep -cE '^overlap: allreduce[^ ]* world overlap(_test)? p=2 at 65536 bytes: ' "$T/rows-fit.out")" = 2
 check "rows: fit.csv fits the overlap cadences apart" \
     sh -c "grep -q '^allreduce,world,overlap_test,' '$T/rows-fit/fit.csv' && grep -q '^allreduce,world,isolated,' '$T/rows-fit/fit.csv'"
 # --resume: cut the run after its first overlap row; the resumed run measures the rest
@@ -93,10 +100,10 @@ check "--resume: the kept overlap row is the original one" \
     test "$(sed -n "${keep}p" "$T/res/results.csv")" = "$(sed -n "${keep}p" "$T/rows/results.csv")"
 
 # ---- (b) no asynchronous progress: MPI_Test during compute helps ----
-crun 2 -c allreduce -m "${CR_OVERLAP_SIZE:-4M}" --cadence overlap,overlap_test --time-limit 3 -q \
+crun 2 -c allreduce -m "${CR_OVERLAP_SIZE:-256K}" --cadence overlap,overlap_test --time-limit 3 -q \
     -o "$T/nbc" 2>"$T/nbc.err"
 show "$T/nbc"
-check "allreduce ${CR_OVERLAP_SIZE:-4M}, 2 ranks, no progress thread: overlap_test > overlap" \
+check "allreduce ${CR_OVERLAP_SIZE:-256K}, 2 ranks, no progress thread: overlap_test > overlap" \
     awk -v a="$(col_of "$T/nbc" overlap overlap)" -v b="$(col_of "$T/nbc" overlap_test overlap)" \
     'BEGIN { exit !(a != "" && b != "" && b + 0 > a + 0) }'
 for f in "$T"/*.err; do [ -s "$f" ] && { diag "$f:"; sed 's/^/    /' "$f"; }; done
