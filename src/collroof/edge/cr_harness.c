@@ -167,13 +167,17 @@ static int cr_sample_once(const cr_run_t *run, const cr_coll_ops_t *ops, const c
     return MPI_ERR_OTHER;
 }
 
-/* Fill, call, check; returns this rank's wrong elements, or -1 on an MPI error.
+/* Fill, call (the nonblocking call on the overlap cadences, which time it), check;
+ * returns this rank's wrong elements, or -1 on an MPI error.
  * COLLROOF_INJECT_FAULT=RANK (tests) flips the top byte of that rank's first
  * output element before the check, as a broken MPI would. */
-static long cr_validate_once(const cr_run_t *run, const cr_coll_ops_t *ops, const cr_coll_buf_t *b)
+static long cr_validate_once(const cr_run_t *run, const cr_coll_ops_t *ops, const cr_coll_buf_t *b,
+                             int nonblocking)
 {
     ops->fill(b);
-    if (cr_mpi_failed(cr_call(run, ops, b), "validation call", ops->name)) return -1;
+    if (cr_mpi_failed(nonblocking ? cr_icall(ops, b) : cr_call(run, ops, b), "validation call",
+                      ops->name))
+        return -1;
     if (run->inject_fault == run->wrank && b->rbytes >= b->dtype->size)
         ((unsigned char *)b->rbuf)[b->dtype->size - 1] ^= 0x5a;
     return (long)ops->check(b);
@@ -517,7 +521,7 @@ cr_status_t cr_harness_measure(cr_run_t *run, const cr_level_ctx_t *lv, const cr
 
     /* Validation, outside the timed loop. */
     if (o->validate != CR_VALIDATE_OFF && active) {
-        wrong = cr_validate_once(run, ops, &b);
+        wrong = cr_validate_once(run, ops, &b, overlap);
         if (wrong < 0) { st = CR_ERR_MPI; goto out_with_state; }
     }
     for (int i = 0; active && i < bs.n; i++) {
