@@ -78,17 +78,29 @@ typedef struct cr_coll_ops {
      * repeats (an in-place sum grows by p every call). Optional: NULL = fill. */
     void (*prepare_timed)(const struct cr_coll_buf *b);
     int (*run)(const struct cr_coll_buf *b);             /* blocking; an MPI error code */
-    /* Nonblocking start, completed by the harness (MPI_Wait), or NULL. */
+    /* Nonblocking start, completed by the harness (MPI_Wait), or NULL. Collectives
+     * with one get the overlap cadences. */
     int (*irun)(const struct cr_coll_buf *b, struct cr_coll_req *req);
+    /* Optional completion of what irun started, used by the harness in place of
+     * MPI_Wait / MPI_Test on req->mpi when set (a plug-in whose request is not an
+     * MPI request: the test plug-in's deadline). itest sets *done to 0 or 1. MPI
+     * error codes. NULL: MPI_Wait, MPI_Test. */
+    int (*iwait)(const struct cr_coll_buf *b, struct cr_coll_req *req);
+    int (*itest)(const struct cr_coll_buf *b, struct cr_coll_req *req, int *done);
     /* Elements of this rank's output that differ from what the pattern implies. */
     size_t (*check)(const struct cr_coll_buf *b);
 } cr_coll_ops_t;
 
 /* NULL-terminated registry, collectives/registry.c. */
 extern const cr_coll_ops_t *const cr_coll_registry[];
+/* Testing only: plug-ins with a known answer (test_deadline), NULL-terminated,
+ * never in -c all; cr_coll_find and cr_coll_names see them only when the
+ * environment has COLLROOF_TEST_PLUGINS=1. */
+extern const cr_coll_ops_t *const cr_coll_testing[];
 const cr_coll_ops_t *cr_coll_find(const char *name);
 
-/* "allreduce, allgather, …" (every registered name) into buf, truncated to len. */
+/* "allreduce, allgather, …" (every registered name, and the testing ones when
+ * enabled) into buf, truncated to len. */
 const char *cr_coll_names(char *buf, size_t len);
 
 /* The largest count an MPI call takes (an int, before MPI-4's large-count calls). */

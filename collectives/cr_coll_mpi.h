@@ -24,6 +24,7 @@ typedef struct cr_coll_buf {
 /* A started nonblocking call. */
 typedef struct cr_coll_req {
     MPI_Request mpi;
+    double until;      /* for a plug-in's own iwait/itest (test_deadline: the deadline, s) */
 } cr_coll_req_t;
 
 /* This rank's shape of b, for ops->buf_bytes. */

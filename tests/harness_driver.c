@@ -303,7 +303,7 @@ int main(int argc, char **argv)
                          NULL };
     char err[1400], host[MPI_MAX_PROCESSOR_NAME] = "?";
     cr_opts_t o;
-    cr_run_t run = { .inject_fault = -1 };
+    cr_run_t run = { .inject_fault = -1, .inject_stall = -1 };
     const cr_dtype_t *dt = cr_dtype_find("float");
     long failures = 0;
     int hlen = 0;

@@ -5,9 +5,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cu_main.h"
+#include "cr_kernel.h"
 #include "cr_opts.h"
+#include "cr_overlap.h"
 #include "cr_schema.h"
 #include "cr_schema_json.h"
 #include "cr_sizes.h"
@@ -183,7 +186,7 @@ static void test_opts_defaults(void)
     CU_ASSERT_EQUAL(o.nsizes, 24);
     NEAR(o.precision, 0.01);
     CU_ASSERT_EQUAL(o.validate, CR_VALIDATE_ONCE);
-    CU_ASSERT(o.cadence_isolated && !o.cadence_streaming);
+    CU_ASSERT(o.cadence[CR_CADENCE_ISOLATED] && !o.cadence[CR_CADENCE_STREAMING]);
     CU_ASSERT_STRING_EQUAL(o.outdir, "collroof-20251206-000000");
     CU_ASSERT_STRING_EQUAL(o.run_id, "20251206-000000");
     CU_ASSERT_EQUAL(o.raw, 1);
@@ -203,7 +206,7 @@ static void test_opts_good(void)
     CU_ASSERT_EQUAL(o.nsizes, 2);
     CU_ASSERT_STRING_EQUAL(o.dtype, "double");
     NEAR(o.precision, 0.02);
-    CU_ASSERT(o.cadence_isolated && o.cadence_streaming);
+    CU_ASSERT(o.cadence[CR_CADENCE_ISOLATED] && o.cadence[CR_CADENCE_STREAMING]);
     CU_ASSERT_EQUAL(o.validate, CR_VALIDATE_EVERY);
     CU_ASSERT_EQUAL(o.mem, CR_MEM_NODE);
     CU_ASSERT_EQUAL(o.mem_node, 1);
@@ -227,6 +230,12 @@ static const struct {
     {"--mem node:x", "node:x"},
     {"--mem far", "far"},
     {"--cadence sometimes", "sometimes"},
+    {"--cadence isolated,sometimes", "sometimes"},
+    {"--cadence overlap,", "overlap,"},
+    {"--cadence ,overlap", ",overlap"},
+    {"--overlap-compute 0", "'0'"},
+    {"--overlap-compute -1", "-1"},
+    {"--overlap-compute x", "'x'"},
     {"--validate maybe", "maybe"},
     {"--time-limit -1", "-1"},
     {"-m 64M:8", "64M"},
@@ -246,6 +255,44 @@ static const struct {
     {"--run-id caf\xe9", "caf\xe9"},         /* not ASCII: JSON would refuse it later */
     {"--run-id a\\b", "a\\b"},
 };
+
+/* --cadence lists and what the metadata records (older selections as before). */
+static void test_opts_cadence(void)
+{
+    static const struct {
+        const char *line;
+        int iso, str, ov, ovt;
+        const char *recorded;
+        int has_f;
+    } cases[] = {
+        {"", 1, 0, 0, 0, "isolated", 0},
+        {"--cadence isolated", 1, 0, 0, 0, "isolated", 0},
+        {"--cadence streaming", 0, 1, 0, 0, "streaming", 0},
+        {"--cadence both", 1, 1, 0, 0, "both", 0},
+        {"--cadence streaming,isolated", 1, 1, 0, 0, "both", 0},
+        {"--cadence overlap", 0, 0, 1, 0, "overlap", 1},
+        {"--cadence overlap_test,isolated", 1, 0, 0, 1, "isolated,overlap_test", 1},
+        {"--cadence both,overlap,overlap_test --overlap-compute 2", 1, 1, 1, 1,
+         "isolated,streaming,overlap,overlap_test", 1},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        cr_opts_t o;
+        char err[512], buf[96];
+        json_t *j;
+        CU_ASSERT_EQUAL_FATAL(parse(cases[i].line, &o, err, sizeof err), CR_OK);
+        CU_ASSERT_EQUAL(o.cadence[CR_CADENCE_ISOLATED], cases[i].iso);
+        CU_ASSERT_EQUAL(o.cadence[CR_CADENCE_STREAMING], cases[i].str);
+        CU_ASSERT_EQUAL(o.cadence[CR_CADENCE_OVERLAP], cases[i].ov);
+        CU_ASSERT_EQUAL(o.cadence[CR_CADENCE_OVERLAP_TEST], cases[i].ovt);
+        CU_ASSERT_STRING_EQUAL(cr_opts_cadence_str(&o, buf, sizeof buf), cases[i].recorded);
+        j = cr_opts_to_json(&o);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+        CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(j, "cadence")), cases[i].recorded);
+        CU_ASSERT_EQUAL(json_object_get(j, "overlap_compute") != NULL, cases[i].has_f);
+        json_decref(j);
+        cr_opts_free(&o);
+    }
+}
 
 static void test_opts_bad(void)
 {
@@ -325,6 +372,7 @@ static void sample_result(cr_result_t *r)
     r->calls_per_sample = 1;
     r->faults_per_call = 0.25;
     cr_result_no_energy(r);   /* a host without counters: empty columns */
+    r->t_pure_us = r->t_compute_us = r->overlap = r->overlap_lo = r->overlap_hi = NAN;
 }
 
 /* A second row whose values exercise every format: rounding in %.4f, %.6g and %.4g,
@@ -335,7 +383,7 @@ static void sample_result_edge(cr_result_t *r)
     strcpy(r->run_id, "20260101-000000");
     strcpy(r->collective, "alltoall");
     strcpy(r->level, "internode");
-    strcpy(r->cadence, "streaming");
+    strcpy(r->cadence, "overlap_test");
     strcpy(r->dtype, "double");
     strcpy(r->mem, "interleave");
     strcpy(r->pages, "thp");
@@ -360,6 +408,8 @@ static void sample_result_edge(cr_result_t *r)
     r->energy.pkg_J = 0.0123456789, r->energy.pkg_J_sum = 1.5e3;
     r->energy.dram_J = 0, r->energy.dram_J_sum = 2e-7;
     r->energy.pJ_per_B = 11.2283, r->energy.pJ_per_B_sum = 1363.9876543;
+    r->t_pure_us = 0.00005, r->t_compute_us = 1.23456789e9;
+    r->overlap = 0.5, r->overlap_lo = 0, r->overlap_hi = 1;
 }
 
 static void check_golden(const char *name, const char *got)
@@ -478,14 +528,16 @@ static void test_schema_roundtrip(void)
     json_decref(obj);
 }
 
-/* The energy columns: "not measured" (NAN) is an empty CSV field and a JSON null,
- * and reads back as NAN; empty stays an error for every other number column. */
+/* Columns "not measured" on a row (energy where the hosts expose no counters, overlap
+ * columns on other cadences): NAN is an empty CSV field and a JSON null, and reads
+ * back as NAN; empty stays an error for every other number column. */
 static void test_schema_empty(void)
 {
     static const char *const energy[] = {
         "energy_loop_s", "energy_pkg_J_per_call", "energy_pkg_J_per_call_sum",
         "energy_dram_J_per_call", "energy_dram_J_per_call_sum", "energy_pJ_per_byte",
-        "energy_pJ_per_byte_sum",
+        "energy_pJ_per_byte_sum", "t_pure_us", "t_compute_us", "overlap", "overlap_lo",
+        "overlap_hi",
     };
     cr_result_t r, back;
     char a[64], why[256];
@@ -508,7 +560,13 @@ static void test_schema_empty(void)
         CU_ASSERT(isnan(*(double *)((char *)&back + cr_schema[c].off)));
     }
     for (size_t c = 0; c < cr_schema_n; c++)   /* only these may be empty */
-        if (cr_schema[c].empty) CU_ASSERT_EQUAL(strncmp(cr_schema[c].name, "energy_", 7), 0);
+        if (cr_schema[c].empty)
+            CU_ASSERT(strncmp(cr_schema[c].name, "energy_", 7) == 0 ||
+                      strstr("t_pure_us t_compute_us overlap overlap_lo overlap_hi",
+                             cr_schema[c].name) != NULL);
+    /* a contract column stays required: empty is not a time */
+    CU_ASSERT_EQUAL(cr_schema_parse(&cr_schema[cr_schema_find("t_median_us")], "", &back, why,
+                                    sizeof why), -1);
     json_decref(obj);
 }
 
@@ -560,6 +618,107 @@ static void test_writer_unwritable(void)
     CU_ASSERT_PTR_NULL(w.fp);
 }
 
+/* ---- overlap arithmetic and the compute kernel ---- */
+
+#define IV(m, l, h) ((cr_overlap_ival_t){ .med = (m), .lo = (l), .hi = (h) })
+
+static const struct {
+    const char *what;
+    cr_overlap_ival_t pure, compute, overlapped;
+    double ov, lo, hi;
+    int rc;
+} overlap_cases[] = {
+    {"hidden entirely", IV(100, 100, 100), IV(200, 200, 200), IV(200, 200, 200), 1, 1, 1, 0},
+    {"not at all: the sum", IV(100, 100, 100), IV(200, 200, 200), IV(300, 300, 300), 0, 0, 0, 0},
+    {"half", IV(100, 100, 100), IV(200, 200, 200), IV(250, 250, 250), 0.5, 0.5, 0.5, 0},
+    {"worse than the sum: clamped to 0", IV(100, 100, 100), IV(200, 200, 200), IV(400, 390, 410),
+     0, 0, 0, 0},
+    {"faster than compute: clamped to 1", IV(100, 100, 100), IV(200, 200, 200), IV(190, 185, 195),
+     1, 1, 1, 0},
+    /* corners: lo = 1 − (260 − 195)/90, hi = 1 − (240 − 205)/110 */
+    {"interval from the corners", IV(100, 90, 110), IV(200, 195, 205), IV(250, 240, 260), 0.5,
+     1 - 65.0 / 90, 1 - 35.0 / 110, 0},
+    {"interval clamped", IV(100, 50, 150), IV(200, 150, 250), IV(250, 200, 300), 0.5, 0, 1, 0},
+    {"pure of zero", IV(0, 0, 0), IV(1, 1, 1), IV(1, 1, 1), NAN, NAN, NAN, -1},
+    {"pure CI reaching zero", IV(10, 0, 20), IV(1, 1, 1), IV(1, 1, 1), NAN, NAN, NAN, -1},
+    {"not finite", IV(10, 9, 11), IV(NAN, 1, 1), IV(1, 1, 1), NAN, NAN, NAN, -1},
+};
+
+static void test_overlap_formula(void)
+{
+    for (size_t i = 0; i < sizeof overlap_cases / sizeof *overlap_cases; i++) {
+        double ov, lo, hi;
+        int rc = cr_overlap_compute(overlap_cases[i].pure, overlap_cases[i].compute,
+                                    overlap_cases[i].overlapped, &ov, &lo, &hi);
+        CU_ASSERT_EQUAL(rc, overlap_cases[i].rc);
+        if (rc != 0) {
+            CU_ASSERT(isnan(ov) && isnan(lo) && isnan(hi));
+            continue;
+        }
+        NEAR(ov, overlap_cases[i].ov);
+        NEAR(lo, overlap_cases[i].lo);
+        NEAR(hi, overlap_cases[i].hi);
+        CU_ASSERT(0 <= lo && lo <= ov && ov <= hi && hi <= 1);
+        if (fabs(ov - overlap_cases[i].ov) > 1e-9 || fabs(lo - overlap_cases[i].lo) > 1e-9)
+            printf("\n  %s: %g [%g, %g]\n", overlap_cases[i].what, ov, lo, hi);
+    }
+}
+
+static const struct { long units; int chunks, i; long end; } chunk_cases[] = {
+    {160, 16, 0, 10}, {160, 16, 15, 160}, {17, 16, 0, 1}, {17, 16, 14, 15}, {17, 16, 15, 17},
+    {5, 16, 0, 0}, {5, 16, 3, 1}, {5, 16, 15, 5}, {1, 1, 0, 1},
+};
+
+static void test_kernel_chunks(void)
+{
+    for (size_t i = 0; i < sizeof chunk_cases / sizeof *chunk_cases; i++)
+        CU_ASSERT_EQUAL(cr_kernel_chunk_end(chunk_cases[i].units, chunk_cases[i].chunks,
+                                            chunk_cases[i].i), chunk_cases[i].end);
+    /* the chunks cover the units once, in order */
+    for (long u = 0; u < 40; u++) {
+        long prev = 0;
+        for (int i = 0; i < 16; i++) {
+            long e = cr_kernel_chunk_end(u, 16, i);
+            CU_ASSERT(e >= prev);
+            prev = e;
+        }
+        CU_ASSERT_EQUAL(prev, u);
+    }
+}
+
+static double kernel_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* The kernel's result is the same for the same passes (the work is real and
+ * deterministic); calibration grows with the target. */
+static void test_kernel_run(void)
+{
+    cr_kernel_t k, k2;
+    long small, large;
+    CU_ASSERT_EQUAL_FATAL(cr_kernel_init(&k), CR_OK);
+    CU_ASSERT_EQUAL_FATAL(cr_kernel_init(&k2), CR_OK);
+    NEAR(cr_kernel_run(&k, 7), cr_kernel_run(&k2, 7));
+    CU_ASSERT(isfinite(cr_kernel_run(&k, 1001)));
+    CU_ASSERT_EQUAL(cr_kernel_calibrate(&k, 0, kernel_now), 1);
+    small = cr_kernel_calibrate(&k, 20, kernel_now);
+    large = cr_kernel_calibrate(&k, 20000, kernel_now);
+    CU_ASSERT(small >= 1);
+    CU_ASSERT(large > 10 * small);   /* 1000× the target; loose for a loaded machine */
+    cr_kernel_free(&k);
+    cr_kernel_free(&k2);
+}
+
+static CU_TestInfo overlap_tests[] = {
+    {"overlap and its interval (table)", test_overlap_formula},
+    {"kernel chunks for overlap_test", test_kernel_chunks},
+    {"kernel result and calibration", test_kernel_run},
+    CU_TEST_INFO_NULL,
+};
+
 static CU_TestInfo sizes_tests[] = {
     {"good specs", test_sizes_good},
     {"8:64M doubles", test_sizes_geometric},
@@ -579,6 +738,7 @@ static CU_TestInfo opts_tests[] = {
     {"defaults", test_opts_defaults},
     {"good options", test_opts_good},
     {"bad options name the value", test_opts_bad},
+    {"cadence lists and their record", test_opts_cadence},
     {"every option in --help and the parser", test_every_option_in_help_and_parser},
     CU_TEST_INFO_NULL,
 };
@@ -589,6 +749,7 @@ static CU_TestInfo writer_tests[] = {
     {"schema: every column round-trips (csv, json)", test_schema_roundtrip},
     {"schema: energy columns empty when not measured", test_schema_empty},
     {"schema: bad values name column and value", test_schema_bad_values},
+    {"schema: overlap columns empty when not measured", test_schema_empty},
     {"unwritable directory", test_writer_unwritable},
     CU_TEST_INFO_NULL,
 };
@@ -597,6 +758,7 @@ static CU_SuiteInfo suites[] = {
     {"stats", NULL, NULL, NULL, NULL, stats_tests},
     {"options", NULL, NULL, NULL, NULL, opts_tests},
     {"writers", NULL, NULL, NULL, NULL, writer_tests},
+    {"overlap", NULL, NULL, NULL, NULL, overlap_tests},
     CU_SUITE_INFO_NULL,
 };
 

@@ -73,7 +73,8 @@ static cr_status_t cr_opts_defaults(cr_opts_t *o, long now, char *err, size_t er
     struct tm tm;
     memset(o, 0, sizeof *o);
     o->dtype = "float";
-    o->cadence_isolated = 1;
+    o->cadence[CR_CADENCE_ISOLATED] = 1;
+    o->overlap_compute = 1.0;
     o->stream_calls = 8;
     o->precision = 0.01;
     o->min_iters = 10;
@@ -151,12 +152,63 @@ static cr_status_t cr_set_levels(const cr_cli_opt_t *opt, void *target, const ch
 static cr_status_t cr_set_cadence(const cr_cli_opt_t *opt, void *target, const char *arg,
                                   char *err, size_t errlen)
 {
+    static const char accepted[] =
+        "a comma list of isolated, streaming, overlap, overlap_test, or both (= isolated,streaming)";
     cr_opts_t *o = target;
+    const char *p = arg;
     (void)opt;
-    o->cadence_isolated = !strcmp(arg, "isolated") || !strcmp(arg, "both");
-    o->cadence_streaming = !strcmp(arg, "streaming") || !strcmp(arg, "both");
-    if (!o->cadence_isolated && !o->cadence_streaming)
-        return cr_bad(err, errlen, "--cadence", arg, "isolated, streaming or both");
+    memset(o->cadence, 0, sizeof o->cadence);
+    if (!*arg) return cr_bad(err, errlen, "--cadence", arg, accepted);
+    while (*p) {
+        size_t len = strcspn(p, ",");
+        char name[32];
+        cr_cadence_t c;
+        if (len == 0 || len >= sizeof name) return cr_bad(err, errlen, "--cadence", arg, accepted);
+        memcpy(name, p, len);
+        name[len] = '\0';
+        if (!strcmp(name, "both"))
+            o->cadence[CR_CADENCE_ISOLATED] = o->cadence[CR_CADENCE_STREAMING] = 1;
+        else if (cr_cadence_parse(name, &c) == 0) o->cadence[c] = 1;
+        else {
+            char what[320];
+            snprintf(what, sizeof what, "%s (in '%s')", accepted, arg);
+            return cr_bad(err, errlen, "--cadence", name, what);
+        }
+        p += len;
+        if (*p == ',' && !*++p) return cr_bad(err, errlen, "--cadence", arg, "no trailing comma");
+    }
+    return CR_OK;
+}
+
+const char *cr_opts_cadence_str(const cr_opts_t *o, char *buf, size_t len)
+{
+    const int *c = o->cadence;
+    size_t n = 0;
+    int rest = c[CR_CADENCE_OVERLAP] || c[CR_CADENCE_OVERLAP_TEST];
+    buf[0] = '\0';
+    if (!rest && c[CR_CADENCE_ISOLATED] && c[CR_CADENCE_STREAMING])
+        snprintf(buf, len, "both");
+    else
+        for (int i = 0; i < CR_CADENCE_COUNT && n < len; i++)
+            if (c[i]) {
+                int k = snprintf(buf + n, len - n, "%s%s", n ? "," : "", cr_cadence_names[i]);
+                if (k < 0) break;
+                n += (size_t)k;
+            }
+    return buf;
+}
+
+static cr_status_t cr_set_overlap_compute(const cr_cli_opt_t *opt, void *target,
+                                          const char *arg, char *err, size_t errlen)
+{
+    cr_opts_t *o = target;
+    char *end;
+    (void)opt;
+    errno = 0;
+    o->overlap_compute = strtod(arg, &end);
+    if (errno || end == arg || *end != '\0' || !(o->overlap_compute > 0) ||
+        o->overlap_compute > 1000)
+        return cr_bad(err, errlen, "--overlap-compute", arg, "a factor > 0 and <= 1000");
     return CR_OK;
 }
 
@@ -315,10 +367,17 @@ static const cr_cli_opt_t cr_opts_table[] = {
     {.name = "nonblocking", .def = "off (blocking calls)", CR_FLAG(nonblocking, 1),
      .help = "time MPI_I<coll> + MPI_Wait instead of the blocking call (a collective "
              "without one, e.g. pingpong, stays blocking; column variant says which)"},
-    {.name = "cadence", .arg = "MODE", .def = "isolated", .sample = "both",
+    {.name = "cadence", .arg = "LIST", .def = "isolated", .sample = "isolated,overlap",
      .section = "How to measure", .set = cr_set_cadence,
-     .help = "isolated (barrier before each call, per-call time), streaming (K calls back to "
-             "back, time/K) or both"},
+     .help = "comma list of isolated (barrier before each call, per-call time), streaming (K "
+             "calls back to back, time/K), overlap (MPI_I<coll>, compute, MPI_Wait: how much "
+             "of the call hides behind compute), overlap_test (the same with MPI_Test after "
+             "every 1/16 of the compute); both = isolated,streaming; overlap rows only for "
+             "collectives with a nonblocking call"},
+    {.name = "overlap-compute", .arg = "F", .def = "1", .unit = "times t_pure", .sample = "2",
+     .set = cr_set_overlap_compute,
+     .help = "overlap cadences: the compute kernel is calibrated to last F times the median "
+             "of MPI_I<coll> + MPI_Wait alone"},
     {.name = "stream-calls", .arg = "K", .def = "8", .unit = "calls", .sample = "4",
      CR_INT(stream_calls, 1, 1000000), .help = "calls per streaming sample"},
     {.name = "precision", .arg = "P", .def = "1%", .unit = "fraction of the median",
@@ -479,17 +538,15 @@ json_t *cr_opts_to_json(const cr_opts_t *o)
 {
     static const char *const validate[] = {"off", "once", "every"};
     static const char *const mem[] = {"local", "interleave", "node", "default"};
-    json_t *colls = json_array(), *levels = json_array(), *sizes = json_array();
+    json_t *colls = json_array(), *levels = json_array(), *sizes = json_array(), *j;
+    char cad[96];
     for (int i = 0; i < o->ncolls; i++) json_array_append_new(colls, json_string(o->colls[i]));
     for (int i = 0; i < o->nlevels; i++) json_array_append_new(levels, json_string(o->levels[i]));
     for (size_t i = 0; i < o->nsizes; i++) json_array_append_new(sizes, json_integer((json_int_t)o->sizes[i]));
-    return json_pack("{s:o,s:o,s:o,s:s,s:s,s:i,s:f,s:i,s:i,s:f,s:i,s:s,s:b,s:b,s:s,s:s,s:i,"
+    j = json_pack("{s:o,s:o,s:o,s:s,s:s,s:i,s:f,s:i,s:i,s:f,s:i,s:s,s:b,s:b,s:s,s:s,s:i,"
                      "s:b,s:b,s:b,s:b}",
                      "collectives", colls, "sizes", sizes, "levels", levels, "dtype", o->dtype,
-                     "cadence",
-                     o->cadence_isolated && o->cadence_streaming ? "both"
-                     : o->cadence_streaming                      ? "streaming"
-                                                                 : "isolated",
+                     "cadence", cr_opts_cadence_str(o, cad, sizeof cad),
                      "stream_calls", o->stream_calls, "precision", o->precision, "min_iters",
                      o->min_iters, "max_iters", o->max_iters, "time_limit_s", o->time_limit,
                      "warmup", o->warmup, "validate", validate[o->validate], "in_place",
@@ -497,4 +554,8 @@ json_t *cr_opts_to_json(const cr_opts_t *o)
                      o->timer == CR_TIMER_MPI ? "mpi" : "clock", "mem", mem[o->mem], "mem_node",
                      o->mem_node, "cold_cache", o->cold_cache, "huge_pages", o->huge_pages,
                      "probe_memory", o->probe_memory, "raw", o->raw);
+    /* only where it shapes a row, so that runs from before it resume */
+    if (j && (o->cadence[CR_CADENCE_OVERLAP] || o->cadence[CR_CADENCE_OVERLAP_TEST]))
+        json_object_set_new(j, "overlap_compute", json_real(o->overlap_compute));
+    return j;
 }

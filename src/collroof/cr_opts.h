@@ -8,6 +8,7 @@
 #include <jansson.h>
 #include "cr_cli.h"
 #include "cr_error.h"
+#include "cr_result.h"
 
 #define CR_MAX_LIST 16
 
@@ -25,7 +26,8 @@ typedef struct cr_opts {
     const char *dtype;                /* default float */
     const char *levels[CR_MAX_LIST];  /* world node package numa internode rail auto */
     int nlevels;
-    int cadence_isolated, cadence_streaming;
+    int cadence[CR_CADENCE_COUNT];    /* 1: measured (--cadence, a list) */
+    double overlap_compute;           /* F: overlap kernel lasts F × t_pure (default 1) */
     int stream_calls;                 /* K calls per streaming sample */
     double precision;                 /* target relative CI half-width (0.01 = 1%) */
     int min_iters, max_iters;         /* samples per size */
@@ -61,6 +63,10 @@ void cr_opts_free(cr_opts_t *o);
 /* The options that shape the measurements, as results.jsonl's metadata records
  * them ("options"): what --resume compares. A new reference, or NULL. */
 json_t *cr_opts_to_json(const cr_opts_t *o);
+/* The cadence option as metadata records it: "isolated", "streaming" or "both" for
+ * those selections (as before overlap existed, so older runs resume), else the
+ * selected names in cr_cadence_names order, comma-separated. Into buf; returns buf. */
+const char *cr_opts_cadence_str(const cr_opts_t *o, char *buf, size_t len);
 /* Full --help text, every option with its default and unit. */
 void cr_opts_usage(FILE *fp);
 /* The option table behind the parser, --help and the man page. */

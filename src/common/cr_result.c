@@ -10,6 +10,7 @@
 const char *const cr_stop_names[] = {"precision", "iters", "time", NULL};
 const char *const cr_valid_names[] = {"pass", "fail", "skipped", NULL};
 const char *const cr_variant_names[] = {"blocking", "nonblocking", NULL};
+const char *const cr_cadence_names[] = {"isolated", "streaming", "overlap", "overlap_test", NULL};
 
 const char *cr_stop_str(cr_stop_t s) { return cr_stop_names[s]; }
 const char *cr_valid_str(cr_valid_t v) { return cr_valid_names[v]; }
@@ -83,4 +84,16 @@ void cr_result_no_energy(cr_result_t *r)
     r->energy.loop_s = r->energy.pkg_J = r->energy.pkg_J_sum = NAN;
     r->energy.dram_J = r->energy.dram_J_sum = NAN;
     r->energy.pJ_per_B = r->energy.pJ_per_B_sum = NAN;
+}
+
+int cr_cadence_parse(const char *name, cr_cadence_t *out)
+{
+    int i = cr_name_index(cr_cadence_names, name);
+    if (i >= 0) *out = (cr_cadence_t)i;
+    return i >= 0 ? 0 : -1;
+}
+
+int cr_cadence_is_overlap(cr_cadence_t c)
+{
+    return c == CR_CADENCE_OVERLAP || c == CR_CADENCE_OVERLAP_TEST;
 }

@@ -18,6 +18,18 @@ extern const char *const cr_stop_names[];
 extern const char *const cr_valid_names[];
 extern const char *const cr_variant_names[];
 
+/* How the calls of a measurement follow each other (docs/method.md): isolated and
+ * streaming time the call; overlap and overlap_test time MPI_I<coll>, a compute
+ * kernel and MPI_Wait (overlap_test: MPI_Test after every 1/16 of the kernel). */
+typedef enum cr_cadence {
+    CR_CADENCE_ISOLATED, CR_CADENCE_STREAMING, CR_CADENCE_OVERLAP, CR_CADENCE_OVERLAP_TEST,
+    CR_CADENCE_COUNT
+} cr_cadence_t;
+extern const char *const cr_cadence_names[];   /* the cadence column's words, enum order */
+int cr_cadence_parse(const char *name, cr_cadence_t *out);
+/* 1 for the cadences that measure overlap (columns t_pure_us ... overlap_hi). */
+int cr_cadence_is_overlap(cr_cadence_t c);
+
 const char *cr_stop_str(cr_stop_t s);
 const char *cr_valid_str(cr_valid_t v);
 /* Return 0 and set *out when name is known, -1 otherwise. */
@@ -49,7 +61,7 @@ typedef struct cr_result {
     char run_id[CR_NAME_LEN];
     char collective[CR_NAME_LEN];
     char level[CR_NAME_LEN];
-    char cadence[CR_NAME_LEN];   /* isolated | streaming */
+    char cadence[CR_NAME_LEN];   /* a cr_cadence_names word */
     int ranks;                   /* ranks per group */
     int nodes;
     int ppn;                     /* max ranks per node */
@@ -81,6 +93,12 @@ typedef struct cr_result {
         double pJ_per_B, pJ_per_B_sum; /* (package + DRAM) per call / bytes S, pJ per byte:
                                           the host with the most, all hosts */
     } energy;
+    /* Overlap cadences only (NAN, an empty field, on the others); µs, medians over
+     * max-over-ranks samples. overlap = 1 − (t_overlapped − t_compute) / t_pure in
+     * [0, 1] (cr_overlap.h), t_overlapped being t.median. */
+    double t_pure_us;            /* MPI_I<coll> + MPI_Wait alone */
+    double t_compute_us;         /* the calibrated compute kernel alone */
+    double overlap, overlap_lo, overlap_hi;
 } cr_result_t;
 
 /* Marks every energy column "not measured" (NAN). */

@@ -66,6 +66,12 @@ const cr_col_t cr_schema[] = {
     { "energy_dram_J_per_call_sum", CR_COL_DBL, CR_AT(energy.dram_J_sum),   "%.6g", 0, 0, NULL, 1 },
     { "energy_pJ_per_byte",         CR_COL_DBL, CR_AT(energy.pJ_per_B),     "%.6g", 0, 0, NULL, 1 },
     { "energy_pJ_per_byte_sum",     CR_COL_DBL, CR_AT(energy.pJ_per_B_sum), "%.6g", 0, 0, NULL, 1 },
+    /* overlap cadences (empty on the others): µs, then fractions in [0, 1] */
+    { "t_pure_us",        CR_COL_DBL, CR_AT(t_pure_us),    "%.4f", 0, 0, NULL, 1 },
+    { "t_compute_us",     CR_COL_DBL, CR_AT(t_compute_us), "%.4f", 0, 0, NULL, 1 },
+    { "overlap",          CR_COL_DBL, CR_AT(overlap),      "%.4f", 0, 0, NULL, 1 },
+    { "overlap_lo",       CR_COL_DBL, CR_AT(overlap_lo),   "%.4f", 0, 0, NULL, 1 },
+    { "overlap_hi",       CR_COL_DBL, CR_AT(overlap_hi),   "%.4f", 0, 0, NULL, 1 },
 };
 const size_t cr_schema_n = sizeof cr_schema / sizeof *cr_schema;
 _Static_assert(sizeof cr_schema / sizeof *cr_schema <= CR_SCHEMA_MAX, "too many columns");

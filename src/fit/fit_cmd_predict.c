@@ -169,7 +169,7 @@ static const cr_cli_opt_t cr_fit_pargs_table[] = {
      .help = "topology level: @LEVELS@, or a probe's distance class"},
     {.name = "cadence", .arg = "C", .def = "isolated when fitted, else the first",
      .sample = "streaming", .cmds = CR_FIT_BOTH, .set = cr_fit_set_str, CR_FIT_AT(q.cadence),
-     .help = "isolated or streaming"},
+     .help = "isolated, streaming, overlap or overlap_test"},
     {.name = "dtype", .arg = "T", .def = "the one fitted", .sample = "float",
      .cmds = CR_FIT_BOTH, .set = cr_fit_set_str, CR_FIT_AT(q.dtype),
      .help = "datatype of the fitted rows; where a fit holds several datatypes, in-place "

@@ -176,6 +176,9 @@ cr_status_t cr_fit_set_add(cr_fit_set_t *set, cr_fit_row_t *row)
     p->raw = row->raw;
     p->nraw = row->nraw;
     p->faults = row->faults;
+    p->overlap = row->overlap;
+    p->overlap_lo = row->overlap_lo;
+    p->overlap_hi = row->overlap_hi;
     if (p->raw) cr_fit_sort(p->raw, p->nraw);
     set->rows++;
     set->samples += row->nraw;

@@ -18,6 +18,7 @@ typedef struct cr_fit_point {
     double *raw;             /* sorted raw samples, or NULL */
     size_t nraw;
     double faults;           /* page faults per call (faults_per_call); NAN when not recorded */
+    double overlap, overlap_lo, overlap_hi;  /* overlap cadences; NAN elsewhere or absent */
 } cr_fit_point_t;
 
 typedef struct cr_fit_group {
@@ -75,6 +76,7 @@ typedef struct cr_fit_row {
     double *raw;
     size_t nraw;
     double faults;           /* faults_per_call, optional: NAN when absent */
+    double overlap, overlap_lo, overlap_hi;  /* optional: NAN when absent or empty */
 } cr_fit_row_t;
 
 void cr_fit_set_init(cr_fit_set_t *set);

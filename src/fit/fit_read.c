@@ -132,6 +132,9 @@ int cr_fit_row_from_result(const cr_result_t *res, uint64_t present, cr_fit_row_
     r->busbw = res->busbw_GBps;
     r->valid = res->valid;
     r->faults = cr_fit_has(present, "faults_per_call") ? res->faults_per_call : NAN;
+    r->overlap = cr_fit_has(present, "overlap") ? res->overlap : NAN;
+    r->overlap_lo = cr_fit_has(present, "overlap_lo") ? res->overlap_lo : NAN;
+    r->overlap_hi = cr_fit_has(present, "overlap_hi") ? res->overlap_hi : NAN;
     return 0;
 }
 
@@ -160,8 +163,9 @@ const char *cr_fit_row_check(const cr_fit_row_t *r, char *why, size_t wl)
                      cr_level_names(known, sizeof known));
             return why;
         }
-        if (strcmp(r->cadence, "isolated") && strcmp(r->cadence, "streaming")) {
-            snprintf(why, wl, "cadence '%s' is not isolated or streaming",
+        cr_cadence_t cad;
+        if (cr_cadence_parse(r->cadence, &cad) != 0) {
+            snprintf(why, wl, "cadence '%s' is not isolated, streaming, overlap or overlap_test",
                      cr_name_show(r->cadence, shown, sizeof shown));
             return why;
         }

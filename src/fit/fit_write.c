@@ -10,7 +10,7 @@
 
 const cr_fit_writer_ops_t *const cr_fit_writers[] = {
     &cr_fit_writer_fitcsv, &cr_fit_writer_roofline, &cr_fit_writer_scaling,
-    &cr_fit_writer_projection, NULL,
+    &cr_fit_writer_projection, &cr_fit_writer_overlap, NULL,
 };
 
 void cr_fit_put_num(FILE *f, double v)

@@ -16,6 +16,7 @@ extern const cr_fit_writer_ops_t cr_fit_writer_fitcsv;
 extern const cr_fit_writer_ops_t cr_fit_writer_roofline;
 extern const cr_fit_writer_ops_t cr_fit_writer_scaling;
 extern const cr_fit_writer_ops_t cr_fit_writer_projection;
+extern const cr_fit_writer_ops_t cr_fit_writer_overlap;
 extern const cr_fit_writer_ops_t cr_fit_writer_summary;
 /* Files written to the output directory; NULL-terminated. */
 extern const cr_fit_writer_ops_t *const cr_fit_writers[];

@@ -119,6 +119,20 @@ static void cr_fit_summary_roof(FILE *f, const cr_fit_result_t *r)
 }
 
 /* A note where the largest sizes fault in fresh memory every call (cr_fit_fault_bound). */
+/* An overlap cadence's group: its overlap at the largest size. */
+static void cr_fit_summary_overlap(FILE *f, const cr_fit_group_t *g)
+{
+    const cr_fit_point_t *last;
+    cr_cadence_t cad;
+    if (!g->npts || cr_cadence_parse(g->cadence, &cad) != 0 || !cr_cadence_is_overlap(cad))
+        return;
+    last = &g->pts[g->npts - 1];
+    if (isnan(last->overlap)) return;
+    fprintf(f, "overlap: %s %s %s p=%d at %" PRIu64 " bytes: %.2f [%.2f, %.2f] of the call "
+            "hidden behind compute (overlap.csv)\n", cr_fit_group_name(g), g->level, g->cadence,
+            g->ranks, last->bytes, last->overlap, last->overlap_lo, last->overlap_hi);
+}
+
 static void cr_fit_summary_faults(FILE *f, const cr_fit_group_t *g)
 {
     size_t from = 0, n = cr_fit_fault_bound(g, &from);
@@ -184,6 +198,7 @@ static cr_status_t cr_fit_summary_write(FILE *f, const cr_fit_report_t *rep)
               "through the origin), or n_half where alpha's CI reaches 0; values in fit.csv\n", f);
     for (size_t i = 0; i < rep->nres; i++) cr_fit_summary_roof(f, &rep->res[i]);
     for (size_t i = 0; i < rep->nres; i++) cr_fit_summary_faults(f, rep->res[i].g);
+    for (size_t i = 0; i < rep->set->ngroups; i++) cr_fit_summary_overlap(f, &rep->set->groups[i]);
     for (size_t i = 0; i < rep->nscal; i++) {
         const cr_fit_scaling_t *s = &rep->scal[i];
         fprintf(f, "latency vs ranks: %s %s %s p=%d..%d (%zu counts): %s "

@@ -374,12 +374,21 @@ writers:
     return CR_OK;
 }
 
+/* Cadence cad of collective ops is measured: asked for, and an overlap cadence
+ * only where the collective has a nonblocking call. */
+static int cr_cadence_runs(const cr_opts_t *o, const cr_coll_ops_t *ops, cr_cadence_t cad)
+{
+    return o->cadence[cad] && (ops->irun || !cr_cadence_is_overlap(cad));
+}
+
 static int cr_count_measurements(const cr_run_t *run, const cr_plan_t *plan,
                                  const cr_comm_sets_t *cs)
 {
-    int cad = run->o->cadence_isolated + run->o->cadence_streaming, n = 0;
+    int n = 0;
     for (int i = 0; i < plan->ncolls; i++)
-        n += cs->n[plan->colls[i]->on] * cad * (int)run->o->nsizes;
+        for (int cad = 0; cad < CR_CADENCE_COUNT; cad++)
+            if (cr_cadence_runs(run->o, plan->colls[i], (cr_cadence_t)cad))
+                n += cs->n[plan->colls[i]->on] * (int)run->o->nsizes;
     return n;
 }
 
@@ -392,11 +401,16 @@ static cr_status_t cr_sweep(cr_run_t *run, const cr_plan_t *plan, const cr_comm_
         const cr_coll_ops_t *ops = plan->colls[c];
         const cr_level_ctx_t *set = cs->ctx[ops->on];
         int nset = cs->n[ops->on];
+        if (!ops->irun && (o->cadence[CR_CADENCE_OVERLAP] || o->cadence[CR_CADENCE_OVERLAP_TEST]) &&
+            run->wrank == 0)
+            cr_warn("--cadence overlap/overlap_test: %s has no nonblocking call; it gets no "
+                    "overlap rows", ops->name);
         for (int l = 0; l < nset; l++)
-            for (int cad = 0; cad < 2; cad++) {
-                if (!(cad ? o->cadence_streaming : o->cadence_isolated)) continue;
+            for (int cad = 0; cad < CR_CADENCE_COUNT; cad++) {
+                if (!cr_cadence_runs(o, ops, (cr_cadence_t)cad)) continue;
                 for (size_t k = 0; k < o->nsizes; k++) {
-                    cr_status_t st = cr_harness_measure(run, &set[l], ops, plan->dt, o->sizes[k], cad);
+                    cr_status_t st = cr_harness_measure(run, &set[l], ops, plan->dt, o->sizes[k],
+                                                        (cr_cadence_t)cad);
                     if (st == CR_ERR_MPI) MPI_Abort(run->world, CR_EXIT_RUNTIME);
                     CR_CHECK(cr_mpi_agree(run->world, st));
                 }

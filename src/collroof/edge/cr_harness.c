@@ -5,7 +5,6 @@
 
 #include "cr_harness.h"
 #include "cr_watchdog.h"
-#include "cr_watchdog.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -14,8 +13,10 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "cr_kernel.h"
 #include "cr_mem.h"
 #include "cr_mpi.h"
+#include "cr_overlap.h"
 #include "cr_sizes.h"
 #include "cr_stats.h"
 
@@ -88,22 +89,95 @@ static void cr_bufset_next(cr_bufset_t *bs, cr_coll_buf_t *b)
     b->rbuf = cr_mem_pool_next(&bs->r);
 }
 
-static int cr_call(const cr_run_t *run, const cr_coll_ops_t *ops, const cr_coll_buf_t *b)
+/* Completion of a started call: the plug-in's own iwait/itest, else MPI's. */
+static int cr_iwait(const cr_coll_ops_t *ops, const cr_coll_buf_t *b, cr_coll_req_t *req)
 {
-    cr_coll_req_t req;
-    int rc;
-    if (!(run->o->nonblocking && ops->irun)) return ops->run(b);
-    rc = ops->irun(b, &req);
-    return rc != MPI_SUCCESS ? rc : MPI_Wait(&req.mpi, MPI_STATUS_IGNORE);
+    return ops->iwait ? ops->iwait(b, req) : MPI_Wait(&req->mpi, MPI_STATUS_IGNORE);
 }
 
-/* Fill, call, check; returns this rank's wrong elements, or -1 on an MPI error.
+static int cr_itest(const cr_coll_ops_t *ops, const cr_coll_buf_t *b, cr_coll_req_t *req)
+{
+    int done = 0;
+    return ops->itest ? ops->itest(b, req, &done) : MPI_Test(&req->mpi, &done, MPI_STATUS_IGNORE);
+}
+
+static int cr_icall(const cr_coll_ops_t *ops, const cr_coll_buf_t *b)
+{
+    cr_coll_req_t req = { .mpi = MPI_REQUEST_NULL };
+    int rc = ops->irun(b, &req);
+    return rc != MPI_SUCCESS ? rc : cr_iwait(ops, b, &req);
+}
+
+static int cr_call(const cr_run_t *run, const cr_coll_ops_t *ops, const cr_coll_buf_t *b)
+{
+    if (!(run->o->nonblocking && ops->irun)) return ops->run(b);
+    return cr_icall(ops, b);
+}
+
+/* What one timed sample does (between the barrier and the second clock read). */
+typedef enum cr_sample_kind {
+    CR_SAMPLE_CALLS,         /* `calls` calls (cr_call: blocking, or --nonblocking) */
+    CR_SAMPLE_PURE,          /* MPI_I<coll> + wait */
+    CR_SAMPLE_KERNEL,        /* the compute kernel alone */
+    CR_SAMPLE_OVERLAP,       /* start; kernel; wait */
+    CR_SAMPLE_OVERLAP_TEST   /* start; kernel in CR_OVERLAP_TESTS chunks, a test after each; wait */
+} cr_sample_kind_t;
+
+#define CR_OVERLAP_TESTS 16  /* overlap_test: an MPI_Test after every 1/16 of the compute */
+
+typedef struct cr_sample_do {
+    cr_sample_kind_t kind;
+    int calls;               /* calls per sample: K streaming, else 1 */
+    cr_kernel_t *kernel;     /* the kernel kinds: this rank's kernel and its units */
+    long units;
+    /* Also a sample of the kernel alone (its own barrier and clock) before each
+     * sample, into a second sampler: the compute reference of the overlap
+     * cadences, taken interleaved so that a load that drifts over the seconds of
+     * a measurement moves both alike. */
+    int paired;
+} cr_sample_do_t;
+
+/* One sample's work on this rank (an active one); an MPI error code. */
+static int cr_sample_once(const cr_run_t *run, const cr_coll_ops_t *ops, const cr_coll_buf_t *b,
+                          const cr_sample_do_t *d)
+{
+    cr_coll_req_t req = { .mpi = MPI_REQUEST_NULL };
+    int rc = MPI_SUCCESS;
+    long done = 0;
+    switch (d->kind) {
+    case CR_SAMPLE_CALLS:
+        for (int k = 0; k < d->calls && rc == MPI_SUCCESS; k++) rc = cr_call(run, ops, b);
+        return rc;
+    case CR_SAMPLE_PURE: return cr_icall(ops, b);
+    case CR_SAMPLE_KERNEL: cr_kernel_run(d->kernel, d->units); return MPI_SUCCESS;
+    case CR_SAMPLE_OVERLAP:
+        if ((rc = ops->irun(b, &req)) != MPI_SUCCESS) return rc;
+        cr_kernel_run(d->kernel, d->units);
+        return cr_iwait(ops, b, &req);
+    case CR_SAMPLE_OVERLAP_TEST:
+        if ((rc = ops->irun(b, &req)) != MPI_SUCCESS) return rc;
+        for (int i = 0; i < CR_OVERLAP_TESTS && rc == MPI_SUCCESS; i++) {
+            long end = cr_kernel_chunk_end(d->units, CR_OVERLAP_TESTS, i);
+            cr_kernel_run(d->kernel, end - done);
+            done = end;
+            rc = cr_itest(ops, b, &req);
+        }
+        return rc != MPI_SUCCESS ? rc : cr_iwait(ops, b, &req);
+    }
+    return MPI_ERR_OTHER;
+}
+
+/* Fill, call (the nonblocking call on the overlap cadences, which time it), check;
+ * returns this rank's wrong elements, or -1 on an MPI error.
  * COLLROOF_INJECT_FAULT=RANK (tests) flips the top byte of that rank's first
  * output element before the check, as a broken MPI would. */
-static long cr_validate_once(const cr_run_t *run, const cr_coll_ops_t *ops, const cr_coll_buf_t *b)
+static long cr_validate_once(const cr_run_t *run, const cr_coll_ops_t *ops, const cr_coll_buf_t *b,
+                             int nonblocking)
 {
     ops->fill(b);
-    if (cr_mpi_failed(cr_call(run, ops, b), "validation call", ops->name)) return -1;
+    if (cr_mpi_failed(nonblocking ? cr_icall(ops, b) : cr_call(run, ops, b), "validation call",
+                      ops->name))
+        return -1;
     if (run->inject_fault == run->wrank && b->rbytes >= b->dtype->size)
         ((unsigned char *)b->rbuf)[b->dtype->size - 1] ^= 0x5a;
     return (long)ops->check(b);
@@ -193,23 +267,33 @@ static void cr_warn_fresh_memory(const cr_coll_ops_t *ops, const cr_result_t *r)
             r->faults_per_call, r->faults_per_call * 4096.0 / 1048576.0);
 }
 
-/* The timed loop; fills *stop, the samples, and adds wrong elements (--validate every). */
+/* The timed loop of what d says one sample does; fills *stop, the samples (and with
+ * d->paired the kernel-alone samples in *k, which must then also be precise enough
+ * to stop), and adds wrong elements (--validate every). */
 static cr_status_t cr_sample(cr_run_t *run, const cr_coll_ops_t *ops, cr_coll_buf_t *b,
-                             cr_bufset_t *bs, int active, int calls, cr_sampler_t *s,
-                             cr_stop_t *stop, long *wrong)
+                             cr_bufset_t *bs, int active, const cr_sample_do_t *d,
+                             cr_sampler_t *s, cr_sampler_t *k, cr_stop_t *stop, long *wrong)
 {
+    const cr_sample_do_t dk = { .kind = CR_SAMPLE_KERNEL, .calls = 1, .kernel = d->kernel,
+                                .units = d->units };
     const cr_opts_t *o = run->o;
     const cr_timer_t *tm = &run->timer;
-    double per_call = cr_coll_ops_per_call(ops);
+    int calls = d->calls;
+    /* the call's time per operation; the other kinds' samples are as timed */
+    double per_call = d->kind == CR_SAMPLE_CALLS ? cr_coll_ops_per_call(ops) : 1.0;
     double t_start = tm->now(), elapsed = 0, med = 0;
-    int every = o->validate == CR_VALIDATE_EVERY && !(calls > 1 && b->in_place);
+    int every = o->validate == CR_VALIDATE_EVERY && d->kind != CR_SAMPLE_KERNEL &&
+                !(calls > 1 && b->in_place);
 
     for (;;) {
         /* the time left is spent at the call's own cost: the median (per
          * operation) times the operations per call */
-        size_t nb = cr_next_batch(run, s, elapsed, med * per_call, calls);
-        if (s->n + nb + 1 > s->cap &&  /* + the elapsed time slot; same decision everywhere */
-            cr_mpi_agree(run->world, cr_sampler_grow(s, s->n + nb + 1)) != CR_OK) {
+        size_t nb = cr_next_batch(run, s, elapsed, med * per_call, calls * (d->paired ? 2 : 1));
+        /* + the elapsed time slot; the same decision on every rank */
+        int grow = s->n + nb + 1 > s->cap || (d->paired && s->n + nb + 1 > k->cap);
+        cr_status_t grown = grow ? cr_sampler_grow(s, s->n + nb + 1) : CR_OK;
+        if (grown == CR_OK && d->paired && grow) grown = cr_sampler_grow(k, s->n + nb + 1);
+        if (grow && cr_mpi_agree(run->world, grown) != CR_OK) {
             if (run->wrank == 0)
                 cr_error("%s: cannot grow the sample arrays to %zu samples on every rank",
                          ops->name, s->n + nb + 1);
@@ -223,9 +307,15 @@ static cr_status_t cr_sample(cr_run_t *run, const cr_coll_ops_t *ops, cr_coll_bu
             if (run->inject_stall == run->wrank && s->n + j == 2)
                 for (;;) pause();   /* testing: a rank that never reaches the barrier */
             cr_watch_iter((long)(s->n + j));
+            if (d->paired) {
+                if (cr_mpi_failed(MPI_Barrier(run->world), "barrier", ops->name)) return CR_ERR_MPI;
+                t0 = tm->now();
+                if (active) cr_sample_once(run, ops, b, &dk);
+                k->local[j] = active ? (tm->now() - t0) * 1e6 : 0.0;
+            }
             if (cr_mpi_failed(MPI_Barrier(run->world), "barrier", ops->name)) return CR_ERR_MPI;
             t0 = tm->now();
-            for (int k = 0; active && k < calls && rc == MPI_SUCCESS; k++) rc = cr_call(run, ops, b);
+            if (active) rc = cr_sample_once(run, ops, b, d);
             t1 = tm->now();
             if (cr_mpi_failed(rc, "timed call", ops->name)) return CR_ERR_MPI;
             s->local[j] = active ? (t1 - t0) * 1e6 / calls / per_call : 0.0;
@@ -241,8 +331,18 @@ static cr_status_t cr_sample(cr_run_t *run, const cr_coll_ops_t *ops, cr_coll_bu
         memcpy(s->sorted, s->all, s->n * sizeof *s->all);
         cr_stats_sort(s->sorted, s->n);
         med = cr_stats_percentile(s->sorted, s->n, 50.0);
+        if (d->paired) {
+            if (cr_mpi_failed(MPI_Allreduce(k->local, k->all + k->n, (int)nb, MPI_DOUBLE,
+                                            MPI_MAX, run->world),
+                              "sample reduction", ops->name))
+                return CR_ERR_MPI;
+            k->n += nb;
+            memcpy(k->sorted, k->all, k->n * sizeof *k->all);
+            cr_stats_sort(k->sorted, k->n);
+        }
         if (s->n >= (size_t)o->min_iters &&
-            cr_stats_rel_ci_halfwidth(s->sorted, s->n) <= o->precision) {
+            cr_stats_rel_ci_halfwidth(s->sorted, s->n) <= o->precision &&
+            (!d->paired || cr_stats_rel_ci_halfwidth(k->sorted, k->n) <= o->precision)) {
             *stop = CR_STOP_PRECISION;
             return CR_OK;
         }
@@ -276,13 +376,13 @@ static cr_variant_t cr_variant(const cr_run_t *run, const cr_coll_ops_t *ops)
 
 static void cr_fill_result(const cr_run_t *run, const cr_level_ctx_t *lv, const cr_coll_ops_t *ops,
                            const cr_dtype_t *dt, uint64_t bytes, uint64_t block_bytes,
-                           int calls, cr_result_t *r)
+                           cr_cadence_t cad, int calls, cr_result_t *r)
 {
     memset(r, 0, sizeof *r);
     snprintf(r->run_id, sizeof r->run_id, "%s", run->o->run_id);
     snprintf(r->collective, sizeof r->collective, "%s", ops->name);
     snprintf(r->level, sizeof r->level, "%s", lv->name);
-    snprintf(r->cadence, sizeof r->cadence, "%s", calls > 1 ? "streaming" : "isolated");
+    snprintf(r->cadence, sizeof r->cadence, "%s", cr_cadence_names[cad]);
     snprintf(r->dtype, sizeof r->dtype, "%s", dt->name);
     r->ranks = lv->ranks;
     r->nodes = run->nodes;
@@ -293,19 +393,54 @@ static void cr_fill_result(const cr_run_t *run, const cr_level_ctx_t *lv, const 
     r->in_place = run->o->in_place && ops->has_in_place;
     r->warmup = run->o->warmup;
     r->calls_per_sample = calls;
-    r->variant = cr_variant(run, ops);
+    r->variant = cr_cadence_is_overlap(cad) ? CR_VARIANT_NONBLOCKING : cr_variant(run, ops);
+    r->t_pure_us = r->t_compute_us = r->overlap = r->overlap_lo = r->overlap_hi = NAN;
     cr_result_no_energy(r);   /* until the hosts' counters say otherwise */
 }
 
+/* The median and CI of samples (the same on every rank). */
+static cr_overlap_ival_t cr_sampler_median(const cr_sampler_t *s)
+{
+    cr_stats_t st;
+    memcpy(s->sorted, s->all, s->n * sizeof *s->all);
+    cr_stats_summarize(s->sorted, s->n, &st);
+    return (cr_overlap_ival_t){ .med = st.median, .lo = st.ci_lo, .hi = st.ci_hi };
+}
+
+/* Overlap cadences, before the row's samples: t_pure (MPI_I<coll> + wait alone,
+ * with the stopping rule), then the kernel calibrated on each rank to F × t_pure
+ * (d->units). */
+static cr_status_t cr_overlap_prepare(cr_run_t *run, const cr_coll_ops_t *ops, cr_coll_buf_t *b,
+                                      cr_bufset_t *bs, int active, cr_sample_do_t *d,
+                                      cr_overlap_ival_t *pure, long *wrong)
+{
+    cr_sample_do_t dp = { .kind = CR_SAMPLE_PURE, .calls = 1 };
+    cr_sampler_t s = {0};
+    cr_stop_t stop;
+    cr_status_t st;
+    CR_CHECK_GOTO(cr_sample(run, ops, b, bs, active, &dp, &s, NULL, &stop, wrong), st,
+                  out_with_samples);
+    *pure = cr_sampler_median(&s);
+    if (active) d->units = cr_kernel_calibrate(d->kernel, pure->med * run->o->overlap_compute,
+                                                run->timer.now);
+out_with_samples:
+    cr_sampler_free(&s);
+    return st;
+}
+
 cr_status_t cr_harness_measure(cr_run_t *run, const cr_level_ctx_t *lv, const cr_coll_ops_t *ops,
-                               const cr_dtype_t *dt, uint64_t req_bytes, int streaming)
+                               const cr_dtype_t *dt, uint64_t req_bytes, cr_cadence_t cad)
 {
     const cr_opts_t *o = run->o;
     int active = lv->comm != MPI_COMM_NULL;
-    int calls = streaming ? o->stream_calls : 1;
+    int calls = cad == CR_CADENCE_STREAMING ? o->stream_calls : 1;
+    int overlap = cr_cadence_is_overlap(cad);
+    cr_sample_do_t d = { .kind = CR_SAMPLE_CALLS, .calls = calls };
+    cr_overlap_ival_t pure = {0}, compute = {0};
+    cr_kernel_t kernel = {0};
     cr_coll_buf_t b = {0};
     cr_bufset_t bs = {0};
-    cr_sampler_t s = {0};
+    cr_sampler_t s = {0}, ks = {0};   /* the row's samples; overlap: the kernel's alone */
     cr_result_t r;
     uint64_t bytes;
     size_t cnt;
@@ -317,7 +452,8 @@ cr_status_t cr_harness_measure(cr_run_t *run, const cr_level_ctx_t *lv, const cr
 
     cnt = cr_coll_block_count(ops, req_bytes, lv->ranks, dt->size, run->max_count, &bytes);
     if (cnt == 0) return CR_OK; /* smaller than one element per block: no row */
-    if (run->last.ops == ops && run->last.lv == lv && run->last.calls == calls &&
+    if (overlap && !ops->irun) return CR_OK;  /* no nonblocking call: cr_sweep warned */
+    if (run->last.ops == ops && run->last.lv == lv && run->last.cad == cad &&
         run->last.bytes == bytes) {   /* two sizes rounded to the same bytes: one row */
         if (run->wrank == 0 && !run->dup_warned++)
             cr_warn("sizes %" PRIu64 " and %" PRIu64 " both measure %" PRIu64 " bytes of %s on "
@@ -328,16 +464,15 @@ cr_status_t cr_harness_measure(cr_run_t *run, const cr_level_ctx_t *lv, const cr
     }
     run->last.ops = ops;
     run->last.lv = lv;
-    run->last.calls = calls;
+    run->last.cad = cad;
     run->last.req = req_bytes;
     run->last.bytes = bytes;
-    if (cr_resume_has(run->resume, ops->name, lv->name, calls > 1 ? "streaming" : "isolated",
-                      bytes)) {
+    if (cr_resume_has(run->resume, ops->name, lv->name, cr_cadence_names[cad], bytes)) {
         run->done++; /* measured before the run was interrupted */
         return CR_OK;
     }
     cr_progress(run, ops, lv, bytes);
-    cr_watch_begin(ops->name, lv->name, streaming ? "streaming" : "isolated", bytes);
+    cr_watch_begin(ops->name, lv->name, cr_cadence_names[cad], bytes);
     b.comm = lv->comm;
     b.dtype = dt;
     b.block_count = cnt;
@@ -387,7 +522,7 @@ cr_status_t cr_harness_measure(cr_run_t *run, const cr_level_ctx_t *lv, const cr
 
     /* Validation, outside the timed loop. */
     if (o->validate != CR_VALIDATE_OFF && active) {
-        wrong = cr_validate_once(run, ops, &b);
+        wrong = cr_validate_once(run, ops, &b, overlap);
         if (wrong < 0) { st = CR_ERR_MPI; goto out_with_state; }
     }
     for (int i = 0; active && i < bs.n; i++) {
@@ -402,17 +537,28 @@ cr_status_t cr_harness_measure(cr_run_t *run, const cr_level_ctx_t *lv, const cr
             goto out_with_state;
         }
         for (int k = 0; active && k < calls; k++)
-            if (cr_mpi_failed(cr_call(run, ops, &b), "warm-up call", ops->name)) {
+            if (cr_mpi_failed(overlap ? cr_icall(ops, &b) : cr_call(run, ops, &b), "warm-up call",
+                              ops->name)) {
                 st = CR_ERR_MPI;
                 goto out_with_state;
             }
     }
 
-    cr_fill_result(run, lv, ops, dt, bytes, cnt * dt->size, calls, &r);
+    cr_fill_result(run, lv, ops, dt, bytes, cnt * dt->size, cad, calls, &r);
+    if (overlap) {
+        st = cr_mpi_agree(run->world, active ? cr_kernel_init(&kernel) : CR_OK);
+        if (st != CR_OK) goto out_with_samples;
+        d = (cr_sample_do_t){ .kind = cad == CR_CADENCE_OVERLAP_TEST ? CR_SAMPLE_OVERLAP_TEST
+                                                                     : CR_SAMPLE_OVERLAP,
+                              .calls = 1, .kernel = &kernel, .paired = 1 };
+        CR_CHECK_GOTO(cr_overlap_prepare(run, ops, &b, &bs, active, &d, &pure, &wrong), st,
+                      out_with_samples);
+    }
     getrusage(RUSAGE_SELF, &ru0);
     cr_energy_begin(run->energy, run->timer.now());
-    CR_CHECK_GOTO(cr_sample(run, ops, &b, &bs, active, calls, &s, &r.stop, &wrong), st,
+    CR_CHECK_GOTO(cr_sample(run, ops, &b, &bs, active, &d, &s, &ks, &r.stop, &wrong), st,
                   out_with_samples);
+    if (overlap) compute = cr_sampler_median(&ks);
     getrusage(RUSAGE_SELF, &ru1);
     /* Energy of the whole loop (barriers and reductions included) per call made. */
     CR_CHECK_GOTO(cr_energy_end(run->energy, run->world, run->timer.now(),
@@ -440,6 +586,12 @@ cr_status_t cr_harness_measure(cr_run_t *run, const cr_level_ctx_t *lv, const cr
         cr_stats_summarize(s.sorted, s.n, &r.t);
         r.algbw_GBps = r.t.median > 0 ? (double)bytes / r.t.median * 1e-3 : 0.0;
         r.busbw_GBps = r.algbw_GBps * F;
+        if (overlap) {
+            cr_overlap_ival_t ov = { .med = r.t.median, .lo = r.t.ci_lo, .hi = r.t.ci_hi };
+            r.t_pure_us = pure.med;
+            r.t_compute_us = compute.med;
+            cr_overlap_compute(pure, compute, ov, &r.overlap, &r.overlap_lo, &r.overlap_hi);
+        }
         r.low_resolution = r.t.median < 10.0 * run->timer.resolution_us;
         snprintf(r.mem, sizeof r.mem, "%s", bs.n ? bs.r.region.placed : "none");
         snprintf(r.pages, sizeof r.pages, "%s", bs.n ? bs.r.region.pages : "none");
@@ -459,6 +611,8 @@ cr_status_t cr_harness_measure(cr_run_t *run, const cr_level_ctx_t *lv, const cr
     run->done++;
 out_with_samples:
     cr_sampler_free(&s);
+    cr_sampler_free(&ks);
+    cr_kernel_free(&kernel);
 out_with_state:
     if (set_up && ops->teardown) ops->teardown(&b);
     cr_bufset_free(&bs);

@@ -37,7 +37,7 @@ typedef struct cr_run {
     struct {                   /* the last measurement, to skip a size rounded to its bytes */
         const cr_coll_ops_t *ops;
         const cr_level_ctx_t *lv;
-        int calls;
+        cr_cadence_t cad;
         uint64_t req, bytes;
     } last;
     int dup_warned;
@@ -47,9 +47,10 @@ typedef struct cr_run {
 } cr_run_t;
 
 /* Measure one collective at one level, cadence and requested size; write the row
- * (rank 0). Every rank of run->world calls it with the same arguments. */
+ * (rank 0). Every rank of run->world calls it with the same arguments. An overlap
+ * cadence for a collective without irun measures nothing (no row). */
 cr_status_t cr_harness_measure(cr_run_t *run, const cr_level_ctx_t *lv, const cr_coll_ops_t *ops,
-                               const cr_dtype_t *dt, uint64_t req_bytes, int streaming);
+                               const cr_dtype_t *dt, uint64_t req_bytes, cr_cadence_t cad);
 
 /* Bytes this rank needs for ops at size S on p ranks (all buffers, cold-cache pool included). */
 size_t cr_harness_bytes_needed(const cr_run_t *run, const cr_coll_ops_t *ops, const cr_dtype_t *dt,
