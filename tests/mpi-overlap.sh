@@ -100,11 +100,21 @@ check "--resume: the kept overlap row is the original one" \
     test "$(sed -n "${keep}p" "$T/res/results.csv")" = "$(sed -n "${keep}p" "$T/rows/results.csv")"
 
 # ---- (b) no asynchronous progress: MPI_Test during compute helps ----
-crun 2 -c allreduce -m "${CR_OVERLAP_SIZE:-256K}" --cadence overlap,overlap_test --time-limit 3 -q \
-    -o "$T/nbc" 2>"$T/nbc.err"
-show "$T/nbc"
-check "allreduce ${CR_OVERLAP_SIZE:-256K}, 2 ranks, no progress thread: overlap_test > overlap" \
-    awk -v a="$(col_of "$T/nbc" overlap overlap)" -v b="$(col_of "$T/nbc" overlap_test overlap)" \
-    'BEGIN { exit !(a != "" && b != "" && b + 0 > a + 0) }'
+# The ordering is a property of the library, the size a noisy machine's: up to three
+# runs, and MPI_Test must win (strictly) in two of them. Without an effect both read
+# about the same (often 0 and 0), and two strict wins of three do not happen.
+wins=0 runs=0 seen=''
+for rep in 1 2 3; do
+    crun 2 -c allreduce -m "${CR_OVERLAP_SIZE:-256K}" --cadence overlap,overlap_test --time-limit 3 -q \
+        -o "$T/nbc$rep" 2>"$T/nbc$rep.err"
+    show "$T/nbc$rep"
+    a=$(col_of "$T/nbc$rep" overlap overlap) b=$(col_of "$T/nbc$rep" overlap_test overlap)
+    runs=$((runs + 1)) seen="$seen ${a:-?}/${b:-?}"
+    awk -v a="$a" -v b="$b" 'BEGIN { exit !(a != "" && b != "" && b + 0 > a + 0) }' &&
+        wins=$((wins + 1))
+    [ "$wins" -ge 2 ] || [ $((wins + 3 - runs)) -lt 2 ] && break
+done
+check "allreduce ${CR_OVERLAP_SIZE:-256K}, 2 ranks, no progress thread: overlap_test > overlap in 2 of 3 runs (overlap/overlap_test:$seen)" \
+    test "$wins" -ge 2
 for f in "$T"/*.err; do [ -s "$f" ] && { diag "$f:"; sed 's/^/    /' "$f"; }; done
 finish
