@@ -7,13 +7,14 @@
 #include <stdio.h>
 #include <string.h>
 
-extern const cr_coll_ops_t cr_coll_allreduce, cr_coll_allgather, cr_coll_alltoall,
+extern const cr_coll_ops_t cr_coll_allreduce, cr_coll_allgather, cr_coll_alltoall, cr_coll_alltoallv,
     cr_coll_reduce_scatter, cr_coll_bcast, cr_coll_pingpong, cr_coll_pingpong_bidir;
 
 const cr_coll_ops_t *const cr_coll_registry[] = {
     &cr_coll_allreduce,
     &cr_coll_allgather,
     &cr_coll_alltoall,
+    &cr_coll_alltoallv,
     &cr_coll_reduce_scatter,
     &cr_coll_bcast,
     &cr_coll_pingpong,

@@ -73,6 +73,11 @@ typedef struct cr_result {
     double faults_per_call;      /* minor page faults per call during the timed loop (getrusage
                                     ru_minflt / calls), on the rank with the most */
     cr_variant_t variant;        /* blocking unless --nonblocking and the collective has one */
+    char skew[CR_NAME_LEN];      /* routing spec of a skewed collective (alltoallv); "" others */
+    uint64_t skew_seed;          /* its seed; 0 for others */
+    uint64_t max_recv_bytes;     /* bytes the most-loaded rank receives per call, own block
+                                    included; 0 where the collective does not report it */
+    double imbalance;            /* max_recv_bytes / mean receive bytes (= bytes); 0: not reported */
 } cr_result_t;
 
 #endif

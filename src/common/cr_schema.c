@@ -56,6 +56,10 @@ const cr_col_t cr_schema[] = {
     { "cold_cache",       CR_COL_INT,  CR_AT(cold),             "%d",        0, 0, NULL },
     { "faults_per_call",  CR_COL_DBL,  CR_AT(faults_per_call),  "%.4g",      0, 0, NULL },
     { "variant",          CR_COL_ENUM, CR_AT(variant),          "%s",        0, 0, cr_variant_names },
+    { "skew",             CR_COL_STR,  CR_AT(skew),             "%s",        0, 0, NULL },
+    { "skew_seed",        CR_COL_U64,  CR_AT(skew_seed),        "%" PRIu64,  0, 0, NULL },
+    { "max_recv_bytes",   CR_COL_U64,  CR_AT(max_recv_bytes),   "%" PRIu64,  0, 0, NULL },
+    { "imbalance",        CR_COL_DBL,  CR_AT(imbalance),        "%.10g",     0, 0, NULL },
 };
 const size_t cr_schema_n = sizeof cr_schema / sizeof *cr_schema;
 _Static_assert(sizeof cr_schema / sizeof *cr_schema <= CR_SCHEMA_MAX, "too many columns");
