@@ -15,6 +15,7 @@
 
 struct cr_coll_buf;  /* one rank's side of one call: cr_coll_mpi.h */
 struct cr_coll_req;  /* a started nonblocking call: cr_coll_mpi.h */
+struct cr_skew;      /* a routing for the skewed collectives: cr_skew.h */
 
 /* An MPI-side member: the function in libcrcoll, NULL in libcrcollinfo. */
 #ifdef CR_COLL_MPI
@@ -39,6 +40,7 @@ typedef struct cr_coll_shape {
     int rank;            /* this rank in the group; -1: the most any rank needs */
     size_t dsize;        /* bytes per element */
     int in_place;
+    const struct cr_skew *skew;  /* --skew routing (skewed collectives); NULL = the default */
 } cr_coll_shape_t;
 
 typedef struct cr_coll_ops {
@@ -64,6 +66,11 @@ typedef struct cr_coll_ops {
     /* Operations one call performs; the reported time is per operation (a round
      * trip is 2 one-way trips). 0 is taken as 1. */
     double ops_per_call;
+    /* Routes by --skew (cr_skew.h): not in -c all; rows carry skew and skew_seed. */
+    int skewed;
+    /* Bytes the most-loaded rank of the p receives in one call, its own block
+     * included (rank is ignored). Optional: NULL = not reported (column 0). */
+    uint64_t (*max_recv_bytes)(const cr_coll_shape_t *sh);
 
     /* ---- MPI build only (CR_COLL_MPI_FN); optional ones may be NULL there too ---- */
     /* Per-measurement state, outside the timed loop, after the buffers exist: may

@@ -16,6 +16,7 @@ typedef struct cr_coll_buf {
     MPI_Datatype mpi_type;      /* the element's type, or a contiguous unit of them */
     MPI_Op sum;                 /* MPI_SUM, or a user op over the unit */
     int in_place;
+    const struct cr_skew *skew; /* --skew routing, or NULL (the default) */
     void *sbuf, *rbuf;          /* page-aligned; sbuf unused when in_place */
     size_t sbytes, rbytes;      /* as given by ops->buf_bytes for this rank */
     void *state;                /* the plug-in's, from setup to teardown; else NULL */
@@ -31,7 +32,8 @@ typedef struct cr_coll_req {
 static inline cr_coll_shape_t cr_coll_buf_shape(const cr_coll_buf_t *b)
 {
     return (cr_coll_shape_t){ .block_count = b->block_count, .p = b->size, .rank = b->rank,
-                              .dsize = b->dtype->size, .in_place = b->in_place };
+                              .dsize = b->dtype->size, .in_place = b->in_place,
+                              .skew = b->skew };
 }
 
 MPI_Datatype cr_dtype_mpi(const cr_dtype_t *dt);

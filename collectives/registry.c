@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-extern const cr_coll_ops_t cr_coll_allreduce, cr_coll_allgather, cr_coll_alltoall,
+extern const cr_coll_ops_t cr_coll_allreduce, cr_coll_allgather, cr_coll_alltoall, cr_coll_alltoallv,
     cr_coll_reduce_scatter, cr_coll_bcast, cr_coll_pingpong, cr_coll_pingpong_bidir,
     cr_coll_test_deadline;
 
@@ -16,6 +16,7 @@ const cr_coll_ops_t *const cr_coll_registry[] = {
     &cr_coll_allreduce,
     &cr_coll_allgather,
     &cr_coll_alltoall,
+    &cr_coll_alltoallv,
     &cr_coll_reduce_scatter,
     &cr_coll_bcast,
     &cr_coll_pingpong,

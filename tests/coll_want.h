@@ -8,6 +8,7 @@
 #include <CUnit/Basic.h>
 #include <stdio.h>
 #include "cr_coll.h"
+#include "cr_skew.h"
 
 static double want_f_ring2(int p) { return p > 0 ? 2.0 * (p - 1) / p : 0.0; }
 static double want_f_ring(int p) { return p > 0 ? (double)(p - 1) / p : 0.0; }
@@ -25,6 +26,25 @@ static void want_m_allgather(int p, int r, uint64_t S, uint64_t *s, uint64_t *v)
 { (void)r; *s = p > 1 ? S / p : 0; *v = S / p * (p - 1); }
 static void want_m_alltoall(int p, int r, uint64_t S, uint64_t *s, uint64_t *v)
 { (void)r; *s = *v = S / p * (p - 1); }
+/* alltoallv under the default routing (cr_skew_default): S less the self-send out,
+ * the rank's receive total less its self-send in. */
+static void want_m_alltoallv(int p, int r, uint64_t S, uint64_t *s, uint64_t *v)
+{
+    cr_skew_t sk;
+    uint64_t c[16], col[16] = {0}, n = S / 8, rows[16][16];
+    cr_skew_default(&sk);
+    for (int q = 0; q < p; q++) {
+        cr_skew_counts(&sk, p, q, n, rows[q]);
+        for (int d = 0; d < p; d++) col[d] += rows[q][d];
+    }
+    *s = *v = 0;
+    for (int q = 0; q < p; q++) {
+        if (r >= 0 && q != r) continue;
+        for (int d = 0; d < p; d++) c[d] = rows[q][d];
+        if ((n - c[q]) * 8 > *s) *s = (n - c[q]) * 8;
+        if ((col[q] - c[q]) * 8 > *v) *v = (col[q] - c[q]) * 8;
+    }
+}
 static void want_m_reduce_scatter(int p, int r, uint64_t S, uint64_t *s, uint64_t *v)
 { (void)r; *s = S / p * (p - 1); *v = p > 1 ? S / p : 0; }
 static void want_m_bcast(int p, int r, uint64_t S, uint64_t *s, uint64_t *v)
@@ -48,6 +68,9 @@ static const struct cr_coll_want {
       want_m_allgather },
     { "alltoall", want_f_ring, want_b_p, 0, 1, CR_COLL_ON_LEVELS, 1, 160, 160, 0, 160,
       want_m_alltoall },
+    /* r: from the routing (want_check_pure), 8 bytes × elements rank 0 receives */
+    { "alltoallv", want_f_ring, want_b_p, 0, 0, CR_COLL_ON_LEVELS, 1, 160, 0, 0, 0,
+      want_m_alltoallv },
     { "reduce_scatter", want_f_ring, want_b_p, 1, 1, CR_COLL_ON_LEVELS, 1, 160, 40, 0, 160,
       want_m_reduce_scatter },
     { "bcast", want_f_one, want_b_one, 0, 0, CR_COLL_ON_LEVELS, 1, 0, 40, 0, 40, want_m_bcast },
@@ -116,7 +139,20 @@ static void want_check_pure(void)
         if (o->data_bytes) want_check_moved(o, &want[k]);
         o->buf_bytes(&sh, &s, &r);
         CU_ASSERT_EQUAL(s, want[k].s);
-        CU_ASSERT_EQUAL(r, want[k].r);
+        if (o->skewed) {   /* the routing's: rank 0's receive total; the most of any rank */
+            cr_skew_t sk;
+            uint64_t recv[4], most = 0;
+            cr_skew_default(&sk);
+            cr_skew_recv(&sk, 4, 20, recv);
+            for (int d = 0; d < 4; d++) most = recv[d] > most ? recv[d] : most;
+            CU_ASSERT_EQUAL(r, recv[0] * 8);
+            CU_ASSERT_PTR_NOT_NULL_FATAL(o->max_recv_bytes);
+            CU_ASSERT_EQUAL(o->max_recv_bytes(&sh), most * 8);
+            CU_ASSERT_EQUAL(recv[0] + recv[1] + recv[2] + recv[3], 80);
+        } else {
+            CU_ASSERT_EQUAL(r, want[k].r);
+            CU_ASSERT_PTR_NULL(o->max_recv_bytes);
+        }
         if (!o->has_in_place) continue;
         sh.in_place = 1;
         o->buf_bytes(&sh, &s, &r);

@@ -176,6 +176,7 @@ static void test_coll_prepare_timed(void)
     const cr_dtype_t *dt = cr_dtype_find("int32");
     for (size_t k = 0; k < NWANT; k++) {
         const cr_coll_ops_t *o = cr_coll_find(want[k].name);
+        if (o->setup) continue;   /* state over MPI (alltoallv): tests/coll_driver.c */
         for (int ip = 0; ip <= o->has_in_place; ip++) {
             int32_t sb[12] = { 0 }, rb[12] = { 0 }, fb[12] = { 0 };
             cr_coll_buf_t b = { .comm = MPI_COMM_NULL, .rank = 1, .size = 3, .dtype = dt,
@@ -337,6 +338,7 @@ static void test_coll_simulated(void)
                         int p = cr_coll_max_ranks(o, ps[j]);
                         sim_t s;
                         if (o->reduction && !(*d)->reducible) continue;
+                        if (o->setup) continue;   /* state over MPI: tests/coll_driver.c */
                         sim_setup(&s, o, *d, p, ns[k], ip);
                         if (p > 1) CU_ASSERT(sim_check(&s) > 0); /* nothing delivered yet */
                         sim_deliver(&s);

@@ -381,9 +381,13 @@ static void sample_result_edge(cr_result_t *r)
 {
     memset(r, 0, sizeof *r);
     strcpy(r->run_id, "20260101-000000");
-    strcpy(r->collective, "alltoall");
+    strcpy(r->collective, "alltoallv");
     strcpy(r->level, "internode");
     strcpy(r->cadence, "overlap_test");
+    strcpy(r->skew, "hot:0.25:3");
+    r->skew_seed = UINT64_C(9223372036854775807);
+    r->max_recv_bytes = (UINT64_C(1) << 42) + 24;
+    r->imbalance = 4.0000000218;
     strcpy(r->dtype, "double");
     strcpy(r->mem, "interleave");
     strcpy(r->pages, "thp");

@@ -86,6 +86,7 @@ static cr_status_t cr_opts_defaults(cr_opts_t *o, long now, char *err, size_t er
     o->timer = CR_TIMER_CLOCK;
     o->raw = 1;
     o->mem = CR_MEM_LOCAL;
+    cr_skew_default(&o->skew);
     gmtime_r(&t, &tm);
     strftime(o->run_id, sizeof o->run_id, "%Y%m%d-%H%M%S", &tm);
     snprintf(o->outdir, sizeof o->outdir, "collroof-%s", o->run_id);
@@ -146,6 +147,31 @@ static cr_status_t cr_set_levels(const cr_cli_opt_t *opt, void *target, const ch
             return cr_bad(err, errlen, "--levels", o->levels[i], known);
         }
     }
+    return CR_OK;
+}
+
+static cr_status_t cr_set_skew(const cr_cli_opt_t *opt, void *target, const char *arg,
+                               char *err, size_t errlen)
+{
+    cr_opts_t *o = target;
+    (void)opt;
+    o->skew_given = 1;
+    return cr_skew_parse(arg, &o->skew, err, errlen);
+}
+
+static cr_status_t cr_set_skew_seed(const cr_cli_opt_t *opt, void *target, const char *arg,
+                                    char *err, size_t errlen)
+{
+    cr_opts_t *o = target;
+    char *end;
+    unsigned long long v;
+    (void)opt;
+    errno = 0;
+    v = strtoull(arg, &end, 10);
+    if (errno || end == arg || *end != '\0' || *arg < '0' || *arg > '9' || v > INT64_MAX)
+        return cr_bad(err, errlen, "--skew-seed", arg, "an integer from 0 to 9223372036854775807");
+    o->skew.seed = (uint64_t)v;
+    o->skew_given = 1;
     return CR_OK;
 }
 
@@ -352,7 +378,7 @@ static const cr_cli_opt_t cr_opts_table[] = {
     {.name = "collectives", .letter = 'c', .arg = "LIST", .def = "all", .sample = "allreduce,bcast",
      .section = "What to measure", .set = cr_set_colls,
      .help = "comma list of @COLLECTIVES@, or 'all' (every collective except the "
-             "point-to-point probes)"},
+             "point-to-point probes and alltoallv, which is measured when named)"},
     {.name = "sizes", .letter = 'm', .arg = "SPEC", .def = CR_DEFAULT_SIZES,
      .unit = "bytes per rank", .sample = "4K,1M", .set = cr_set_sizes,
      .help = "S (docs/method.md): MIN:MAX[:xF] (geometric, factor F, x2 when left out) or a list "
@@ -367,6 +393,14 @@ static const cr_cli_opt_t cr_opts_table[] = {
     {.name = "nonblocking", .def = "off (blocking calls)", CR_FLAG(nonblocking, 1),
      .help = "time MPI_I<coll> + MPI_Wait instead of the blocking call (a collective "
              "without one, e.g. pingpong, stays blocking; column variant says which)"},
+    {.name = "skew", .arg = "SPEC", .def = "uniform", .sample = "zipf:1.2", .set = cr_set_skew,
+     .help = "alltoallv's routing of tokens to the ranks (experts): uniform, zipf:S (popularity "
+             "of the k-th most popular rank ~ 1/k^S, S >= 0) or hot:F:K (a fraction F of the "
+             "tokens to K hot ranks, the rest uniform over all); the ranks' popularity order is "
+             "drawn from --skew-seed (docs/method.md)"},
+    {.name = "skew-seed", .arg = "N", .def = "1", .sample = "7", .set = cr_set_skew_seed,
+     .help = "seed of alltoallv's routing: the popularity order and each rank's token draws "
+             "(the same N gives the same counts; column skew_seed)"},
     {.name = "cadence", .arg = "LIST", .def = "isolated", .sample = "isolated,overlap",
      .section = "How to measure", .set = cr_set_cadence,
      .help = "comma list of isolated (barrier before each call, per-call time), streaming (K "
@@ -557,5 +591,13 @@ json_t *cr_opts_to_json(const cr_opts_t *o)
     /* only where it shapes a row, so that runs from before it resume */
     if (j && (o->cadence[CR_CADENCE_OVERLAP] || o->cadence[CR_CADENCE_OVERLAP_TEST]))
         json_object_set_new(j, "overlap_compute", json_real(o->overlap_compute));
+    /* The routing shapes alltoallv's rows only: recorded where it is measured or
+     * was given, so that runs without it compare (--resume) as before. */
+    int skewed = o->skew_given;
+    for (int i = 0; i < o->ncolls; i++) skewed |= !strcmp(o->colls[i], "alltoallv");
+    if (j && skewed) {
+        json_object_set_new(j, "skew", json_string(o->skew.spec));
+        json_object_set_new(j, "skew_seed", json_integer((json_int_t)o->skew.seed));
+    }
     return j;
 }

@@ -9,6 +9,7 @@
 #include "cr_cli.h"
 #include "cr_error.h"
 #include "cr_result.h"
+#include "cr_skew.h"
 
 #define CR_MAX_LIST 16
 
@@ -36,6 +37,8 @@ typedef struct cr_opts {
     int warmup;                       /* iterations discarded per size */
     cr_validate_t validate;
     int in_place, nonblocking;
+    cr_skew_t skew;                   /* alltoallv's routing (--skew, --skew-seed) */
+    int skew_given;                   /* --skew or --skew-seed given */
     cr_timer_src_t timer;
     char outdir[1024];                /* default collroof-YYYYmmdd-HHMMSS */
     char run_id[32];                  /* default YYYYmmdd-HHMMSS */

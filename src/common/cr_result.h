@@ -99,6 +99,11 @@ typedef struct cr_result {
     double t_pure_us;            /* MPI_I<coll> + MPI_Wait alone */
     double t_compute_us;         /* the calibrated compute kernel alone */
     double overlap, overlap_lo, overlap_hi;
+    char skew[CR_NAME_LEN];      /* routing spec of a skewed collective (alltoallv); "" others */
+    uint64_t skew_seed;          /* its seed; 0 for others */
+    uint64_t max_recv_bytes;     /* bytes the most-loaded rank receives per call, own block
+                                    included; 0 where the collective does not report it */
+    double imbalance;            /* max_recv_bytes / mean receive bytes (= bytes); 0: not reported */
 } cr_result_t;
 
 /* Marks every energy column "not measured" (NAN). */

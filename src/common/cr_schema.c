@@ -72,6 +72,10 @@ const cr_col_t cr_schema[] = {
     { "overlap",          CR_COL_DBL, CR_AT(overlap),      "%.4f", 0, 0, NULL, 1 },
     { "overlap_lo",       CR_COL_DBL, CR_AT(overlap_lo),   "%.4f", 0, 0, NULL, 1 },
     { "overlap_hi",       CR_COL_DBL, CR_AT(overlap_hi),   "%.4f", 0, 0, NULL, 1 },
+    { "skew",             CR_COL_STR,  CR_AT(skew),             "%s",        0, 0, NULL, 0 },
+    { "skew_seed",        CR_COL_U64,  CR_AT(skew_seed),        "%" PRIu64,  0, 0, NULL, 0 },
+    { "max_recv_bytes",   CR_COL_U64,  CR_AT(max_recv_bytes),   "%" PRIu64,  0, 0, NULL, 0 },
+    { "imbalance",        CR_COL_DBL,  CR_AT(imbalance),        "%.10g",     0, 0, NULL, 0 },
 };
 const size_t cr_schema_n = sizeof cr_schema / sizeof *cr_schema;
 _Static_assert(sizeof cr_schema / sizeof *cr_schema <= CR_SCHEMA_MAX, "too many columns");

@@ -112,6 +112,7 @@ int cr_fit_key_cmp(const cr_fit_group_t *a, const cr_fit_group_t *b, int with_ra
     if (!d) d = strcmp(a->dtype, b->dtype);
     if (!d) d = (a->in_place > b->in_place) - (a->in_place < b->in_place);
     if (!d) d = (a->variant > b->variant) - (a->variant < b->variant);
+    if (!d) d = strcmp(a->skew, b->skew);
     if (!d && with_ranks) d = (a->ranks > b->ranks) - (a->ranks < b->ranks);
     /* Topology after ranks: a series across rank counts stays sorted by p, and two
      * topologies of one p are two groups, never one fit. */
@@ -143,6 +144,7 @@ cr_status_t cr_fit_set_add(cr_fit_set_t *set, cr_fit_row_t *row)
     memcpy(key.dtype, row->dtype, CR_NAME_LEN);
     key.in_place = row->in_place;
     key.variant = row->variant;
+    memcpy(key.skew, row->skew, CR_NAME_LEN);
     key.ranks = row->ranks;
     key.nodes = row->nodes;
     key.ppn = row->ppn;
@@ -227,7 +229,7 @@ static void cr_fit_set_label(cr_fit_set_t *set)
 {
     for (size_t i = 0; i < set->ngroups; i++) {
         cr_fit_group_t *g = &set->groups[i];
-        int dt = 0, ip = 0, var = 0, topo = 0;
+        int dt = 0, ip = 0, var = 0, sk = 0, topo = 0;
         size_t len;
         for (size_t j = 0; j < set->ngroups; j++) {
             const cr_fit_group_t *h = &set->groups[j];
@@ -235,12 +237,16 @@ static void cr_fit_set_label(cr_fit_set_t *set)
             dt |= strcmp(g->dtype, h->dtype) != 0;
             ip |= g->in_place != h->in_place;
             var |= g->variant != h->variant;
+            sk |= strcmp(g->skew, h->skew) != 0;
             topo |= g->ranks == h->ranks && (g->nodes != h->nodes || g->ppn != h->ppn);
         }
         snprintf(g->label, sizeof g->label, "%s%s%s%s%s%s%s", g->collective, dt ? "/" : "",
                  dt ? (g->dtype[0] ? g->dtype : "?") : "", ip ? "/" : "",
                  ip ? (g->in_place ? "in-place" : "out-of-place") : "", var ? "/" : "",
                  var ? cr_variant_names[g->variant] : "");
+        len = strlen(g->label);
+        if (sk || g->skew[0])   /* a skewed collective always says its routing */
+            snprintf(g->label + len, sizeof g->label - len, "/%s", g->skew[0] ? g->skew : "?");
         len = strlen(g->label);
         g->series_len = len;
         if (topo) snprintf(g->label + len, sizeof g->label - len, "/%dx%d", g->nodes, g->ppn);

@@ -1,5 +1,5 @@
 /* collroof-fit input model: measurements grouped by (collective, level, cadence,
- * dtype, in_place, variant, ranks, nodes, ppn), plus the run's link ceilings. Rows that differ
+ * dtype, in_place, variant, skew, ranks, nodes, ppn), plus the run's link ceilings. Rows that differ
  * in any of these are never fitted together. Pure. */
 #ifndef FIT_DATA_H
 #define FIT_DATA_H
@@ -28,6 +28,7 @@ typedef struct cr_fit_group {
     char dtype[CR_NAME_LEN];  /* "" when the input does not say */
     int in_place;
     cr_variant_t variant;
+    char skew[CR_NAME_LEN];  /* alltoallv's routing ("" others): never fitted together */
     int ranks, nodes, ppn;   /* all part of the key: topologies are never mixed */
     /* For people: the collective, plus the dtype, in-place and variant where the set
      * holds groups differing in them, plus "/NxQ" (nodes x ppn) where it holds another
@@ -68,6 +69,7 @@ typedef struct cr_fit_row {
     char dtype[CR_NAME_LEN];
     int in_place;            /* 0 when the input has no such column */
     cr_variant_t variant;    /* blocking when the input has no such column */
+    char skew[CR_NAME_LEN];  /* "" when the input has no such column */
     int ranks, nodes, ppn;
     uint64_t bytes;
     double t_med, t_lo, t_hi;

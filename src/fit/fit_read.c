@@ -121,6 +121,7 @@ int cr_fit_row_from_result(const cr_result_t *res, uint64_t present, cr_fit_row_
     memcpy(r->dtype, res->dtype, CR_NAME_LEN);
     r->in_place = res->in_place;   /* 0 and blocking when absent (res zeroed) */
     r->variant = res->variant;
+    memcpy(r->skew, res->skew, CR_NAME_LEN);
     r->ranks = res->ranks;
     r->nodes = res->nodes;
     r->ppn = res->ppn;

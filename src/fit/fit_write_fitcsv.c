@@ -1,5 +1,5 @@
 /* fit.csv: one row per group and segment (contract columns, then appended ones;
- * dtype, in_place and variant complete the group key). */
+ * dtype, in_place, variant and skew complete the group key). */
 #include "config.h"
 
 #include "fit_write.h"
@@ -13,7 +13,7 @@ static cr_status_t cr_fit_fitcsv_write(FILE *f, const cr_fit_report_t *rep)
           "alpha_hi_us,rinf_GBps,rinf_lo_GBps,rinf_hi_GBps,busbw_ceiling_GBps,n_half_bytes,"
           "rel_err_median,points,"
           "F,break_lo_bytes,break_hi_bytes,nodes,ppn,link_ceiling_GBps,link_source,"
-          "efficiency,sigma_rel,bootstrap,dtype,in_place,variant,incomplete_rows\n", f);
+          "efficiency,sigma_rel,bootstrap,dtype,in_place,variant,incomplete_rows,skew\n", f);
     for (size_t i = 0; i < rep->nres; i++) {
         const cr_fit_result_t *r = &rep->res[i];
         const cr_fit_group_t *g = r->g;
@@ -43,8 +43,8 @@ static cr_status_t cr_fit_fitcsv_write(FILE *f, const cr_fit_report_t *rep)
                               ? z->ceiling / r->link_GBps : NAN);
             fputc(',', f);
             cr_fit_put_num(f, r->sigma);
-            fprintf(f, ",%s,%s,%d,%s,%zu\n", r->boot_raw ? "raw" : "residual", g->dtype,
-                    g->in_place, cr_variant_names[g->variant], g->from_incomplete);
+            fprintf(f, ",%s,%s,%d,%s,%zu,%s\n", r->boot_raw ? "raw" : "residual", g->dtype,
+                    g->in_place, cr_variant_names[g->variant], g->from_incomplete, g->skew);
         }
     }
     return ferror(f) ? CR_ERR_IO : CR_OK;

@@ -68,14 +68,17 @@ static void cr_plan_add(cr_plan_t *plan, const cr_coll_ops_t *ops)
         plan->colls[plan->ncolls++] = ops;
 }
 
-static cr_status_t cr_plan_resolve(const cr_opts_t *o, cr_plan_t *plan, char *err, size_t len)
+static cr_status_t cr_plan_resolve(const cr_opts_t *o, int wsize, cr_plan_t *plan, char *err,
+                                   size_t len)
 {
+    int skewed = 0;
     memset(plan, 0, sizeof *plan);
     plan->dt = cr_dtype_find(o->dtype);
     for (int i = 0; i < o->ncolls; i++) {
-        if (strcmp(o->colls[i], "all") == 0) {  /* every collective but the link probes */
+        if (strcmp(o->colls[i], "all") == 0) {  /* all but the link probes and the skewed */
             for (int k = 0; cr_coll_registry[k]; k++)
-                if (!cr_coll_is_probe(cr_coll_registry[k])) cr_plan_add(plan, cr_coll_registry[k]);
+                if (!cr_coll_is_probe(cr_coll_registry[k]) && !cr_coll_registry[k]->skewed)
+                    cr_plan_add(plan, cr_coll_registry[k]);
             continue;
         }
         const cr_coll_ops_t *ops = cr_coll_find(o->colls[i]);
@@ -87,6 +90,14 @@ static cr_status_t cr_plan_resolve(const cr_opts_t *o, cr_plan_t *plan, char *er
         }
         cr_plan_add(plan, ops);
     }
+    for (int i = 0; i < plan->ncolls; i++) skewed |= plan->colls[i]->skewed;
+    if (o->skew_given && !skewed) {
+        snprintf(err, len, "--skew %s (seed %llu) routes alltoallv only, which the collectives "
+                 "asked for do not include ('all' leaves it out): add alltoallv to -c",
+                 o->skew.spec, (unsigned long long)o->skew.seed);
+        return CR_ERR_INVAL;
+    }
+    if (skewed && cr_skew_fits(&o->skew, wsize, err, len) != 0) return CR_ERR_INVAL;
     for (int i = 0; i < plan->ncolls; i++)
         if (plan->colls[i]->reduction && !plan->dt->reducible) {
             snprintf(err, len, "--dtype %s cannot be summed by %s: expected float, double, int32 or int64",
@@ -477,7 +488,7 @@ int cr_app_run(MPI_Comm world, int argc, char **argv)
         if (run.wrank == 0) fprintf(stderr, "collroof: error: %s\n", err);
         return CR_EXIT_USAGE;
     }
-    if (cr_plan_resolve(&o, &plan, err, sizeof err) != CR_OK) {
+    if (cr_plan_resolve(&o, run.wsize, &plan, err, sizeof err) != CR_OK) {
         if (run.wrank == 0) fprintf(stderr, "collroof: error: %s\n", err);
         cr_opts_free(&o);
         return CR_EXIT_USAGE;
@@ -488,7 +499,7 @@ int cr_app_run(MPI_Comm world, int argc, char **argv)
             return CR_EXIT_USAGE;
         }
         st = cr_resume_options(&resume, argc, argv, start, &o, err, sizeof err);
-        if (st != CR_OK || cr_plan_resolve(&o, &plan, err, sizeof err) != CR_OK) {
+        if (st != CR_OK || cr_plan_resolve(&o, run.wsize, &plan, err, sizeof err) != CR_OK) {
             if (run.wrank == 0) fprintf(stderr, "collroof: error: %s\n", err);
             cr_resume_free(&resume);
             cr_opts_free(&o);

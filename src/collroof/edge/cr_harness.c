@@ -57,7 +57,8 @@ size_t cr_harness_bytes_needed(const cr_run_t *run, const cr_coll_ops_t *ops, co
     uint64_t actual;
     size_t sb, rb, cnt = cr_coll_block_count(ops, req_bytes, p, dt->size, run->max_count, &actual);
     cr_coll_shape_t sh = { .block_count = cnt, .p = p, .rank = -1, .dsize = dt->size,
-                           .in_place = run->o->in_place && ops->has_in_place };
+                           .in_place = run->o->in_place && ops->has_in_place,
+                           .skew = &run->o->skew };
     if (cnt == 0) return 0;
     ops->buf_bytes(&sh, &sb, &rb);
     return cr_pool_bytes(sb, cr_pool_llc(run)) + cr_pool_bytes(rb, cr_pool_llc(run));
@@ -396,6 +397,16 @@ static void cr_fill_result(const cr_run_t *run, const cr_level_ctx_t *lv, const 
     r->variant = cr_cadence_is_overlap(cad) ? CR_VARIANT_NONBLOCKING : cr_variant(run, ops);
     r->t_pure_us = r->t_compute_us = r->overlap = r->overlap_lo = r->overlap_hi = NAN;
     cr_result_no_energy(r);   /* until the hosts' counters say otherwise */
+    if (ops->skewed) {
+        snprintf(r->skew, sizeof r->skew, "%s", run->o->skew.spec);
+        r->skew_seed = run->o->skew.seed;
+    }
+    if (ops->max_recv_bytes && bytes) {   /* the mean rank receives what it sends: S */
+        cr_coll_shape_t sh = { .block_count = block_bytes / dt->size, .p = lv->ranks,
+                               .rank = -1, .dsize = dt->size, .skew = &run->o->skew };
+        r->max_recv_bytes = ops->max_recv_bytes(&sh);
+        r->imbalance = (double)r->max_recv_bytes / (double)bytes;
+    }
 }
 
 /* The median and CI of samples (the same on every rank). */
@@ -475,6 +486,7 @@ cr_status_t cr_harness_measure(cr_run_t *run, const cr_level_ctx_t *lv, const cr
     cr_watch_begin(ops->name, lv->name, cr_cadence_names[cad], bytes);
     b.comm = lv->comm;
     b.dtype = dt;
+    b.skew = &o->skew;
     b.block_count = cnt;
     /* Above INT_MAX elements a block travels as units of a derived type. */
     bad = cr_mpi_check(cr_coll_buf_mpi(&b, run->max_count), "large-count datatype", __FILE__,
