@@ -102,7 +102,7 @@ grep -q 'every rank on .* had reached the barrier\|had not reached the barrier' 
 check "SIGSTOPped rank: the message says which ranks reached the barrier, or that all did" test $? = 0
 
 # 4. SIGTERM to the launcher mid-sweep: "interrupted" by signal 15, rows whole.
-timeout 120 "$MPIEXEC" -np 2 "$COLLROOF" -q -c allreduce -m 8:64M --time-limit 2 \
+timeout --foreground 120 "$MPIEXEC" -np 2 "$COLLROOF" -q -c allreduce -m 8:64M --time-limit 2 \
     -o "$T/term" >"$T/term.out" 2>&1 &
 job=$!
 for _ in $(seq 1 100); do
