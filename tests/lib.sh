@@ -28,6 +28,25 @@ csv_rows() { awk 'NR > 1' "$1" | wc -l; }
 
 tmpdir() { mktemp -d "${TMPDIR:-/tmp}/collroof-test.XXXXXX"; }
 
+# Ranks of our own jobs, found to be signalled by PID (never by name): a test exports
+# CR_TEST_MARK (unique: cr_mark), its jobs' ranks inherit it.
+cr_mark() { CR_TEST_MARK=cr-$1-$$-$RANDOM; export CR_TEST_MARK; }
+# rank_pid R: the PID of rank R (Open MPI or MPICH environment) of a job that carries
+# CR_TEST_MARK, or ''.
+rank_pid() {
+    local e p
+    for e in /proc/[0-9]*/environ; do
+        p=${e#/proc/}; p=${p%/environ}
+        tr '\0' '\n' 2>/dev/null <"$e" | grep -qx "CR_TEST_MARK=$CR_TEST_MARK" || continue
+        [ "$(tr '\0' '\n' 2>/dev/null <"/proc/$p/cmdline" | head -1 | sed 's#.*/##')" = collroof ] ||
+            continue
+        tr '\0' '\n' 2>/dev/null <"$e" | grep -qxE "(OMPI_COMM_WORLD_RANK|PMI_RANK)=$1" &&
+            { echo "$p"; return; }
+    done
+}
+# json_get FILE KEY: a flat string or number value of a one-line JSON object.
+json_get() { sed -n "s/.*\"$2\":\\(\"[^\"]*\"\\|[0-9.]*\\).*/\\1/p" "$1" | tr -d '"'; }
+
 # ---- the machine under test: hwloc for the ranks' topology, libnuma for memory ----
 # tests/topo-fake.sh reruns topology tests on a fake machine: CR_FAKE_TOPO=XML makes the
 # ranks (never mpirun, which binds on the real machine) load that hwloc topology and

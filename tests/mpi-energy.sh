@@ -134,4 +134,14 @@ check "long time limit: one warning naming the wrap estimate" \
     "$(grep -c warning "$T/long.err")" -eq 1
 check "long time limit: the short loop's row is measured" \
     test -n "$(csv_col "$T/long/results.csv" energy_loop_s)"
+
+# Overlap rows leave energy empty (their loop also runs compute-alone samples); the
+# isolated row beside them is measured.
+timeout 120 "$MPIEXEC" -np 2 -x COLLROOF_POWERCAP_ROOT="$FAKE" "$COLLROOF" -c allreduce \
+    -m 4K --cadence isolated,overlap --min-iters 5 --max-iters 10 --warmup 1 --time-limit 0.2 \
+    -q -o "$T/ovl" 2>"$T/ovl.err"
+check "overlap cadence: exits 0 ($?); energy on the isolated row, empty on the overlap row" \
+    test "$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+                     { print $c["cadence"] ":" ($c["energy_loop_s"] != "") }' "$T/ovl/results.csv" |
+            sort | tr '\n' ' ')" = "isolated:1 overlap:0 "
 finish

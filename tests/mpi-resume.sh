@@ -9,25 +9,11 @@
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 . "$(dirname "$0")/lib.sh"
 T=$(tmpdir)
-MARK=cr-rs-$$-$RANDOM
-export CR_RS_MARK=$MARK
+cr_mark rs
 trap '[ -n "${CR_TEST_KEEP:-}" ] || rm -rf "$T"' EXIT
 trap 'exit 130' INT TERM
 FIT=$top_builddir/collroof-fit
 
-# rank_pid R: the PID of rank R of our job (Open MPI or MPICH environment), or ''.
-rank_pid() {
-    local e p
-    for e in /proc/[0-9]*/environ; do
-        p=${e#/proc/}; p=${p%/environ}
-        tr '\0' '\n' 2>/dev/null <"$e" | grep -qx "CR_RS_MARK=$MARK" || continue
-        [ "$(tr '\0' '\n' 2>/dev/null <"/proc/$p/cmdline" | head -1 | sed 's#.*/##')" = collroof ] ||
-            continue
-        tr '\0' '\n' 2>/dev/null <"$e" | grep -qxE "(OMPI_COMM_WORLD_RANK|PMI_RANK)=$1" &&
-            { echo "$p"; return; }
-    done
-}
-json_get() { sed -n "s/.*\"$2\":\\(\"[^\"]*\"\\|[0-9.]*\\).*/\\1/p" "$1" | tr -d '"'; }
 # keys DIR: each row's identity (collective level cadence bytes), sorted, from the CSV
 keys() {
     awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }

@@ -8,8 +8,7 @@
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 . "$(dirname "$0")/lib.sh"
 T=$(tmpdir)
-MARK=cr-wd-$$-$RANDOM
-export CR_WD_MARK=$MARK
+cr_mark wd
 stopped=''
 cleanup() {
     for p in $stopped; do kill -CONT "$p" 2>/dev/null; kill -KILL "$p" 2>/dev/null; done
@@ -19,21 +18,8 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 FIT=$top_builddir/collroof-fit
 
-# rank_pid R: the PID of rank R of our job (Open MPI or MPICH environment), or ''.
-rank_pid() {
-    local e p
-    for e in /proc/[0-9]*/environ; do
-        p=${e#/proc/}; p=${p%/environ}
-        tr '\0' '\n' 2>/dev/null <"$e" | grep -qx "CR_WD_MARK=$MARK" || continue
-        [ "$(tr '\0' '\n' 2>/dev/null <"/proc/$p/cmdline" | head -1 | sed 's#.*/##')" = collroof ] ||
-            continue
-        tr '\0' '\n' 2>/dev/null <"$e" | grep -qxE "(OMPI_COMM_WORLD_RANK|PMI_RANK)=$1" &&
-            { echo "$p"; return; }
-    done
-}
 # whole CSV: every line has the header's number of fields
 csv_whole() { awk -F, 'NR == 1 { n = NF } NF != n { bad = 1 } END { exit bad || NR < 1 }' "$1"; }
-json_get() { sed -n "s/.*\"$2\":\\(\"[^\"]*\"\\|[0-9.]*\\).*/\\1/p" "$1" | tr -d '"'; }
 
 # 1. A bad --timeout names itself; 0 turns the watchdog off.
 crun 2 --timeout -1 -c bcast -m 8 -o "$T/bad" >"$T/out" 2>"$T/err"

@@ -32,16 +32,8 @@ check "metadata names MPICH" sh -c "head -1 '$T/run/results.jsonl' | grep -q '\"
 # A rank SIGKILLed mid-sweep (a lost node) ends the whole hydra job within seconds,
 # non-zero, every finished row whole. The rank is found by a marker in its
 # environment and killed by PID.
-MARK=cr-mpich-$$-$RANDOM
-rank1_pid() {
-    for e in /proc/[0-9]*/environ; do
-        p=${e#/proc/}; p=${p%/environ}
-        tr '\0' '\n' 2>/dev/null <"$e" | grep -qx "CR_MPICH_MARK=$MARK" || continue
-        [ "$(tr '\0' '\n' 2>/dev/null <"/proc/$p/cmdline" | head -1 | sed 's#.*/##')" = collroof ] || continue
-        tr '\0' '\n' 2>/dev/null <"$e" | grep -qx "PMI_RANK=1" && { echo "$p"; return; }
-    done
-}
-CR_MPICH_MARK=$MARK timeout 120 mpiexec.hydra -n 2 "$T/build/collroof" -q -c allreduce \
+cr_mark mpich
+timeout 120 mpiexec.hydra -n 2 "$T/build/collroof" -q -c allreduce \
     -m 8:64K:x2 --time-limit 0.5 --precision 0.0001 --max-iters 1000000 -o "$T/kill" \
     >"$T/kill.out" 2>&1 &
 job=$!
@@ -49,7 +41,7 @@ for _ in $(seq 1 200); do
     [ -s "$T/kill/results.csv" ] && [ "$(csv_rows "$T/kill/results.csv")" -ge 2 ] && break
     sleep 0.1
 done
-p1=$(rank1_pid)
+p1=$(rank_pid 1)
 t0=$(date +%s.%N)
 [ -n "$p1" ] && kill -KILL "$p1"
 wait "$job"
