@@ -180,6 +180,10 @@ static const cr_cli_opt_t cr_fit_pargs_table[] = {
     {.name = "variant", .arg = "V", .def = "the one fitted", .sample = "blocking",
      .cmds = CR_FIT_BOTH, .set = cr_fit_set_variant, CR_FIT_AT(q.variant),
      .help = "blocking or nonblocking rows"},
+    {.name = "skew", .arg = "SPEC", .def = "uniform when fitted, else refused naming the skews",
+     .sample = "zipf:1.2", .cmds = CR_FIT_BOTH, .set = cr_fit_set_str, CR_FIT_AT(q.skew),
+     .help = "alltoallv's routing (fit.csv's skew column: uniform, zipf:S, hot:F:K); "
+             "refused for other collectives; routings are never mixed"},
     {.name = "link-GBps", .arg = "X", .def = "as measured", .unit = "GB/s", .sample = "25",
      .cmds = CR_FIT_BOTH, .set = cr_fit_set_link, CR_FIT_AT(q.link_GBps),
      .help = "what-if: the link runs at X"},
@@ -208,7 +212,8 @@ const cr_cli_t cr_fit_cli_predict = {
     .head =
 "usage: collroof-fit predict --fit DIR --collective C --bytes S (--ranks P | --nodes N --ppn Q)\n"
 "                            [--level L] [--cadence C] [--dtype T] [--in-place 0|1]\n"
-"                            [--variant V] [--link-GBps X] [--latency-us Y] [--csv FILE]\n"
+"                            [--variant V] [--skew SPEC] [--link-GBps X] [--latency-us Y]\n"
+"                            [--csv FILE]\n"
 "\n"
 "Predicts the time, algbw and busbw of collective C at size S on P ranks from a fit,\n"
 "with 95% prediction intervals (where a new measurement should fall). Beyond the\n"
@@ -330,7 +335,7 @@ static int cr_fit_csv_append(const char *path, const cr_fit_pargs_t *a,
     if (fresh)
         fputs("collective,level,cadence,ranks,bytes,t_us,t_lo_us,t_hi_us,algbw_GBps,"
               "algbw_lo_GBps,algbw_hi_GBps,busbw_GBps,busbw_lo_GBps,busbw_hi_GBps,mode,basis,"
-              "dtype,in_place,variant,nodes,ppn,model,warning\n", f);
+              "dtype,in_place,variant,nodes,ppn,model,warning,skew\n", f);
     fprintf(f, "%s,%s,%s,%d,%llu,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%s,",
             a->q.collective, p->level, p->cadence, a->q.ranks, (unsigned long long)a->q.bytes,
             p->t, p->t_lo, p->t_hi, p->algbw, p->algbw_lo, p->algbw_hi, p->busbw, p->busbw_lo,
@@ -339,7 +344,7 @@ static int cr_fit_csv_append(const char *path, const cr_fit_pargs_t *a,
     fprintf(f, ",%s,%d,%s,%d,%d,%s,", p->dtype, p->in_place, cr_variant_names[p->variant],
             a->q.nodes, a->q.ppn, p->model);
     cr_fit_csv_quoted(f, p->warning);
-    fputc('\n', f);
+    fprintf(f, ",%s\n", p->skew);
     if (ferror(f) | fclose(f)) {
         cr_error("cannot append to %s: %s", path, strerror(errno));
         return 1;
@@ -407,13 +412,13 @@ int cr_fit_cmd_predict(int argc, char **argv)
         return 0;
     }
     if ((rc = cr_fit_predict_run2(&a, &p, &h, &hier_ok, why, sizeof why)) != 0) return rc;
-    printf("%s %s %s p=%d S=%llu bytes (%s%s%s%s):\n"
+    printf("%s %s %s p=%d S=%llu bytes (%s%s%s%s%s%s):\n"
            "  time   %.4g us   [%.4g, %.4g]\n"
            "  algbw  %.4g GB/s [%.4g, %.4g]\n"
            "  busbw  %.4g GB/s [%.4g, %.4g]  (F = %.4g)\n"
            "  %s: %s\n", a.q.collective, p.level, p.cadence, a.q.ranks, (unsigned long long)a.q.bytes,
            p.dtype, p.dtype[0] ? ", " : "", cr_variant_names[p.variant],
-           p.in_place ? ", in place" : "", p.t, p.t_lo, p.t_hi, p.algbw, p.algbw_lo, p.algbw_hi, p.busbw, p.busbw_lo,
+           p.in_place ? ", in place" : "", p.skew[0] ? ", skew " : "", p.skew, p.t, p.t_lo, p.t_hi, p.algbw, p.algbw_lo, p.algbw_hi, p.busbw, p.busbw_lo,
            p.busbw_hi, p.F, p.model, p.basis);
     fflush(stdout);   /* the warning after what it is about */
     if (p.warning[0]) cr_warn("%s", p.warning);

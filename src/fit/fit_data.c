@@ -181,6 +181,8 @@ cr_status_t cr_fit_set_add(cr_fit_set_t *set, cr_fit_row_t *row)
     p->overlap = row->overlap;
     p->overlap_lo = row->overlap_lo;
     p->overlap_hi = row->overlap_hi;
+    p->imbalance = row->imbalance;
+    p->max_recv = row->max_recv;
     if (p->raw) cr_fit_sort(p->raw, p->nraw);
     set->rows++;
     set->samples += row->nraw;

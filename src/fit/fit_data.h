@@ -19,6 +19,8 @@ typedef struct cr_fit_point {
     size_t nraw;
     double faults;           /* page faults per call (faults_per_call); NAN when not recorded */
     double overlap, overlap_lo, overlap_hi;  /* overlap cadences; NAN elsewhere or absent */
+    double imbalance;        /* alltoallv: max_recv_bytes / bytes; NAN when not reported */
+    uint64_t max_recv;       /* alltoallv: bytes of the most-loaded receiver; 0 not reported */
 } cr_fit_point_t;
 
 typedef struct cr_fit_group {
@@ -79,6 +81,8 @@ typedef struct cr_fit_row {
     size_t nraw;
     double faults;           /* faults_per_call, optional: NAN when absent */
     double overlap, overlap_lo, overlap_hi;  /* optional: NAN when absent or empty */
+    double imbalance;        /* optional: NAN when absent or 0 (not reported) */
+    uint64_t max_recv;       /* optional: 0 when absent */
 } cr_fit_row_t;
 
 void cr_fit_set_init(cr_fit_set_t *set);
@@ -88,7 +92,7 @@ cr_status_t cr_fit_set_add(cr_fit_set_t *set, cr_fit_row_t *row);
 /* Sorts groups by key and points by size; computes F and the label per group. */
 void cr_fit_set_finish(cr_fit_set_t *set);
 
-/* Orders groups by key: collective, level, cadence, dtype, in_place, variant, then
+/* Orders groups by key: collective, level, cadence, dtype, in_place, variant, skew, then
  * ranks, nodes, ppn unless with_ranks is 0 (a series across rank counts, which may
  * hold two topologies at one rank count). 0: same key. */
 int cr_fit_key_cmp(const cr_fit_group_t *a, const cr_fit_group_t *b, int with_ranks);

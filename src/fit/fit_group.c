@@ -153,6 +153,7 @@ static void cr_fit_scaling_one(const cr_fit_report_t *rep, size_t first, size_t 
     memcpy(sc->level, g0->level, CR_NAME_LEN);
     memcpy(sc->cadence, g0->cadence, CR_NAME_LEN);
     memcpy(sc->dtype, g0->dtype, CR_NAME_LEN);
+    memcpy(sc->skew, g0->skew, CR_NAME_LEN);
     memcpy(sc->label, g0->label, sizeof sc->label);
     if (g0->series_len < sizeof sc->label) sc->label[g0->series_len] = '\0';  /* no topology */
     sc->in_place = g0->in_place;

@@ -53,6 +53,7 @@ typedef struct cr_fit_scaling {
     char dtype[CR_NAME_LEN];
     int in_place;
     cr_variant_t variant;
+    char skew[CR_NAME_LEN];          /* alltoallv's routing; "" others */
     char label[4 * CR_NAME_LEN];     /* the groups' label (cr_fit_group_t) */
     size_t points;           /* distinct rank counts */
     int pmin, pmax;
@@ -61,8 +62,11 @@ typedef struct cr_fit_scaling {
     const char *shape;       /* "linear" | "log2" | "undetermined" */
 } cr_fit_scaling_t;
 
+struct cr_fit_wlset;
+
 typedef struct cr_fit_report {
     const cr_fit_set_t *set;
+    const struct cr_fit_wlset *wl;   /* replayed workload steps (fit_workload.h); NULL none */
     cr_fit_result_t *res;
     size_t nres;
     cr_fit_scaling_t *scal;

@@ -14,6 +14,7 @@ typedef struct cr_fit_pkey {
     char lv[CR_NAME_LEN], cad[CR_NAME_LEN], dtype[CR_NAME_LEN];
     int in_place;
     cr_variant_t variant;
+    char skew[CR_NAME_LEN];   /* alltoallv's routing; "" others */
     int nodes, ppn;           /* topology read at the rank count read; 0: any */
 } cr_fit_pkey_t;
 
@@ -27,7 +28,7 @@ static int cr_fit_row_match(const cr_fit_model_row_t *r, const cr_fit_pkey_t *k)
 {
     return !strcmp(r->collective, k->c) && !strcmp(r->level, k->lv) &&
            !strcmp(r->cadence, k->cad) && !strcmp(r->dtype, k->dtype) &&
-           r->in_place == k->in_place && r->variant == k->variant;
+           r->in_place == k->in_place && r->variant == k->variant && !strcmp(r->skew, k->skew);
 }
 
 /* The query's own choices, checked: in_place -1 and variant -1 when not given. */
@@ -42,19 +43,76 @@ static int cr_fit_row_wanted(const cr_fit_model_row_t *r, const cr_fit_query_t *
            (!q->cadence || !strcmp(r->cadence, q->cadence)) &&
            (!q->dtype || !strcmp(r->dtype, q->dtype)) &&
            (sel->in_place < 0 || r->in_place == sel->in_place) &&
-           (sel->variant < 0 || (int)r->variant == sel->variant);
+           (sel->variant < 0 || (int)r->variant == sel->variant) &&
+           (!q->skew || !strcmp(r->skew, q->skew));
 }
 
 static int cr_fit_same_rest(const cr_fit_model_row_t *a, const cr_fit_model_row_t *b)
 {
-    return !strcmp(a->dtype, b->dtype) && a->in_place == b->in_place && a->variant == b->variant;
+    return !strcmp(a->dtype, b->dtype) && a->in_place == b->in_place &&
+           a->variant == b->variant && !strcmp(a->skew, b->skew);
 }
 
-/* "dtype float, in_place 0, variant blocking" of a row, for messages. */
+/* "dtype float, in_place 0, variant blocking[, skew zipf:1.2]" of a row, for messages. */
 static void cr_fit_rest_str(const cr_fit_model_row_t *r, char *buf, size_t len)
 {
-    snprintf(buf, len, "dtype %s, in_place %d, variant %s", r->dtype[0] ? r->dtype : "(none)",
-             r->in_place, cr_variant_names[r->variant]);
+    snprintf(buf, len, "dtype %s, in_place %d, variant %s%s%s", r->dtype[0] ? r->dtype : "(none)",
+             r->in_place, cr_variant_names[r->variant], r->skew[0] ? ", skew " : "", r->skew);
+}
+
+/* The skews fitted for the collective, "zipf:1.2, uniform", into buf. */
+static void cr_fit_skews_str(const cr_fit_model_t *m, const char *coll, char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < m->n && used < len; i++) {
+        const cr_fit_model_row_t *r = &m->rows[i];
+        int seen = 0;
+        if (strcmp(r->collective, coll) || !r->skew[0]) continue;
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = !strcmp(m->rows[j].collective, coll) && !strcmp(m->rows[j].skew, r->skew);
+        if (!seen)
+            used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? ", " : "", r->skew);
+    }
+    if (!buf[0]) snprintf(buf, len, "none recorded");
+}
+
+/* The routing to read for the query: --skew as given (alltoallv only); else uniform
+ * where a wanted row has it; else refused naming the routings fitted, unless no
+ * wanted row records one (an older fit.csv, another collective). Never a mix. */
+static cr_status_t cr_fit_pick_skew(const cr_fit_model_t *m, const cr_fit_query_t *q,
+                                    const cr_fit_qsel_t *sel, const char **skew)
+{
+    cr_fit_query_t any = *q;
+    char skews[512];
+    int uniform = 0, other = 0;
+    *skew = q->skew;
+    if (q->skew && strcmp(q->collective, "alltoallv")) {
+        cr_error("--skew '%s' applies to alltoallv only, not %s", q->skew, q->collective);
+        return CR_ERR_INVAL;
+    }
+    any.skew = NULL;
+    for (size_t i = 0; i < m->n; i++) {
+        const cr_fit_model_row_t *r = &m->rows[i];
+        if (!cr_fit_row_wanted(r, &any, sel)) continue;
+        if (q->skew && !strcmp(r->skew, q->skew)) return CR_OK;
+        uniform |= !strcmp(r->skew, "uniform");
+        other |= r->skew[0] && strcmp(r->skew, "uniform");
+    }
+    cr_fit_skews_str(m, q->collective, skews, sizeof skews);
+    if (q->skew && (uniform || other)) {
+        cr_error("%s was not fitted with skew '%s' in this fit directory (skews fitted: %s): "
+                 "choose one with --skew SPEC", q->collective, q->skew, skews);
+        return CR_ERR_INVAL;
+    }
+    if (q->skew) return CR_OK;   /* nothing wanted at all: cr_fit_pick says so */
+    if (uniform) *skew = "uniform";
+    else if (other) {
+        cr_error("%s was fitted only with skewed routings (%s), no uniform one: choose one "
+                 "with --skew SPEC (predictions never mix routings)", q->collective, skews);
+        return CR_ERR_INVAL;
+    }
+    return CR_OK;
 }
 
 /* Picks the group for the query: the level first (asked, else world, else the first
@@ -68,6 +126,9 @@ static cr_status_t cr_fit_pick(const cr_fit_model_t *m, const cr_fit_query_t *q,
     size_t n = 0;
     const char *world_name = cr_level_name(CR_LEVEL_WORLD);
     int world = 0, iso = 0;
+    cr_fit_query_t qs = *q;
+    CR_CHECK(cr_fit_pick_skew(m, q, sel, &qs.skew));
+    q = &qs;
     for (size_t i = 0; i < m->n; i++) {
         const cr_fit_model_row_t *r = &m->rows[i];
         if (!cr_fit_row_wanted(r, q, sel)) continue;
@@ -75,12 +136,13 @@ static cr_status_t cr_fit_pick(const cr_fit_model_t *m, const cr_fit_query_t *q,
         world |= !strcmp(r->level, world_name);
     }
     if (!first) {
-        cr_error("no fit for collective '%s'%s%s%s%s%s%s%s%s%s%s in this fit directory",
+        cr_error("no fit for collective '%s'%s%s%s%s%s%s%s%s%s%s%s%s in this fit directory",
                  q->collective, q->level ? " level " : "", q->level ? q->level : "",
                  q->cadence ? " cadence " : "", q->cadence ? q->cadence : "",
                  q->dtype ? " dtype " : "", q->dtype ? q->dtype : "",
                  q->in_place ? " in_place " : "", q->in_place ? q->in_place : "",
-                 q->variant ? " variant " : "", q->variant ? q->variant : "");
+                 q->variant ? " variant " : "", q->variant ? q->variant : "",
+                 q->skew ? " skew " : "", q->skew ? q->skew : "");
         return CR_ERR_INVAL;
     }
     k->c = q->collective;
@@ -110,13 +172,14 @@ static cr_status_t cr_fit_pick(const cr_fit_model_t *m, const cr_fit_query_t *q,
                                      j ? "; " : "", one);
         }
         cr_error("%s %s %s was fitted for several variants (%s): choose one with --dtype T, "
-                 "--in-place 0|1 or --variant blocking|nonblocking", q->collective, k->lv, k->cad,
-                 choices);
+                 "--in-place 0|1, --variant blocking|nonblocking%s", q->collective, k->lv,
+                 k->cad, choices, strcmp(q->collective, "alltoallv") ? "" : " or --skew SPEC");
         return CR_ERR_INVAL;
     }
     snprintf(k->dtype, CR_NAME_LEN, "%s", rest[0]->dtype);
     k->in_place = rest[0]->in_place;
     k->variant = rest[0]->variant;
+    snprintf(k->skew, CR_NAME_LEN, "%s", rest[0]->skew);
     return CR_OK;
 }
 
@@ -218,7 +281,7 @@ static const cr_fit_scaling_t *cr_fit_scal_of(const cr_fit_model_t *m, const cr_
         const cr_fit_scaling_t *c = &m->scal[i];
         if (!strcmp(c->collective, k->c) && !strcmp(c->level, k->lv) &&
             !strcmp(c->cadence, k->cad) && !strcmp(c->dtype, k->dtype) &&
-            c->in_place == k->in_place && c->variant == k->variant)
+            c->in_place == k->in_place && c->variant == k->variant && !strcmp(c->skew, k->skew))
             s = c;
     }
     return s;
@@ -289,7 +352,8 @@ static cr_status_t cr_fit_pick_series(const cr_fit_model_t *m, const cr_fit_quer
     for (size_t i = 0; i < m->nproj; i++) {
         const cr_fit_pseries_t *p = &m->proj[i];
         if (strcmp(p->collective, k->c) || strcmp(p->level, k->lv) || strcmp(p->cadence, k->cad) ||
-            strcmp(p->dtype, k->dtype) || p->in_place != k->in_place || p->variant != k->variant)
+            strcmp(p->dtype, k->dtype) || p->in_place != k->in_place ||
+            p->variant != k->variant || strcmp(p->skew, k->skew))
             continue;
         if (q->nodes && (p->fixed_nodes != fn || p->fixed_ppn != fq)) continue;
         if (n < sizeof c / sizeof *c) c[n++] = p;
@@ -440,6 +504,7 @@ static void cr_fit_fill(cr_fit_prediction_t *out, double S, double Fp, const cr_
     snprintf(out->level, sizeof out->level, "%s", k->lv);
     snprintf(out->cadence, sizeof out->cadence, "%s", k->cad);
     snprintf(out->dtype, sizeof out->dtype, "%s", k->dtype);
+    snprintf(out->skew, sizeof out->skew, "%s", k->skew);
     out->in_place = k->in_place;
     out->variant = k->variant;
 }

@@ -14,6 +14,7 @@ typedef struct cr_fit_model_row {
     char dtype[CR_NAME_LEN];   /* "" in a fit.csv written before the column existed */
     int in_place;              /* 0 when fit.csv has no such column */
     cr_variant_t variant;      /* blocking when fit.csv has no such column */
+    char skew[CR_NAME_LEN];    /* alltoallv's routing; "" others or without the column */
     int ranks, segment;
     int nodes, ppn;            /* 0 when fit.csv has no such columns: any topology */
     double bytes_lo, bytes_hi;
@@ -47,6 +48,9 @@ typedef struct cr_fit_query {
     const char *dtype;
     const char *in_place;     /* "0" | "1" */
     const char *variant;      /* "blocking" | "nonblocking" */
+    /* alltoallv's routing (fit.csv's skew). NULL: uniform when fitted; other routings
+     * are never taken unless named, and never mixed. Refused for other collectives. */
+    const char *skew;
     uint64_t bytes;           /* S */
     int ranks;                /* p */
     /* Topology (nodes x ppn = ranks); 0 when not given. Several topologies fitted at
@@ -68,6 +72,7 @@ typedef struct cr_fit_prediction {
     char level[CR_NAME_LEN], cadence[CR_NAME_LEN], dtype[CR_NAME_LEN];
     int in_place;
     cr_variant_t variant;
+    char skew[CR_NAME_LEN];                  /* routing of the fit read; "" none */
     int nodes, ppn;                          /* topology of the fit read; 0: unknown */
     char basis[512];                         /* what the answer rests on, in words */
     char model[32];                          /* "segment fit" | "scaling model" */

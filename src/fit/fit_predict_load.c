@@ -5,6 +5,7 @@
 #include "cr_fs.h"
 #include "cr_num.h"
 #include "fit_read.h"
+#include "cr_skew.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -153,6 +154,7 @@ static const char *const cr_fit_fit_cols[] = {
     "dtype", "in_place", "variant",   /* optional: older fit.csv files lack them */
     "nodes", "ppn",                   /* optional: absent reads as any topology */
     "rel_err_median",                 /* optional */
+    "skew",                           /* optional: alltoallv's routing */
 };
 #define CR_FIT_FIT_NREQ 16
 
@@ -167,6 +169,23 @@ static int cr_fit_name(char *dst, const char *s, const char *col, char *why, siz
         return -1;
     }
     strcpy(dst, s);
+    return 0;
+}
+
+/* A skew column at c (-1: absent, ""): empty, or a routing cr_skew_parse takes. */
+static int cr_fit_skew_col(char *dst, char **f, int c, char *why, size_t wl)
+{
+    cr_skew_t sk;
+    char err[160], shown[64];
+    dst[0] = '\0';
+    if (c < 0 || !*f[c]) return 0;
+    cr_skew_default(&sk);
+    if (strlen(f[c]) >= CR_NAME_LEN || cr_skew_parse(f[c], &sk, err, sizeof err) != CR_OK) {
+        snprintf(why, wl, "column skew: '%s' is not uniform, zipf:S or hot:F:K",
+                 cr_name_show(f[c], shown, sizeof shown));
+        return -1;
+    }
+    strcpy(dst, f[c]);
     return 0;
 }
 
@@ -238,6 +257,7 @@ static int cr_fit_fit_row(char **f, const int *c, void *ctx, char *why, size_t w
     if (!r->nodes || !r->ppn) r->nodes = r->ppn = 0;   /* unknown: any topology */
     r->rel_err = NAN;
     if (c[21] >= 0 && cr_fit_num(f[c[21]], "rel_err_median", &r->rel_err, why, wl)) return -1;
+    if (cr_fit_skew_col(r->skew, f, c[22], why, wl)) return -1;
     if (!(r->bytes_lo > 0) || !(r->bytes_hi >= r->bytes_lo) || !isfinite(r->bytes_hi)) {
         snprintf(why, wl, "bytes_lo '%s' and bytes_hi '%s' are not sizes with 0 < lo <= hi",
                  f[c[5]], f[c[6]]);
@@ -264,6 +284,7 @@ static int cr_fit_fit_row(char **f, const int *c, void *ctx, char *why, size_t w
 static const char *const cr_fit_scal_cols[] = {
     "collective", "level", "cadence", "shape", "lin_a_us", "lin_b_us", "log_a_us", "log_b_us",
     "dtype", "in_place", "variant",   /* optional, as in fit.csv */
+    "skew",
 };
 #define CR_FIT_SCAL_NREQ 8
 
@@ -285,7 +306,8 @@ static int cr_fit_scal_row(char **f, const int *c, void *ctx, char *why, size_t 
         cr_fit_num(f[c[5]], "lin_b_us", &s->lin_b, why, wl) ||
         cr_fit_num(f[c[6]], "log_a_us", &s->log_a, why, wl) ||
         cr_fit_num(f[c[7]], "log_b_us", &s->log_b, why, wl) ||
-        cr_fit_key_rest(f, c + 8, s->dtype, &s->in_place, &s->variant, why, wl))
+        cr_fit_key_rest(f, c + 8, s->dtype, &s->in_place, &s->variant, why, wl) ||
+        cr_fit_skew_col(s->skew, f, c[11], why, wl))
         return -1;
     m->nscal++;
     return 0;
@@ -294,6 +316,7 @@ static int cr_fit_scal_row(char **f, const int *c, void *ctx, char *why, size_t 
 static const char *const cr_fit_roof_cols[] = {
     "collective", "level", "cadence", "ranks", "bytes", "t_median_us",
     "dtype", "in_place", "variant", "nodes", "ppn",   /* optional, as in fit.csv */
+    "skew",
 };
 #define CR_FIT_ROOF_NREQ 6
 
@@ -323,8 +346,10 @@ static int cr_fit_roof_row(char **f, const int *c, void *ctx, char *why, size_t 
     r.t_lo = r.t_hi = r.t_med;
     r.faults = NAN;
     if (cr_fit_key_rest(f, c + 6, r.dtype, &r.in_place, &r.variant, why, wl) ||
-        cr_fit_topo(f, c + 9, &r.nodes, &r.ppn, why, wl))
+        cr_fit_topo(f, c + 9, &r.nodes, &r.ppn, why, wl) ||
+        cr_fit_skew_col(r.skew, f, c[11], why, wl))
         return -1;
+    r.imbalance = NAN;
     if (cr_fit_set_add(&m->pts, &r) != CR_OK) {
         snprintf(why, wl, "out of memory");
         return -1;

@@ -141,6 +141,7 @@ typedef struct cr_fit_pseries {
     char dtype[CR_NAME_LEN];
     int in_place;
     cr_variant_t variant;
+    char skew[CR_NAME_LEN];          /* alltoallv's routing; "" others */
     int fixed_nodes, fixed_ppn;      /* the fixed dimension (cr_proj_fixed) */
     cr_proj_series_t s;
     cr_proj_loo_t loo;               /* held out at >= CR_PROJ_LOO_MIN_BYTES */

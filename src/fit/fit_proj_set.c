@@ -13,7 +13,8 @@ static int cr_fit_pseries_is(const cr_fit_pseries_t *p, const cr_fit_group_t *g,
 {
     return !strcmp(p->collective, g->collective) && !strcmp(p->level, g->level) &&
            !strcmp(p->cadence, g->cadence) && !strcmp(p->dtype, g->dtype) &&
-           p->in_place == g->in_place && p->variant == g->variant && p->fixed_nodes == fn &&
+           p->in_place == g->in_place && p->variant == g->variant &&
+           !strcmp(p->skew, g->skew) && p->fixed_nodes == fn &&
            p->fixed_ppn == fq;
 }
 
@@ -50,6 +51,7 @@ cr_status_t cr_fit_pseries_build(const struct cr_fit_set *set, cr_fit_pseries_t 
         memcpy(key.dtype, g->dtype, CR_NAME_LEN);
         key.in_place = g->in_place;
         key.variant = g->variant;
+        memcpy(key.skew, g->skew, CR_NAME_LEN);
         key.fixed_nodes = fn;
         key.fixed_ppn = fq;
         for (size_t j = gi; j < set->ngroups; j++) {

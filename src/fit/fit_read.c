@@ -5,6 +5,7 @@
 #include "cr_level_names.h"
 #include "cr_schema.h"
 #include "cr_coll.h"
+#include "cr_skew.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -64,11 +65,11 @@ static int cr_fit_dups_grow(cr_fit_dups_t *d)
 
 int cr_fit_dups_seen(cr_fit_dups_t *d, const cr_fit_row_t *r, size_t line)
 {
-    char key[8 * CR_NAME_LEN];   /* names are printable: '\x1f' separates them */
+    char key[9 * CR_NAME_LEN];   /* names are printable: '\x1f' separates them */
     size_t j;
-    snprintf(key, sizeof key, "%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%d\x1f%d\x1f%d\x1f%d\x1f%d\x1f%" PRIu64,
+    snprintf(key, sizeof key, "%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%d\x1f%d\x1f%s\x1f%d\x1f%d\x1f%d\x1f%" PRIu64,
              r->run_id, r->collective, r->level, r->cadence, r->dtype, r->in_place,
-             (int)r->variant, r->ranks, r->nodes, r->ppn, r->bytes);
+             (int)r->variant, r->skew, r->ranks, r->nodes, r->ppn, r->bytes);
     if (2 * (d->n + 1) > d->cap && cr_fit_dups_grow(d) != 0) return -1;
     for (j = cr_fit_hash(key) & (d->cap - 1); d->slot[j]; j = (j + 1) & (d->cap - 1))
         if (!strcmp(d->slot[j], key)) {
@@ -84,7 +85,7 @@ void cr_fit_dups_done(cr_fit_dups_t *d, const char *name)
 {
     if (d->count)
         cr_warn("%s:%zu: %zu duplicate row%s (same run_id, collective, level, cadence, dtype, "
-                "in_place, variant, ranks, nodes, ppn and bytes as an earlier row; the first "
+                "in_place, variant, skew, ranks, nodes, ppn and bytes as an earlier row; the first "
                 "from line %zu): the first of each kept, the others ignored", name,
                 d->first_line, d->count, d->count == 1 ? "" : "s", d->first_line);
     for (size_t i = 0; i < d->cap; i++) free(d->slot[i]);
@@ -136,6 +137,8 @@ int cr_fit_row_from_result(const cr_result_t *res, uint64_t present, cr_fit_row_
     r->overlap = cr_fit_has(present, "overlap") ? res->overlap : NAN;
     r->overlap_lo = cr_fit_has(present, "overlap_lo") ? res->overlap_lo : NAN;
     r->overlap_hi = cr_fit_has(present, "overlap_hi") ? res->overlap_hi : NAN;
+    r->imbalance = cr_fit_has(present, "imbalance") && res->imbalance > 0 ? res->imbalance : NAN;
+    r->max_recv = cr_fit_has(present, "max_recv_bytes") ? res->max_recv_bytes : 0;
     return 0;
 }
 
@@ -174,6 +177,22 @@ const char *cr_fit_row_check(const cr_fit_row_t *r, char *why, size_t wl)
             snprintf(why, wl, "dtype '%s' is not one collroof knows",
                      cr_name_show(r->dtype, shown, sizeof shown));
             return why;
+        }
+        if (r->skew[0]) {   /* part of the group key, in labels and plot titles */
+            cr_skew_t sk;
+            char err[160];
+            cr_skew_default(&sk);
+            if (strcmp(r->collective, "alltoallv")) {
+                snprintf(why, wl, "skew '%s' on collective %s (only alltoallv is routed "
+                         "by a skew)", cr_name_show(r->skew, shown, sizeof shown),
+                         r->collective);
+                return why;
+            }
+            if (cr_skew_parse(r->skew, &sk, err, sizeof err) != CR_OK) {
+                snprintf(why, wl, "skew '%s' is not uniform, zipf:S or hot:F:K",
+                         cr_name_show(r->skew, shown, sizeof shown));
+                return why;
+            }
         }
     }
     if (r->ranks < 1) return "ranks must be >= 1";

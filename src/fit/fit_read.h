@@ -50,7 +50,7 @@ cr_status_t cr_fit_read_bad(const cr_fit_read_opts_t *o, const char *name, size_
     __attribute__((format(printf, 5, 6)));
 
 /* Rows of one file seen so far, by their key: run_id, collective, level, cadence,
- * dtype, in_place, variant, ranks, nodes, ppn, bytes. */
+ * dtype, in_place, variant, skew, ranks, nodes, ppn, bytes. */
 typedef struct cr_fit_dups {
     char **slot;          /* open addressing; NULL = free */
     size_t cap, n;

@@ -11,7 +11,7 @@ static cr_status_t cr_fit_projection_write(FILE *f, const cr_fit_report_t *rep)
     fputs("collective,level,cadence,dtype,in_place,variant,nodes,ppn,rank_counts,ranks_min,"
           "ranks_max,bytes_min,bytes_max,band_split_bytes,alpha_family,beta_family,chosen_by,"
           "sigma_run,sigma_run_source,sigma_lack_latency,sigma_lack_bandwidth,loo_bytes_min,"
-          "loo_n,loo_median_abs_err,loo_max_abs_err,loo_coverage95\n", f);
+          "loo_n,loo_median_abs_err,loo_max_abs_err,loo_coverage95,skew\n", f);
     for (size_t i = 0; i < rep->nproj; i++) {
         const cr_fit_pseries_t *p = &rep->proj[i];
         const cr_proj_series_t *s = &p->s;
@@ -36,7 +36,7 @@ static cr_status_t cr_fit_projection_write(FILE *f, const cr_fit_report_t *rep)
         cr_fit_put_num(f, p->has_loo ? p->loo.max_abs_err : NAN);
         fputc(',', f);
         cr_fit_put_num(f, p->has_loo ? p->loo.coverage : NAN);
-        fputc('\n', f);
+        fprintf(f, ",%s\n", p->skew);
     }
     return ferror(f) ? CR_ERR_IO : CR_OK;
 }

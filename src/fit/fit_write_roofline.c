@@ -13,7 +13,7 @@ static cr_status_t cr_fit_roofline_write(FILE *f, const cr_fit_report_t *rep)
     fputs("collective,level,cadence,ranks,bytes,segment,t_median_us,t_ci_lo_us,t_ci_hi_us,"
           "t_fit_us,busbw_GBps,busbw_lo_GBps,busbw_hi_GBps,busbw_fit_GBps,busbw_roof_GBps,"
           "ceiling_GBps,link_ceiling_GBps,ceiling_segment,latency_floor_us,knee_bytes,dtype,"
-          "in_place,variant,nodes,ppn\n", f);
+          "in_place,variant,nodes,ppn,skew,imbalance,max_recv_bytes\n", f);
     for (size_t i = 0; i < rep->nres; i++) {
         const cr_fit_result_t *r = &rep->res[i];
         const cr_fit_group_t *g = r->g;
@@ -44,8 +44,11 @@ static cr_status_t cr_fit_roofline_write(FILE *f, const cr_fit_report_t *rep)
             cr_fit_put_num(f, r->roof_alpha);
             fputc(',', f);
             cr_fit_put_num(f, r->roof_knee);
-            fprintf(f, ",%s,%d,%s,%d,%d\n", g->dtype, g->in_place, cr_variant_names[g->variant],
-                    g->nodes, g->ppn);
+            fprintf(f, ",%s,%d,%s,%d,%d,%s,", g->dtype, g->in_place,
+                    cr_variant_names[g->variant], g->nodes, g->ppn, g->skew);
+            cr_fit_put_num(f, pt->imbalance);
+            if (pt->max_recv) fprintf(f, ",%" PRIu64 "\n", pt->max_recv);
+            else fputs(",\n", f);
         }
     }
     return ferror(f) ? CR_ERR_IO : CR_OK;

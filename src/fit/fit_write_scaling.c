@@ -1,5 +1,5 @@
 /* scaling.csv: α(p) against p-1 and ceil(log2 p) per series: collective, level,
- * cadence, dtype, in_place, variant. */
+ * cadence, dtype, in_place, variant, skew. */
 #include "config.h"
 
 #include "fit_write.h"
@@ -7,7 +7,7 @@
 static cr_status_t cr_fit_scaling_write(FILE *f, const cr_fit_report_t *rep)
 {
     fputs("collective,level,cadence,points,ranks_min,ranks_max,shape,lin_a_us,lin_b_us,"
-          "lin_rel_rmse,log_a_us,log_b_us,log_rel_rmse,dtype,in_place,variant\n", f);
+          "lin_rel_rmse,log_a_us,log_b_us,log_rel_rmse,dtype,in_place,variant,skew\n", f);
     for (size_t i = 0; i < rep->nscal; i++) {
         const cr_fit_scaling_t *s = &rep->scal[i];
         const double nums[] = { s->lin_a, s->lin_b, s->lin_rmse, s->log_a, s->log_b,
@@ -18,7 +18,8 @@ static cr_status_t cr_fit_scaling_write(FILE *f, const cr_fit_report_t *rep)
             fputc(',', f);
             cr_fit_put_num(f, nums[q]);
         }
-        fprintf(f, ",%s,%d,%s\n", s->dtype, s->in_place, cr_variant_names[s->variant]);
+        fprintf(f, ",%s,%d,%s,%s\n", s->dtype, s->in_place, cr_variant_names[s->variant],
+                s->skew);
     }
     return ferror(f) ? CR_ERR_IO : CR_OK;
 }
