@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include "fit_plot.h"
 #include "fit_read.h"
+#include "fit_workload.h"
 #include "fit_write.h"
 
 #ifndef PACKAGE_VERSION
@@ -196,10 +197,38 @@ static void cr_fit_default_outdir(const char *run, char *out, size_t len)
     }
 }
 
+/* One RUN operand: a directory's workload.csv (a replayed step) and its results
+ * (results.jsonl, else results.csv), either alone; or one file, a workload.csv by
+ * its name, else a results file. A directory with neither is refused. */
+static cr_status_t cr_fit_read_run_arg(const char *run, const cr_fit_read_opts_t *o,
+                                       cr_fit_set_t *set, cr_fit_wlset_t *wls)
+{
+    struct stat sb;
+    char wl[4200], res[4200];
+    const char *base = strrchr(run, '/');
+    int has_res;
+    base = base ? base + 1 : run;
+    if (stat(run, &sb) == 0 && !S_ISDIR(sb.st_mode))
+        return !strcmp(base, "workload.csv") ? cr_fit_wl_read(run, o, wls)
+                                              : cr_fit_read_path(run, o, set);
+    if (stat(run, &sb) != 0) return cr_fit_read_path(run, o, set);   /* says why */
+    snprintf(wl, sizeof wl, "%s/workload.csv", run);
+    snprintf(res, sizeof res, "%s/results.jsonl", run);
+    has_res = stat(res, &sb) == 0;
+    snprintf(res, sizeof res, "%s/results.csv", run);
+    has_res |= stat(res, &sb) == 0;
+    if (stat(wl, &sb) == 0) {
+        CR_CHECK(cr_fit_wl_read(wl, o, wls));
+        if (!has_res) return CR_OK;
+    }
+    return cr_fit_read_path(run, o, set);
+}
+
 int cr_fit_cmd_fit(int argc, char **argv)
 {
     cr_fit_fit_args_t a;
     cr_fit_set_t set;
+    cr_fit_wlset_t wls = { 0 };
     cr_fit_report_t rep;
     const char *outdir;
     char defdir[4096];
@@ -226,10 +255,11 @@ int cr_fit_cmd_fit(int argc, char **argv)
     }
     cr_fit_set_init(&set);
     for (int i = optind; i < argc; i++)
-        CR_CHECK_GOTO(cr_fit_read_path(argv[i], &a.ro, &set), st, out_with_set);
+        CR_CHECK_GOTO(cr_fit_read_run_arg(argv[i], &a.ro, &set, &wls), st, out_with_set);
     cr_fit_set_finish(&set);
     CR_CHECK_GOTO(cr_fit_report_build(&set, &a.fo, &rep), st, out_with_set);
-    if (rep.nres == 0) {
+    rep.wl = &wls;
+    if (rep.nres == 0 && wls.n == 0) {
         cr_error("no group has two distinct sizes: nothing to fit");
         st = CR_ERR_INVAL;
         goto out_with_rep;
@@ -237,11 +267,12 @@ int cr_fit_cmd_fit(int argc, char **argv)
     CR_CHECK_GOTO(cr_fit_write_all(outdir, &rep), st, out_with_rep);
     cr_fit_writer_summary.write(stdout, &rep);
     if (a.plots) CR_CHECK_GOTO(cr_fit_plot_write(outdir, &rep, a.formats), st, out_with_rep);
-    printf("collroof-fit: %zu groups, %zu measurements, %zu raw samples -> %s\n", rep.nres,
-           set.rows, set.samples, outdir);
+    printf("collroof-fit: %zu groups, %zu measurements, %zu raw samples, %zu workload steps "
+           "-> %s\n", rep.nres, set.rows, set.samples, wls.n, outdir);
 out_with_rep:
     cr_fit_report_free(&rep);
 out_with_set:
     cr_fit_set_free(&set);
+    cr_fit_wlset_free(&wls);
     return st == CR_OK ? 0 : 1;
 }

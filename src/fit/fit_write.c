@@ -10,7 +10,8 @@
 
 const cr_fit_writer_ops_t *const cr_fit_writers[] = {
     &cr_fit_writer_fitcsv, &cr_fit_writer_roofline, &cr_fit_writer_scaling,
-    &cr_fit_writer_projection, &cr_fit_writer_overlap, NULL,
+    &cr_fit_writer_projection, &cr_fit_writer_overlap, &cr_fit_writer_skew,
+    &cr_fit_writer_workload, NULL,
 };
 
 void cr_fit_put_num(FILE *f, double v)

@@ -79,7 +79,7 @@ static void cr_fit_summary_segs(FILE *f, const cr_fit_result_t *r, int w, int *i
             snprintf(eff, sizeof eff, "%.0f%%", 100 * z->ceiling / r->link_GBps);
         else
             snprintf(eff, sizeof eff, "n/a");
-        fprintf(f, "%-*s %-9s %-9s %5d %3zu %-15s %10s %-21s %10s %-21s %9s %6s\n", w,
+        fprintf(f, "%-*s %-9s %-12s %5d %3zu %-15s %10s %-21s %10s %-21s %9s %6s\n", w,
                 cr_fit_group_name(g), g->level, g->cadence, g->ranks, s + 1, range, a, ci,
                 cr_fit_rate_str(z->ceiling, c, sizeof c), rci, nh, eff);
     }
@@ -189,9 +189,14 @@ static cr_status_t cr_fit_summary_write(FILE *f, const cr_fit_report_t *rep)
         int n = (int)strlen(cr_fit_group_name(rep->res[i].g));
         if (n > w) w = n;
     }
-    fprintf(f, "%-*s %-9s %-9s %5s %3s %-15s %10s %-21s %10s %-21s %9s %6s\n", w, "collective",
-            "level", "cadence", "ranks", "seg", "sizes", "alpha_us", "[95% CI]",
-            "ceil_GBps", "r_inf [95% CI] GB/s", "n_half", "eff");
+    if (rep->nres == 0)   /* a workload replay alone (cr_fit_cmd_fit) */
+        fprintf(f, "no roofline: %s\n", rep->set->rows
+                ? "no group of the results has two distinct sizes to fit"
+                : "the runs hold no results.csv or results.jsonl, only a workload replay");
+    else
+        fprintf(f, "%-*s %-9s %-12s %5s %3s %-15s %10s %-21s %10s %-21s %9s %6s\n", w,
+                "collective", "level", "cadence", "ranks", "seg", "sizes", "alpha_us",
+                "[95% CI]", "ceil_GBps", "r_inf [95% CI] GB/s", "n_half", "eff");
     for (size_t i = 0; i < rep->nres; i++) cr_fit_summary_segs(f, &rep->res[i], w, &intercepts);
     if (intercepts)
         fputs("'-': the segment's line has intercept alpha <= 0 (time grows faster than "
@@ -199,6 +204,8 @@ static cr_status_t cr_fit_summary_write(FILE *f, const cr_fit_report_t *rep)
     for (size_t i = 0; i < rep->nres; i++) cr_fit_summary_roof(f, &rep->res[i]);
     for (size_t i = 0; i < rep->nres; i++) cr_fit_summary_faults(f, rep->res[i].g);
     for (size_t i = 0; i < rep->set->ngroups; i++) cr_fit_summary_overlap(f, &rep->set->groups[i]);
+    cr_fit_summary_overlap_table(f, rep);
+    cr_fit_summary_skew(f, rep);
     for (size_t i = 0; i < rep->nscal; i++) {
         const cr_fit_scaling_t *s = &rep->scal[i];
         fprintf(f, "latency vs ranks: %s %s %s p=%d..%d (%zu counts): %s "
@@ -207,6 +214,7 @@ static cr_status_t cr_fit_summary_write(FILE *f, const cr_fit_report_t *rep)
                 s->log_rmse);
     }
     for (size_t i = 0; i < rep->nproj; i++) cr_fit_summary_proj(f, &rep->proj[i]);
+    cr_fit_summary_workload(f, rep);
     for (size_t i = 0; i < rep->set->nnotes; i++)   /* runs that did not complete */
         fprintf(f, "note: run %s\n", rep->set->notes[i]);
     return ferror(f) ? CR_ERR_IO : CR_OK;
