@@ -20,6 +20,12 @@
 #define CR_GNUPLOT "gnuplot"
 #endif
 
+/* noenhanced: labels are literal ("reduce_scatter" is no subscript). */
+const cr_fit_plot_fmt_t cr_fit_plot_fmts[CR_FIT_PLOT_NFMT] = {
+    { CR_FIT_PLOT_SVG, "svg", "svg size 1000,700 dynamic noenhanced font 'sans,12'" },
+    { CR_FIT_PLOT_PNG, "png", "pngcairo size 1000,700 noenhanced font 'sans,11'" },
+};
+
 int cr_fit_plot_formats(const char *spec)
 {
     int f = 0;
@@ -56,9 +62,7 @@ void cr_fit_gp_quote(FILE *f, const char *s)
     if (quotes) fputc(')', f);
 }
 
-/* "title 'C CAD p=N'" etc.: printf into a buffer, then quoted. */
-static void cr_fit_gp_quotef(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void cr_fit_gp_quotef(FILE *f, const char *fmt, ...)
+void cr_fit_gp_quotef(FILE *f, const char *fmt, ...)
 {
     char buf[1024];
     va_list ap;
@@ -68,7 +72,7 @@ static void cr_fit_gp_quotef(FILE *f, const char *fmt, ...)
     cr_fit_gp_quote(f, buf);
 }
 
-static void cr_fit_safe(const char *in, char *out, size_t len)
+void cr_fit_plot_safe(const char *in, char *out, size_t len)
 {
     size_t i = 0;
     for (; in[i] && i + 1 < len; i++) out[i] = isalnum((unsigned char)in[i]) ? in[i] : '_';
@@ -153,17 +157,13 @@ static cr_status_t cr_fit_plot_level(const char *dir, const cr_fit_report_t *rep
     char path[4096], err[4400];
     size_t *idx = malloc(rep->nres * sizeof *idx), n = 0;
     cr_fit_result_t *sel = malloc(rep->nres * sizeof *sel);
-    /* noenhanced: labels are literal ("reduce_scatter" is no subscript). */
-    static const struct { int bit; const char *ext, *term; } fmts[] = {
-        { CR_FIT_PLOT_SVG, "svg", "svg size 1000,700 dynamic noenhanced font 'sans,12'" },
-        { CR_FIT_PLOT_PNG, "png", "pngcairo size 1000,700 noenhanced font 'sans,11'" },
-    };
+    const cr_fit_plot_fmt_t *fmts = cr_fit_plot_fmts;
     FILE *f;
     cr_status_t st = CR_OK;
     size_t nbus = 0;          /* groups with bus traffic (F > 0): the roofline's */
     CR_CHECK_ALLOC(idx, rep->nres * sizeof *idx);
     if (!sel) { free(idx); CR_CHECK_ALLOC(sel, rep->nres * sizeof *sel); }
-    cr_fit_safe(level, lv, CR_NAME_LEN);
+    cr_fit_plot_safe(level, lv, CR_NAME_LEN);
     snprintf(path, sizeof path, "%s/plot-%s.gp", dir, lv);
     if (!(f = cr_fs_create(path, 1, err, sizeof err))) {
         cr_error("%s", err);
@@ -267,30 +267,39 @@ static void cr_fit_sh_quote(const char *s, char *out, size_t len)
     out[o] = '\0';
 }
 
-cr_status_t cr_fit_plot_write(const char *dir, const cr_fit_report_t *rep, int formats)
+cr_status_t cr_fit_plot_render(const char *dir, const char *script)
 {
     const char *prog = getenv("CR_GNUPLOT") ? getenv("CR_GNUPLOT") : CR_GNUPLOT;
-    int have = cr_fit_have_gnuplot(prog);
+    char qdir[8192], qprog[2048];
+    int rc;
+    if (!cr_fit_have_gnuplot(prog)) {
+        cr_fit_sh_quote(dir, qdir, sizeof qdir);
+        cr_fit_sh_quote(prog, qprog, sizeof qprog);
+        printf("gnuplot not found; render with: cd %s && %s %s\n", qdir, qprog, script);
+        return CR_OK;
+    }
+    if ((rc = cr_fit_run_in(dir, prog, script)) != 0) {
+        cr_error("gnuplot failed on %s/%s (%s in that directory: %s)", dir, script, prog,
+                 rc < 0 ? "could not start or died" : "non-zero exit");
+        return CR_ERR_IO;
+    }
+    return CR_OK;
+}
+
+cr_status_t cr_fit_plot_write(const char *dir, const cr_fit_report_t *rep, int formats)
+{
     for (size_t i = 0; i < rep->nres; i++) {
         const char *level = rep->res[i].g->level;
-        char lv[CR_NAME_LEN], script[CR_NAME_LEN + 16], qdir[8192], qprog[2048];
+        char lv[CR_NAME_LEN], script[CR_NAME_LEN + 16];
         FILE *gp;
-        int seen = 0, rc;
+        int seen = 0;
         for (size_t j = 0; j < i; j++) seen |= !strcmp(rep->res[j].g->level, level);
         if (seen) continue;
         CR_CHECK(cr_fit_plot_level(dir, rep, level, formats, &gp, lv));
         snprintf(script, sizeof script, "plot-%s.gp", lv);
-        if (!have) {
-            cr_fit_sh_quote(dir, qdir, sizeof qdir);
-            cr_fit_sh_quote(prog, qprog, sizeof qprog);
-            printf("gnuplot not found; render with: cd %s && %s %s\n", qdir, qprog, script);
-            continue;
-        }
-        if ((rc = cr_fit_run_in(dir, prog, script)) != 0) {
-            cr_error("gnuplot failed on %s/%s (%s in that directory: %s)", dir, script, prog,
-                     rc < 0 ? "could not start or died" : "non-zero exit");
-            return CR_ERR_IO;
-        }
+        CR_CHECK(cr_fit_plot_render(dir, script));
     }
-    return CR_OK;
+    CR_CHECK(cr_fit_plot_overlap(dir, rep, formats));
+    CR_CHECK(cr_fit_plot_skew(dir, rep, formats));
+    return cr_fit_plot_workload(dir, rep, formats);
 }
