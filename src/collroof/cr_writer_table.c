@@ -6,7 +6,7 @@
 
 static cr_status_t cr_table_begin(cr_writer_t *w, const json_t *meta)
 {
-    fprintf(w->fp, "%-14s %-9s %-9s %6s %9s %12s %21s %12s %12s %10s %10s %-9s %s\n",
+    fprintf(w->fp, "%-14s %-9s %-12s %6s %9s %12s %21s %12s %12s %10s %10s %-9s %s\n",
             "collective", "level", "cadence", "ranks", "bytes", "median_us", "95%CI_us",
             "min_us", "p99_us", "algbw_GB/s", "busbw_GB/s", "stop", "valid");
     return CR_OK;
@@ -16,7 +16,7 @@ static cr_status_t cr_table_row(cr_writer_t *w, const cr_result_t *r, const doub
 {
     char sz[32], ci[48];
     snprintf(ci, sizeof ci, "[%.2f, %.2f]", r->t.ci_lo, r->t.ci_hi);
-    fprintf(w->fp, "%-14s %-9s %-9s %6d %9s %12.2f %21s %12.2f %12.2f %10.4g %10.4g %-9s %s%s\n",
+    fprintf(w->fp, "%-14s %-9s %-12s %6d %9s %12.2f %21s %12.2f %12.2f %10.4g %10.4g %-9s %s%s\n",
             r->collective, r->level, r->cadence, r->ranks, cr_size_format(r->bytes, sz, sizeof sz),
             r->t.median, ci, r->t.min, r->t.p99, r->algbw_GBps, r->busbw_GBps,
             cr_stop_str(r->stop), cr_valid_str(r->valid),
