@@ -164,8 +164,8 @@ expect 0 "^allreduce/nonblocking *node" "$FIT" --no-plots --bootstrap 20 -o "$T/
 nseg1() { awk -F, -v v="$1" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
           $c["segment"] == 1 && $c["variant"] == v && $c["dtype"] == "float"' "$T/var/fit.csv" | wc -l; }
 check "fit.csv: 5 groups per variant" test "$(nseg1 blocking)" -eq 5 -a "$(nseg1 nonblocking)" -eq 5
-check "roofline.csv ends with the group key columns" \
-  sh -c "head -1 '$T/var/roofline.csv' | grep -q ',dtype,in_place,variant,nodes,ppn\$'"
+check "roofline.csv carries the group key columns (skew, imbalance, max_recv_bytes appended after them)" \
+  sh -c "head -1 '$T/var/roofline.csv' | grep -q ',dtype,in_place,variant,nodes,ppn,skew,imbalance,max_recv_bytes\$'"
 # predict will not pick a variant for the user; told one, it says which it read.
 expect 1 "fitted for several variants (dtype float, in_place 0, variant blocking; dtype float, in_place 0, variant nonblocking)" \
   "$FIT" predict --fit "$T/var" --collective allreduce --bytes 1M --ranks 8
@@ -197,7 +197,7 @@ ntopo() { awk -F, -v n="$1" -v q="$2" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i]
           $c["segment"] == 1 && $c["level"] == "world" && $c["nodes"] == n && $c["ppn"] == q' \
           "$T/topo/fit.csv" | wc -l; }
 check "fit.csv: one world group per topology" test "$(ntopo 2 4)" -eq 1 -a "$(ntopo 8 1)" -eq 1
-check "roofline.csv: rows of both topologies" sh -c "awk -F, 'NR > 1 { print \$(NF-1) \"x\" \$NF }' \
+check "roofline.csv: rows of both topologies" sh -c "awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[\$i] = i; next } { print \$c[\"nodes\"] \"x\" \$c[\"ppn\"] }' \
   '$T/topo/roofline.csv' | sort -u | tr '\\n' ' ' | grep -qx '2x4 8x1 '"
 expect 1 "fitted for several topologies (nodes x ppn: 2x4, 8x1): choose one with --nodes N --ppn Q" \
   "$FIT" predict --fit "$T/topo" --collective allreduce --level world --bytes 1M --ranks 8

@@ -114,7 +114,7 @@ done
 { head -n 300 "$JSONL"; sed -n 301p "$JSONL" | cut -c1-150 | tr -d '\n'; } >"$T/torn.jsonl"
 { head -n 300 "$JSONL"; sed -n 301p "$JSONL" | tr -d '\n'; } >"$T/noeol.jsonl"
 warns=(
-    "dup.csv|:102: 3 duplicate rows (same run_id, collective, level, cadence, dtype, in_place, variant, ranks, nodes, ppn and bytes as an earlier row; the first from line 102): the first of each kept|$NCSV"
+    "dup.csv|:102: 3 duplicate rows (same run_id, collective, level, cadence, dtype, in_place, variant, skew, ranks, nodes, ppn and bytes as an earlier row; the first from line 102): the first of each kept|$NCSV"
     "dup.jsonl|:302: 1 duplicate row|$NJSONL"
     "torn.csv|:102: torn last line ignored: no newline at its end and expected 24 fields|$NCSV"
     "torn.jsonl|:301: torn last line ignored: no newline at its end and not a JSON object|$((NJSONL - 1))"

@@ -242,7 +242,8 @@ static int cr_fit_wl_row(char **f, const int *c, char *run, char *name, cr_fit_w
         return -1;
     }
     /* t_call_us = t_median_us / count, to the 4 decimals written */
-    if (fabs(r->t_call * (double)r->count - r->t_med) > 1e-3 * r->t_med + 1e-4 * (double)r->count) {
+    if (fabs(r->t_call * (double)r->count - r->t_med) >
+        1e-6 * r->t_med + 1e-4 * (double)(r->count + 1)) {
         snprintf(why, wl, "t_call_us %g is not t_median_us / count = %g / %ld", r->t_call,
                  r->t_med, r->count);
         return -1;
