@@ -89,6 +89,36 @@ check "a level named ';system 'touch SENTINEL is refused (rc $rc), naming it: $(
     grep -q "level '';system 'touch SENTINEL' is not one of" "$LOG"
 rm -rf "$d"
 
+# 1b. Issue 10's rows: every payload as alltoallv's skew in results.csv and as the
+# workload name, a call's skew or its comm in workload.csv: refused (one error) or
+# fitted, plots rendered, nothing ran.
+rows=$FIX/run-rows
+for target in results:skew workload.csv:workload workload.csv:skew workload.csv:comm workload.csv:run_id; do
+    file=${target%%:*}; col=${target#*:}
+    [ "$file" = results ] && file=results.csv
+    bad=''
+    i=0
+    for p in "${P[@]}"; do
+        i=$((i + 1))
+        d=$W/in-rows-$col-$i
+        mkdir -p "$d"
+        cp "$rows/results.csv" "$rows/workload.csv" "$d/"
+        V=$p awk -F, -v OFS=, -v col="$col" 'NR == 1 { for (k = 1; k <= NF; k++) if ($k == col) c = k; print; next }
+            c && ($c != "" || col != "skew") && ($2 == "alltoallv" || FILENAME ~ /workload/) { $c = ENVIRON["V"] } { print }' \
+            "$rows/$file" >"$d/$file"
+        before=$(snapshot)
+        (cd "$W" && "$FIT" --bootstrap 20 -o "$W/out-rows-$col-$i" "$d" >"$LOG" 2>&1)
+        rc=$?
+        nerr=$(grep -c 'error:' "$LOG")
+        if [ "$rc" -ne 0 ] && [ "$rc" -ne 1 ]; then bad="$bad #$i: rc $rc;"; fi
+        if [ "$rc" -eq 1 ] && [ "$nerr" -ne 1 ]; then bad="$bad #$i: $nerr error lines;"; fi
+        clean_after || bad="$bad #$i: something ran or changed outside the output;"
+        rm -rf "$d"
+    done
+    check "$file column $col: ${#P[@]} hostile values refused (one error) or fitted, none ran${bad:+ --$bad}" \
+        test -z "$bad"
+done
+
 # 2. results.jsonl: names with quotes, newlines, backquotes (JSON-escaped).
 jsonl=$FIX/run-jsonl/results.jsonl
 if [ -s "$jsonl" ]; then
