@@ -106,6 +106,7 @@ static cr_status_t cr_set_colls(const cr_cli_opt_t *opt, void *target, const cha
 {
     cr_opts_t *o = target;
     (void)opt;
+    o->sweep_opt = "-c/--collectives";
     cr_free_list(o->colls, &o->ncolls);
     return cr_parse_list("--collectives", arg, o->colls, &o->ncolls, err, errlen);
 }
@@ -115,6 +116,7 @@ static cr_status_t cr_set_sizes(const cr_cli_opt_t *opt, void *target, const cha
 {
     cr_opts_t *o = target;
     (void)opt;
+    o->sweep_opt = "-m/--sizes";
     free(o->sizes);
     o->sizes = NULL;
     return cr_sizes_parse(arg, &o->sizes, &o->nsizes, err, errlen);
@@ -136,6 +138,7 @@ static cr_status_t cr_set_levels(const cr_cli_opt_t *opt, void *target, const ch
 {
     cr_opts_t *o = target;
     (void)opt;
+    o->sweep_opt = "-l/--levels";
     cr_free_list(o->levels, &o->nlevels);
     CR_CHECK(cr_parse_list("--levels", arg, o->levels, &o->nlevels, err, errlen));
     for (int i = 0; i < o->nlevels; i++) {
@@ -183,6 +186,7 @@ static cr_status_t cr_set_cadence(const cr_cli_opt_t *opt, void *target, const c
     cr_opts_t *o = target;
     const char *p = arg;
     (void)opt;
+    o->sweep_opt = "--cadence";
     memset(o->cadence, 0, sizeof o->cadence);
     if (!*arg) return cr_bad(err, errlen, "--cadence", arg, accepted);
     while (*p) {
@@ -354,6 +358,17 @@ static cr_status_t cr_set_resume(const cr_cli_opt_t *opt, void *target, const ch
     return CR_OK;
 }
 
+static cr_status_t cr_set_workload(const cr_cli_opt_t *opt, void *target, const char *arg,
+                                   char *err, size_t errlen)
+{
+    cr_opts_t *o = target;
+    (void)opt;
+    if (!*arg || strlen(arg) >= sizeof o->workload)
+        return cr_bad(err, errlen, "--workload", arg, "a file path of 1 to 1023 characters");
+    snprintf(o->workload, sizeof o->workload, "%s", arg);
+    return CR_OK;
+}
+
 static cr_status_t cr_set_run_id(const cr_cli_opt_t *opt, void *target, const char *arg,
                                  char *err, size_t errlen)
 {
@@ -388,6 +403,13 @@ static const cr_cli_opt_t cr_opts_table[] = {
     {.name = "levels", .letter = 'l', .arg = "LIST", .def = "world", .sample = "world,node",
      .set = cr_set_levels,
      .help = "comma list of @LEVELS@, or auto"},
+    {.name = "workload", .arg = "FILE", .def = "off (the sweep)", .sample = "step.wl",
+     .set = cr_set_workload,
+     .help = "replay the collective calls of one training step from FILE (docs/formats.md, "
+             "\"Workload files\"; examples in share/collroof/workloads) instead of the sweep: "
+             "the whole step is one sample (barrier, the calls, max over ranks), with each "
+             "call's time inside it, into workload.csv and workload.jsonl; not with -c, -m, "
+             "--cadence, --levels, --cold-cache or --resume"},
     {.name = "in-place", .def = "off", CR_FLAG(in_place, 1),
      .help = "use MPI_IN_PLACE where the collective has it"},
     {.name = "nonblocking", .def = "off (blocking calls)", CR_FLAG(nonblocking, 1),
@@ -530,6 +552,21 @@ static cr_status_t cr_opts_apply(int argc, char **argv, cr_opts_t *o, char *err,
                  "writes into its own", o->resume, o->outdir);
         return CR_ERR_INVAL;
     }
+    if (o->workload[0] && o->sweep_opt) {
+        snprintf(err, errlen, "--workload %s and %s: the file names the calls, their sizes and "
+                 "communicators; give one of them", o->workload, o->sweep_opt);
+        return CR_ERR_INVAL;
+    }
+    if (o->workload[0] && o->resume[0]) {
+        snprintf(err, errlen, "--workload %s and --resume %s: a workload replay is not resumed "
+                 "(its rows all finish together); run it again", o->workload, o->resume);
+        return CR_ERR_INVAL;
+    }
+    if (o->workload[0] && o->cold_cache) {
+        snprintf(err, errlen, "--workload %s and --cold-cache: a replay keeps each call's "
+                 "buffers, as the step it replays does; give one of them", o->workload);
+        return CR_ERR_INVAL;
+    }
     if (o->resume[0]) snprintf(o->outdir, sizeof o->outdir, "%s", o->resume);
     if (o->ncolls == 0) {
         o->colls[0] = strdup("all");
@@ -588,6 +625,7 @@ json_t *cr_opts_to_json(const cr_opts_t *o)
                      o->timer == CR_TIMER_MPI ? "mpi" : "clock", "mem", mem[o->mem], "mem_node",
                      o->mem_node, "cold_cache", o->cold_cache, "huge_pages", o->huge_pages,
                      "probe_memory", o->probe_memory, "raw", o->raw);
+    if (j && o->workload[0]) json_object_set_new(j, "workload", json_string(o->workload));
     /* only where it shapes a row, so that runs from before it resume */
     if (j && (o->cadence[CR_CADENCE_OVERLAP] || o->cadence[CR_CADENCE_OVERLAP_TEST]))
         json_object_set_new(j, "overlap_compute", json_real(o->overlap_compute));

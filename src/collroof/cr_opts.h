@@ -49,6 +49,8 @@ typedef struct cr_opts {
     cr_mem_policy_t mem;
     int mem_node;                     /* for --mem node:N */
     int cold_cache, huge_pages, probe_memory;
+    char workload[1024];              /* --workload FILE ("" none): replay a step, no sweep */
+    const char *sweep_opt;            /* the last of -c, -m, --cadence, --levels given, or NULL */
     int quiet;                        /* no per-measurement table */
     int progress;                     /* progress line on stderr even when it is not a tty */
     int help, version;

@@ -130,6 +130,26 @@ cr_status_t cr_writer_row(cr_writer_t *w, const cr_result_t *r, const double *ra
     return st;
 }
 
+cr_status_t cr_writer_wl_row(cr_writer_t *w, const struct cr_wl_row *r, const double *raw,
+                             size_t nraw)
+{
+    cr_status_t st;
+    if (!w->fp) return CR_OK;
+    if (!w->ops->wl_row) {
+        cr_error_at(__FILE__, __LINE__, "%s: not a workload format", w->path);
+        return CR_ERR_INTERNAL;
+    }
+    w->row_start = -1;
+    cr_row_begin();
+    st = w->ops->wl_row(w, r, raw, nraw);
+    if (st == CR_OK && (fflush(w->fp) != 0 || ferror(w->fp))) {
+        cr_error("cannot write %s: %s", w->path, strerror(errno));
+        st = CR_ERR_IO;
+    }
+    cr_row_end();
+    return st;
+}
+
 cr_status_t cr_writer_line(cr_writer_t *w, const char *text)
 {
     size_t len = strlen(text), off = 0;

@@ -10,6 +10,7 @@
 #include "cr_result.h"
 
 typedef struct cr_writer cr_writer_t;
+struct cr_wl_row;   /* a workload.csv row: cr_wl_schema.h */
 
 typedef struct cr_writer_ops {
     const char *name;
@@ -18,6 +19,10 @@ typedef struct cr_writer_ops {
     cr_status_t (*begin)(cr_writer_t *w, const json_t *meta);
     /* One finished measurement; raw = samples in µs in measurement order (may be NULL). */
     cr_status_t (*row)(cr_writer_t *w, const cr_result_t *r, const double *raw, size_t nraw);
+    /* One row of a workload replay (the workload formats set it, the others leave
+     * it NULL); raw = its per-sample values in µs (may be NULL). */
+    cr_status_t (*wl_row)(cr_writer_t *w, const struct cr_wl_row *r, const double *raw,
+                          size_t nraw);
 } cr_writer_ops_t;
 
 struct cr_writer {
@@ -34,12 +39,19 @@ struct cr_writer {
 extern const cr_writer_ops_t cr_writer_csv;
 extern const cr_writer_ops_t cr_writer_jsonl;
 extern const cr_writer_ops_t cr_writer_table;
+/* workload.csv, workload.jsonl and the step's table on stdout (--workload). */
+extern const cr_writer_ops_t cr_writer_wl_csv;
+extern const cr_writer_ops_t cr_writer_wl_jsonl;
+extern const cr_writer_ops_t cr_writer_wl_table;
 
 /* Open dir/ops->file (or use fp when ops->file is NULL) and call begin. */
 cr_status_t cr_writer_open(cr_writer_t *w, const cr_writer_ops_t *ops, const char *dir,
                            FILE *fp, const json_t *meta);
 /* Call row, then flush; an I/O error is reported once with the path. */
 cr_status_t cr_writer_row(cr_writer_t *w, const cr_result_t *r, const double *raw, size_t nraw);
+/* The same for a workload row (ops->wl_row). */
+cr_status_t cr_writer_wl_row(cr_writer_t *w, const struct cr_wl_row *r, const double *raw,
+                             size_t nraw);
 void cr_writer_close(cr_writer_t *w);
 
 /* Write text plus a newline to the file in one write(2) after flushing what is

@@ -99,6 +99,11 @@ static size_t cr_schema_nnames(const cr_col_t *c)
 
 int cr_schema_format(const cr_col_t *c, const cr_result_t *r, char *buf, size_t len)
 {
+    return cr_schema_format_row(c, r, buf, len);
+}
+
+int cr_schema_format_row(const cr_col_t *c, const void *r, char *buf, size_t len)
+{
     int n = -1, e;
     switch (c->type) {
     case CR_COL_STR: n = snprintf(buf, len, c->fmt, CR_CFIELD(char, c, r)); break;

@@ -46,6 +46,8 @@ int cr_schema_find(const char *name);
 /* Column c of r as CSV text (no separator) into buf. Returns the length, or -1
  * when buf is too small. */
 int cr_schema_format(const cr_col_t *c, const cr_result_t *r, char *buf, size_t len);
+/* The same for a row of another table whose offsets point into r (workload.csv). */
+int cr_schema_format_row(const cr_col_t *c, const void *r, char *buf, size_t len);
 
 /* Parses CSV text into column c of r. Returns 0, or -1 with why = "column NAME:
  * 'TEXT' is not ..." naming the value and what is accepted. */

@@ -10,7 +10,7 @@
 #define CR_CFIELD(type, c, r) ((const type *)((const char *)(r) + (c)->off))
 #define CR_FIELD(type, c, r) ((type *)((char *)(r) + (c)->off))
 
-static json_t *cr_schema_json_value(const cr_col_t *c, const cr_result_t *r)
+static json_t *cr_schema_json_value(const cr_col_t *c, const void *r)
 {
     int e;
     switch (c->type) {
@@ -41,6 +41,18 @@ json_t *cr_schema_to_json(const cr_result_t *r)
 out_with_obj:
     json_decref(o);
     return NULL;
+}
+
+json_t *cr_schema_row_json(const cr_col_t *cols, size_t n, const void *row)
+{
+    json_t *o = json_object();
+    if (!o) return NULL;
+    for (size_t i = 0; i < n; i++)
+        if (json_object_set_new(o, cols[i].name, cr_schema_json_value(&cols[i], row))) {
+            json_decref(o);
+            return NULL;
+        }
+    return o;
 }
 
 int cr_schema_from_json(const cr_col_t *c, const json_t *v, cr_result_t *r, char *why,

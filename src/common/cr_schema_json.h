@@ -10,6 +10,9 @@
  * NULL when a value cannot be represented (a non-finite double) or memory ran out. */
 json_t *cr_schema_to_json(const cr_result_t *r);
 
+/* Every column of cols[n] of a row of another table (workload.jsonl), in order;
+ * NULL as cr_schema_to_json. */
+json_t *cr_schema_row_json(const cr_col_t *cols, size_t n, const void *row);
 /* Sets column c of r from the JSON value v. Returns 0, or -1 with why = "key
  * 'NAME' ..." naming what is accepted. */
 int cr_schema_from_json(const cr_col_t *c, const json_t *v, cr_result_t *r, char *why,

@@ -27,6 +27,7 @@
 #include "cr_schema.h"
 #include "cr_sizes.h"
 #include "cr_topo.h"
+#include "cr_workload_run.h"
 
 #define CR_ERRLEN 1400
 
@@ -331,7 +332,9 @@ static cr_status_t cr_open_outputs(cr_run_t *run, json_t *meta, const cr_place_t
 {
     char path[1100];
     FILE *fp;
-    const cr_writer_ops_t *files[] = {&cr_writer_csv, &cr_writer_jsonl};
+    int wl = run->o->workload[0] != '\0';   /* a replay: workload.csv and .jsonl instead */
+    const cr_writer_ops_t *files[] = {wl ? &cr_writer_wl_csv : &cr_writer_csv,
+                                      wl ? &cr_writer_wl_jsonl : &cr_writer_jsonl};
 
     if (run->resume) {   /* the run's own files, cut to their whole rows, appended to */
         char diff[700];
@@ -378,7 +381,8 @@ writers:
         run->nwriters++;
     }
     if (!run->o->quiet) {
-        if (cr_writer_open(&run->writers[run->nwriters], &cr_writer_table, NULL, stdout, NULL) != CR_OK)
+        if (cr_writer_open(&run->writers[run->nwriters], wl ? &cr_writer_wl_table : &cr_writer_table,
+                           NULL, stdout, NULL) != CR_OK)
             return CR_ERR_IO;
         run->nwriters++;
     }
@@ -431,7 +435,8 @@ static cr_status_t cr_sweep(cr_run_t *run, const cr_plan_t *plan, const cr_comm_
 }
 
 static json_t *cr_build_meta(const cr_run_t *run, int argc, char **argv, long start,
-                             const cr_place_t *pl, json_t *topo, json_t *ceil, json_t *energy)
+                             const cr_place_t *pl, json_t *topo, json_t *ceil, json_t *energy,
+                             const cr_workload_t *wl, const char *wl_text)
 {
     json_t *meta = cr_meta_build(run->o, argc, argv, start, &run->timer, run->wsize, run->nodes,
                                  run->ppn);
@@ -444,6 +449,10 @@ static json_t *cr_build_meta(const cr_run_t *run, int argc, char **argv, long st
     json_object_set(meta, "topology", topo ? topo : json_null());
     json_object_set(meta, "ceilings", ceil ? ceil : json_object());
     json_object_set(meta, "energy", energy ? energy : json_null());
+    if (wl)   /* the replayed file itself, so that the run says what it measured */
+        json_object_set_new(meta, "workload", json_pack("{s:s,s:s,s:i,s:s}", "path", wl->path,
+                                                        "name", wl->name, "tp", wl->tp, "text",
+                                                        wl_text));
     return meta;
 }
 
@@ -474,6 +483,8 @@ int cr_app_run(MPI_Comm world, int argc, char **argv)
     int hlen = 0;
     double ph[CR_PH_COUNT] = { 0 }, t0;  /* s per setup phase, this rank */
     cr_level_times_t lt = { 0 };
+    cr_workload_t *wl = NULL;
+    char *wl_text = NULL;
 
     MPI_Comm_rank(world, &run.wrank);
     MPI_Comm_size(world, &run.wsize);
@@ -488,12 +499,22 @@ int cr_app_run(MPI_Comm world, int argc, char **argv)
         if (run.wrank == 0) fprintf(stderr, "collroof: error: %s\n", err);
         return CR_EXIT_USAGE;
     }
-    if (cr_plan_resolve(&o, run.wsize, &plan, err, sizeof err) != CR_OK) {
+    if (!o.workload[0] && cr_plan_resolve(&o, run.wsize, &plan, err, sizeof err) != CR_OK) {
         if (run.wrank == 0) fprintf(stderr, "collroof: error: %s\n", err);
         cr_opts_free(&o);
         return CR_EXIT_USAGE;
     }
     if (o.resume[0] && !o.help && !o.version) {
+        char wpath[1100];
+        snprintf(wpath, sizeof wpath, "%s/workload.csv", o.resume);
+        if (access(wpath, F_OK) == 0) {   /* every rank sees it, or rank 0's message stands */
+            if (run.wrank == 0)
+                fprintf(stderr, "collroof: error: --resume %s: the directory holds a workload "
+                        "replay (workload.csv), which is not resumed: run it again with "
+                        "--workload\n", o.resume);
+            cr_opts_free(&o);
+            return CR_EXIT_USAGE;
+        }
         if (cr_resume_share(world, run.wrank, o.resume, &resume) != CR_OK) {
             cr_opts_free(&o);
             return CR_EXIT_USAGE;
@@ -516,6 +537,10 @@ int cr_app_run(MPI_Comm world, int argc, char **argv)
         cr_opts_free(&o);
         return CR_EXIT_OK;
     }
+    if (o.workload[0] && cr_workload_load(world, &o, &wl, &wl_text) != CR_OK) {
+        cr_opts_free(&o);
+        return CR_EXIT_USAGE;   /* rank 0 said why; nothing was written */
+    }
     run.o = &o;
     run.world = world;
     run.progress = run.wrank == 0 && (o.progress || isatty(STDERR_FILENO));
@@ -535,9 +560,13 @@ int cr_app_run(MPI_Comm world, int argc, char **argv)
 
     /* Memory, then the output directory: refused before anything is allocated. */
     st = cr_mem_policy_check(&o, err, sizeof err);
-    if (st == CR_OK) st = cr_check_memory(&run, &plan, run.ppn, err, sizeof err);
+    if (st == CR_OK && !wl) st = cr_check_memory(&run, &plan, run.ppn, err, sizeof err);
     if (cr_report_first(world, st, err) != CR_OK) {
         ret = CR_EXIT_USAGE; /* the options asked for what this machine cannot give */
+        goto out_with_place;
+    }
+    if (wl && cr_workload_check(&run, wl, pl) != CR_OK) {
+        ret = CR_EXIT_USAGE; /* the file asked for what this job cannot give */
         goto out_with_place;
     }
     if (run.wrank == 0 && !cr_mem_have_numa() && o.mem != CR_MEM_LOCAL && o.mem != CR_MEM_DEFAULT) {
@@ -553,13 +582,16 @@ int cr_app_run(MPI_Comm world, int argc, char **argv)
     cr_ph_mark(ph, CR_PH_TOPO, &t0);
     CR_CHECK_GOTO(cr_mpi_agree(world, cr_ceil_gather(world, pl, npl, topo, o.probe_memory, &ceil)), st,
                   out_with_json);
-    CR_CHECK_GOTO(cr_mpi_agree(world, cr_energy_setup(world, pl, npl, o.time_limit, &energy,
-                                                      &energy_json)), st, out_with_json);
-    run.energy = &energy;
+    if (!wl) {   /* a replay's rows have no energy columns */
+        CR_CHECK_GOTO(cr_mpi_agree(world, cr_energy_setup(world, pl, npl, o.time_limit, &energy,
+                                                          &energy_json)), st, out_with_json);
+        run.energy = &energy;
+    }
     cr_ph_mark(ph, CR_PH_CEIL, &t0);
     if (run.wrank == 0) {
         cr_warn_placement(pl, npl);
-        meta = cr_build_meta(&run, argc, argv, start, pl, topo_json, ceil, energy_json);
+        meta = cr_build_meta(&run, argc, argv, start, pl, topo_json, ceil, energy_json, wl,
+                             wl_text);
         st = meta ? cr_open_outputs(&run, meta, pl, err, sizeof err) : CR_ERR_NOMEM;
         if (st != CR_OK && err[0]) cr_error("%s", err);
         if (st == CR_OK) cr_status_init(o.outdir, start, run.resume ? run.kept : -1);
@@ -577,8 +609,20 @@ int cr_app_run(MPI_Comm world, int argc, char **argv)
                 "ended by collroof", o.timeout);
     if (o.timeout > 0) cr_board_open(world, host, &board_comm, &board);
 
-    /* Levels and probe pairs, then the sweep. */
     cr_ph_mark(ph, CR_PH_OUTPUTS, &t0);
+    if (wl) {   /* a replayed step instead of the sweep */
+        st = cr_workload_measure(&run, wl, pl);
+        if (st == CR_ERR_MPI) MPI_Abort(world, CR_EXIT_RUNTIME);
+        if (st == CR_OK) {
+            ret = run.failures ? CR_EXIT_INVALID : CR_EXIT_OK;
+            if (run.wrank == 0)
+                fprintf(o.quiet ? stderr : stdout, "collroof: workload %s: %d rows in "
+                        "%s/workload.csv%s\n", wl->name, run.rows, o.outdir,
+                        run.failures ? " (some failed validation: see the valid column)" : "");
+        }
+        goto out_with_writers;
+    }
+    /* Levels and probe pairs, then the sweep. */
     CR_CHECK_GOTO(cr_mpi_agree(world, cr_levels_setup(world, pl, run.wsize, &o, &lv, &nlv, &lt)), st,
                   out_with_writers);
     ph[CR_PH_COLOUR] = lt.colour;
@@ -623,5 +667,7 @@ out_with_topo:
     cr_topo_free(topo);
     cr_resume_free(&resume);
     cr_opts_free(&o);
+    free(wl);
+    free(wl_text);
     return ret;
 }

@@ -1,0 +1,382 @@
+/* Workload files: a line-based parser and the step's communicator colours. */
+#include "config.h"
+
+#include "cr_workload.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cr_dtype.h"
+#include "cr_group.h"
+#include "cr_levels.h"
+#include "cr_num.h"
+#include "cr_sizes.h"
+
+#define CR_WL_MAX_TOKENS 16        /* tokens per line: call, collective, bytes, keys */
+
+const char *const cr_wl_comm_names[] = {"world", "node", "internode", "tp", "dp", NULL};
+
+/* What the parser knows while it reads: where it is, for the messages. */
+typedef struct cr_wl_parse {
+    const char *path;
+    int line;
+    char *err;
+    size_t errlen;
+} cr_wl_parse_t;
+
+/* "PATH:LINE: " then the message; always CR_ERR_INVAL. */
+static cr_status_t cr_wl_bad(const cr_wl_parse_t *ps, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static cr_status_t cr_wl_bad(const cr_wl_parse_t *ps, const char *fmt, ...)
+{
+    va_list ap;
+    int n = snprintf(ps->err, ps->errlen, "%s:%d: ", ps->path, ps->line);
+    if (n >= 0 && (size_t)n < ps->errlen) {
+        va_start(ap, fmt);
+        vsnprintf(ps->err + n, ps->errlen - (size_t)n, fmt, ap);
+        va_end(ap);
+    }
+    return CR_ERR_INVAL;
+}
+
+/* A token for a message: printable ASCII as is, other bytes as \xNN, cut. */
+static const char *cr_wl_show(const char *tok, char *buf, size_t len)
+{
+    return cr_name_show(tok, buf, len);
+}
+
+static int cr_wl_name_ok(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n >= CR_WL_NAME_LEN) return 0;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+              *s == '.' || *s == '_' || *s == '-'))
+            return 0;
+    return 1;
+}
+
+/* The default name: the path's last component, without a ".wl" suffix, every
+ * byte outside [A-Za-z0-9._-] made '_', cut to 63 bytes. */
+static void cr_wl_default_name(const char *path, char *name)
+{
+    const char *base = strrchr(path, '/');
+    size_t n;
+    base = base ? base + 1 : path;
+    n = strlen(base);
+    if (n > 3 && strcmp(base + n - 3, ".wl") == 0) n -= 3;
+    if (n >= CR_WL_NAME_LEN) n = CR_WL_NAME_LEN - 1;
+    for (size_t i = 0; i < n; i++) {
+        char c = base[i];
+        int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                 c == '.' || c == '_' || c == '-';
+        name[i] = ok ? c : '_';
+    }
+    name[n] = '\0';
+    if (n == 0) snprintf(name, CR_WL_NAME_LEN, "workload");
+}
+
+/* Splits line (modified) at blanks into tok[], after cutting a '#' comment.
+ * Returns the count, or -1 when there are more than max. */
+static int cr_wl_split(char *line, char **tok, int max)
+{
+    int n = 0;
+    char *p, *hash = strchr(line, '#');
+    if (hash) *hash = '\0';
+    for (p = strtok(line, " \t\r\v\f"); p; p = strtok(NULL, " \t\r\v\f")) {
+        if (n == max) return -1;
+        tok[n++] = p;
+    }
+    return n;
+}
+
+static cr_status_t cr_wl_int(const cr_wl_parse_t *ps, const char *key, const char *val, long lo,
+                             long hi, long *out)
+{
+    long long v;
+    char shown[80];
+    const char *why = cr_num_int(val, &v);
+    if (why || v < lo || v > hi)
+        return cr_wl_bad(ps, "bad value '%s' for %s: expected an integer from %ld to %ld",
+                         cr_wl_show(val, shown, sizeof shown), key, lo, hi);
+    *out = (long)v;
+    return CR_OK;
+}
+
+/* The known collectives for a message: every registered one that runs on levels. */
+static const char *cr_wl_known(char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int i = 0; cr_coll_registry[i] && used < len; i++) {
+        int k;
+        if (cr_coll_is_probe(cr_coll_registry[i])) continue;
+        k = snprintf(buf + used, len - used, "%s%s", used ? ", " : "", cr_coll_registry[i]->name);
+        if (k < 0) break;
+        used += (size_t)k;
+    }
+    return buf;
+}
+
+/* The keys of a call line; each at most once. */
+enum { CR_K_COMM, CR_K_COUNT, CR_K_GAP, CR_K_DTYPE, CR_K_SKEW, CR_K_SEED, CR_K_N };
+static const char *const cr_wl_keys[CR_K_N] = {"comm", "count", "gap_us", "dtype", "skew",
+                                               "seed"};
+#define CR_WL_KEYS "comm, count, gap_us, dtype, skew or seed"
+
+static cr_status_t cr_wl_key(const cr_wl_parse_t *ps, int k, const char *val, cr_wl_call_t *c)
+{
+    char shown[80], err[256];
+    long v;
+    double d;
+    int i;
+    switch (k) {
+    case CR_K_COMM:
+        for (i = 0; cr_wl_comm_names[i]; i++)
+            if (!strcmp(val, cr_wl_comm_names[i])) break;
+        if (!cr_wl_comm_names[i])
+            return cr_wl_bad(ps, "bad value '%s' for comm: expected world, node, internode, tp "
+                             "or dp", cr_wl_show(val, shown, sizeof shown));
+        c->comm = (cr_wl_comm_t)i;
+        return CR_OK;
+    case CR_K_COUNT:
+        CR_CHECK(cr_wl_int(ps, "count", val, 1, CR_WL_MAX_COUNT, &v));
+        c->count = (int)v;
+        return CR_OK;
+    case CR_K_GAP:
+        if (cr_num_double(val, &d) || !(d >= 0) || d > CR_WL_MAX_GAP_US)
+            return cr_wl_bad(ps, "bad value '%s' for gap_us: expected microseconds from 0 to %g",
+                             cr_wl_show(val, shown, sizeof shown), CR_WL_MAX_GAP_US);
+        c->gap_us = d;
+        return CR_OK;
+    case CR_K_DTYPE:
+        if (!(c->dtype = cr_dtype_find(val)))
+            return cr_wl_bad(ps, "bad value '%s' for dtype: expected char, int32, int64, float "
+                             "or double", cr_wl_show(val, shown, sizeof shown));
+        return CR_OK;
+    case CR_K_SKEW:
+        if (cr_skew_parse(val, &c->skew, err, sizeof err) != CR_OK)
+            return cr_wl_bad(ps, "%s", err);
+        return CR_OK;
+    case CR_K_SEED:
+        CR_CHECK(cr_wl_int(ps, "seed", val, 0, 9223372036854775807L, &v));
+        c->skew.seed = (uint64_t)v;
+        return CR_OK;
+    }
+    return CR_ERR_INTERNAL;
+}
+
+/* call COLLECTIVE BYTES [key=value ...] */
+static cr_status_t cr_wl_call(const cr_wl_parse_t *ps, char **tok, int n, const cr_dtype_t *dtype,
+                              const cr_skew_t *skew, cr_wl_call_t *c)
+{
+    char shown[80], known[512], err[512];
+    int seen[CR_K_N] = {0};
+    if (n < 3)
+        return cr_wl_bad(ps, "'call' needs a collective and a size: call COLLECTIVE BYTES "
+                         "[key=value ...]");
+    memset(c, 0, sizeof *c);
+    c->line = ps->line;
+    c->comm = CR_WL_WORLD;
+    c->count = 1;
+    c->dtype = dtype;
+    c->skew = *skew;
+    c->ops = cr_coll_find(tok[1]);
+    if (!c->ops)
+        return cr_wl_bad(ps, "unknown collective '%s' (known: %s)",
+                         cr_wl_show(tok[1], shown, sizeof shown), cr_wl_known(known, sizeof known));
+    if (cr_coll_is_probe(c->ops))
+        return cr_wl_bad(ps, "'%s' is a point-to-point link probe, not a collective of a step "
+                         "(known: %s)", tok[1], cr_wl_known(known, sizeof known));
+    if (cr_size_parse(tok[2], &c->bytes, err, sizeof err) != CR_OK)
+        return cr_wl_bad(ps, "bad size '%s': expected bytes like 4096, 64K, 25M or 1G "
+                         "(binary units)", cr_wl_show(tok[2], shown, sizeof shown));
+    for (int i = 3; i < n; i++) {
+        char *eq = strchr(tok[i], '=');
+        int k;
+        if (!eq || eq == tok[i] || !eq[1])
+            return cr_wl_bad(ps, "bad token '%s': expected key=value with key " CR_WL_KEYS,
+                             cr_wl_show(tok[i], shown, sizeof shown));
+        *eq = '\0';
+        for (k = 0; k < CR_K_N; k++)
+            if (!strcmp(tok[i], cr_wl_keys[k])) break;
+        if (k == CR_K_N)
+            return cr_wl_bad(ps, "unknown key '%s': expected " CR_WL_KEYS,
+                             cr_wl_show(tok[i], shown, sizeof shown));
+        if (seen[k]++) return cr_wl_bad(ps, "key '%s' given twice", cr_wl_keys[k]);
+        CR_CHECK(cr_wl_key(ps, k, eq + 1, c));
+    }
+    if ((seen[CR_K_SKEW] || seen[CR_K_SEED]) && !c->ops->skewed)
+        return cr_wl_bad(ps, "%s routes no tokens: skew= and seed= apply to alltoallv only",
+                         c->ops->name);
+    if (c->ops->reduction && !c->dtype->reducible)
+        return cr_wl_bad(ps, "dtype %s cannot be summed by %s: expected float, double, int32 "
+                         "or int64", c->dtype->name, c->ops->name);
+    return CR_OK;
+}
+
+/* layout tp=N */
+static cr_status_t cr_wl_layout(const cr_wl_parse_t *ps, char **tok, int n, cr_workload_t *wl)
+{
+    char shown[80];
+    long v;
+    if (wl->layout_line)
+        return cr_wl_bad(ps, "a second layout line (the first is line %d)", wl->layout_line);
+    if (n != 2 || strncmp(tok[1], "tp=", 3) != 0)
+        return cr_wl_bad(ps, "bad layout '%s': expected 'layout tp=N'",
+                         n > 1 ? cr_wl_show(tok[1], shown, sizeof shown) : "");
+    CR_CHECK(cr_wl_int(ps, "tp", tok[1] + 3, 1, CR_WL_MAX_TP, &v));
+    wl->tp = (int)v;
+    wl->layout_line = ps->line;
+    return CR_OK;
+}
+
+/* One line's tokens (at least one). *header: the header was seen. */
+static cr_status_t cr_wl_line(cr_wl_parse_t *ps, char **tok, int n, const cr_dtype_t *dtype,
+                              const cr_skew_t *skew, cr_workload_t *wl, int *header,
+                              int *name_line)
+{
+    char shown[80];
+    if (!*header) {
+        if (strcmp(tok[0], "collroof-workload") != 0)
+            return cr_wl_bad(ps, "missing header: the first line that is not a comment must be "
+                             "'collroof-workload 1', not '%s'", cr_wl_show(tok[0], shown, sizeof shown));
+        if (n != 2 || strcmp(tok[1], "1") != 0)
+            return cr_wl_bad(ps, "unsupported version '%s': this collroof reads "
+                             "'collroof-workload 1'",
+                             n > 1 ? cr_wl_show(tok[1], shown, sizeof shown) : "");
+        *header = 1;
+        return CR_OK;
+    }
+    if (!strcmp(tok[0], "call")) {
+        if (wl->ncalls == CR_WL_MAX_CALLS)
+            return cr_wl_bad(ps, "more than %d call lines", CR_WL_MAX_CALLS);
+        CR_CHECK(cr_wl_call(ps, tok, n, dtype, skew, &wl->calls[wl->ncalls]));
+        wl->ncalls++;
+        return CR_OK;
+    }
+    if (!strcmp(tok[0], "layout")) return cr_wl_layout(ps, tok, n, wl);
+    if (!strcmp(tok[0], "name")) {
+        if (*name_line) return cr_wl_bad(ps, "a second name line (the first is line %d)", *name_line);
+        if (n != 2 || !cr_wl_name_ok(tok[1]))
+            return cr_wl_bad(ps, "bad name '%s': expected 1 to %d of A-Z a-z 0-9 . _ -",
+                             n > 1 ? cr_wl_show(tok[1], shown, sizeof shown) : "",
+                             CR_WL_NAME_LEN - 1);
+        snprintf(wl->name, sizeof wl->name, "%s", tok[1]);
+        *name_line = ps->line;
+        return CR_OK;
+    }
+    if (!strcmp(tok[0], "collroof-workload"))
+        return cr_wl_bad(ps, "a second header line");
+    return cr_wl_bad(ps, "unknown keyword '%s': expected call, layout or name",
+                     cr_wl_show(tok[0], shown, sizeof shown));
+}
+
+cr_status_t cr_workload_parse(const char *text, size_t len, const char *path,
+                              const cr_dtype_t *dtype, const cr_skew_t *skew,
+                              cr_workload_t *wl, char *err, size_t errlen)
+{
+    cr_wl_parse_t ps = { .path = path, .line = 0, .err = err, .errlen = errlen };
+    char line[CR_WL_MAX_LINE + 1], *tok[CR_WL_MAX_TOKENS];
+    size_t pos = 0;
+    int header = 0, name_line = 0;
+
+    memset(wl, 0, sizeof *wl);
+    snprintf(wl->path, sizeof wl->path, "%s", path);
+    wl->tp = 1;
+    if (len > CR_WL_MAX_FILE) {
+        snprintf(err, errlen, "%s: %zu bytes, more than a workload file may hold (%d)", path,
+                 len, CR_WL_MAX_FILE);
+        return CR_ERR_INVAL;
+    }
+    while (pos < len) {
+        const char *nl = memchr(text + pos, '\n', len - pos);
+        size_t n = nl ? (size_t)(nl - (text + pos)) : len - pos;
+        const char *nul = memchr(text + pos, '\0', n);
+        int ntok;
+        ps.line++;
+        if (nul)
+            return cr_wl_bad(&ps, "NUL byte at column %zu: a workload file is text",
+                             (size_t)(nul - (text + pos)) + 1);
+        if (n > CR_WL_MAX_LINE)
+            return cr_wl_bad(&ps, "line of %zu bytes, longer than %d", n, CR_WL_MAX_LINE);
+        memcpy(line, text + pos, n);
+        line[n] = '\0';
+        pos += n + (nl ? 1 : 0);
+        if ((ntok = cr_wl_split(line, tok, CR_WL_MAX_TOKENS)) < 0)
+            return cr_wl_bad(&ps, "more than %d words on a line", CR_WL_MAX_TOKENS);
+        if (ntok == 0) continue;
+        CR_CHECK(cr_wl_line(&ps, tok, ntok, dtype, skew, wl, &header, &name_line));
+    }
+    ps.line++;   /* the end of the file */
+    if (!header)
+        return cr_wl_bad(&ps, "missing header: the file has no 'collroof-workload 1' line");
+    if (wl->ncalls == 0) return cr_wl_bad(&ps, "no call lines: a step needs at least one call");
+    for (int i = 0; i < wl->ncalls; i++)
+        if (wl->calls[i].comm == CR_WL_TP && !wl->layout_line) {
+            ps.line = wl->calls[i].line;
+            return cr_wl_bad(&ps, "comm=tp but the file has no 'layout tp=N' line");
+        }
+    if (!name_line) cr_wl_default_name(path, wl->name);
+    return CR_OK;
+}
+
+int cr_workload_layout_check(const cr_workload_t *wl, const cr_place_t *pl, int n, char *err,
+                             size_t errlen)
+{
+    for (int i = 0; i < n; i++) {
+        int host_ranks = 0;
+        if (pl[i].local_rank != 0) continue;   /* once per host */
+        for (int j = 0; j < n; j++) host_ranks += pl[j].node_index == pl[i].node_index;
+        if (host_ranks % wl->tp != 0) {
+            snprintf(err, errlen, "%s:%d: layout tp=%d does not divide the %d ranks of host %s: "
+                     "tensor-parallel groups stay inside a host; run a multiple of %d ranks "
+                     "per host, or change tp", wl->path, wl->layout_line, wl->tp, host_ranks,
+                     pl[i].host, wl->tp);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int cr_workload_colors(const cr_workload_t *wl, cr_wl_comm_t comm, const cr_place_t *pl, int n,
+                       int *colors, int *ranks)
+{
+    cr_group_key_t *keys;
+    int groups = 0, lo, hi;
+    if (comm == CR_WL_NODE || comm == CR_WL_INTERNODE) {
+        groups = cr_level_colors(pl, n, comm == CR_WL_NODE ? CR_LEVEL_NODE : CR_LEVEL_RAIL, colors);
+        if (groups < 0) return -1;
+        cr_level_group_sizes(colors, n, &lo, &hi);
+        *ranks = hi;
+        return groups;
+    }
+    keys = malloc((size_t)(n > 0 ? n : 1) * sizeof *keys);
+    if (!keys) return -1;
+    for (int i = 0; i < n; i++) {
+        long tp = wl->tp;
+        keys[i] = (cr_group_key_t){ .s = NULL, .a = 0, .b = 0, .idx = i };
+        if (comm == CR_WL_TP) {
+            keys[i].a = pl[i].node_index;
+            keys[i].b = pl[i].local_rank / tp;
+        } else if (comm == CR_WL_DP) {
+            keys[i].a = pl[i].local_rank % tp;
+        }
+        colors[i] = -1;
+    }
+    if (cr_group_dense(keys, n, n, colors, &groups) != CR_OK) groups = -1;
+    free(keys);
+    if (groups < 0) return -1;
+    cr_level_group_sizes(colors, n, &lo, &hi);
+    *ranks = hi;
+    return groups;
+}
+
+double cr_workload_step_gap_us(const cr_workload_t *wl)
+{
+    double g = 0;
+    for (int i = 0; i < wl->ncalls; i++) g += wl->calls[i].gap_us * wl->calls[i].count;
+    return g;
+}
