@@ -57,9 +57,9 @@ for np in 2 4; do
     check "step.wl on $np ranks: status.json says complete" grep -q '"complete"' "$T/s$np/status.json"
     check "step.wl on $np ranks: no results.csv beside workload.csv" test ! -e "$T/s$np/results.csv"
 done
-check "comm rows on 2 ranks (tp=2): tp 2x1, dp 1x2, node 2x1, internode 1x2" \
+check "comm rows on 2 ranks (tp=2): tp 2x1, dp 1x2, node 2x1, rail 1x2" \
     test "$(awk -F, 'NR > 1 { printf "%s:%s:%s ", $5, $6, $7 }' "$T/s2/workload.csv")" = \
-         ":2:1 dp:1:2 tp:2:1 tp:2:1 world:2:1 node:2:1 internode:1:2 "
+         ":2:1 dp:1:2 tp:2:1 tp:2:1 world:2:1 node:2:1 rail:1:2 "
 
 # comm=tp and dp under layout tp=2 on 4 ranks of one host: 2 groups of 2 each.
 crun 4 --workload "$FX/tp2.wl" $OPTS -o "$T/tp" 2>"$T/err"

@@ -108,6 +108,7 @@ static void test_bad(void)
         {"collroof-workload 1\ncall allreduce 1M gap_us=6e8\n", 2, "bad value '6e8' for gap_us"},
         {"collroof-workload 1\ncall allreduce 1M gap_us=nan\n", 2, "bad value 'nan' for gap_us"},
         {"collroof-workload 1\ncall allreduce 1M comm=pp\n", 2, "bad value 'pp' for comm"},
+        {"collroof-workload 1\ncall allreduce 1M comm=internode\n", 2, "use comm=rail"},
         {"collroof-workload 1\ncall allreduce 1M dtype=half\n", 2, "bad value 'half' for dtype"},
         {"collroof-workload 1\ncall allreduce 1M dtype=char\n", 2, "dtype char cannot be summed"},
         {"collroof-workload 1\n#\ncall allreduce 1M comm=tp\n", 3, "comm=tp but the file has no 'layout"},
@@ -205,7 +206,7 @@ static void test_colors(void)
     static const struct { cr_wl_comm_t comm; int groups, ranks; int colors[8]; } want[] = {
         {CR_WL_WORLD, 1, 8, {0, 0, 0, 0, 0, 0, 0, 0}},
         {CR_WL_NODE, 2, 4, {0, 0, 0, 0, 1, 1, 1, 1}},
-        {CR_WL_INTERNODE, 4, 2, {0, 1, 2, 3, 0, 1, 2, 3}},
+        {CR_WL_RAIL, 4, 2, {0, 1, 2, 3, 0, 1, 2, 3}},
         {CR_WL_TP, 4, 2, {0, 0, 1, 1, 2, 2, 3, 3}},
         {CR_WL_DP, 2, 4, {0, 1, 0, 1, 0, 1, 0, 1}},
     };

@@ -625,7 +625,13 @@ json_t *cr_opts_to_json(const cr_opts_t *o)
                      o->timer == CR_TIMER_MPI ? "mpi" : "clock", "mem", mem[o->mem], "mem_node",
                      o->mem_node, "cold_cache", o->cold_cache, "huge_pages", o->huge_pages,
                      "probe_memory", o->probe_memory, "raw", o->raw);
-    if (j && o->workload[0]) json_object_set_new(j, "workload", json_string(o->workload));
+    if (j && o->workload[0]) {   /* the file names the calls: no sweep ran */
+        json_object_del(j, "collectives");
+        json_object_del(j, "sizes");
+        json_object_del(j, "levels");
+        json_object_del(j, "cadence");
+        json_object_set_new(j, "workload", json_string(o->workload));
+    }
     /* only where it shapes a row, so that runs from before it resume */
     if (j && (o->cadence[CR_CADENCE_OVERLAP] || o->cadence[CR_CADENCE_OVERLAP_TEST]))
         json_object_set_new(j, "overlap_compute", json_real(o->overlap_compute));

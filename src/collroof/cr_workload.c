@@ -16,7 +16,7 @@
 
 #define CR_WL_MAX_TOKENS 16        /* tokens per line: call, collective, bytes, keys */
 
-const char *const cr_wl_comm_names[] = {"world", "node", "internode", "tp", "dp", NULL};
+const char *const cr_wl_comm_names[] = {"world", "node", "rail", "tp", "dp", NULL};
 
 /* What the parser knows while it reads: where it is, for the messages. */
 typedef struct cr_wl_parse {
@@ -136,8 +136,12 @@ static cr_status_t cr_wl_key(const cr_wl_parse_t *ps, int k, const char *val, cr
     case CR_K_COMM:
         for (i = 0; cr_wl_comm_names[i]; i++)
             if (!strcmp(val, cr_wl_comm_names[i])) break;
+        if (!strcmp(val, "internode"))   /* the sweep's level: local rank 0 of each host */
+            return cr_wl_bad(ps, "comm=internode: a workload call needs every rank in a "
+                             "group; use comm=rail (the ranks with the same local index, "
+                             "one per host)");
         if (!cr_wl_comm_names[i])
-            return cr_wl_bad(ps, "bad value '%s' for comm: expected world, node, internode, tp "
+            return cr_wl_bad(ps, "bad value '%s' for comm: expected world, node, rail, tp "
                              "or dp", cr_wl_show(val, shown, sizeof shown));
         c->comm = (cr_wl_comm_t)i;
         return CR_OK;
@@ -346,7 +350,7 @@ int cr_workload_colors(const cr_workload_t *wl, cr_wl_comm_t comm, const cr_plac
 {
     cr_group_key_t *keys;
     int groups = 0, lo, hi;
-    if (comm == CR_WL_NODE || comm == CR_WL_INTERNODE) {
+    if (comm == CR_WL_NODE || comm == CR_WL_RAIL) {
         groups = cr_level_colors(pl, n, comm == CR_WL_NODE ? CR_LEVEL_NODE : CR_LEVEL_RAIL, colors);
         if (groups < 0) return -1;
         cr_level_group_sizes(colors, n, &lo, &hi);

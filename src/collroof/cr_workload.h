@@ -25,7 +25,7 @@
 typedef enum cr_wl_comm {
     CR_WL_WORLD,      /* every rank */
     CR_WL_NODE,       /* the ranks of one host */
-    CR_WL_INTERNODE,  /* the ranks with the same local index, one per host (level rail) */
+    CR_WL_RAIL,       /* the ranks with the same local index, one per host (level rail) */
     CR_WL_TP,         /* tp consecutive ranks of one host */
     CR_WL_DP,         /* the ranks with the same index inside their tp group */
     CR_WL_COMM_COUNT

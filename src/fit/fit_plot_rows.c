@@ -256,8 +256,7 @@ cr_status_t cr_fit_plot_workload(const char *dir, const cr_fit_report_t *rep, in
             fprintf(f, "set terminal %s\nset output ", cr_fit_plot_fmts[k].term);
             cr_fit_gp_quotef(f, "workload-%zu.%s", i + 1, cr_fit_plot_fmts[k].ext);
             fputs("\nset title ", f);
-            cr_fit_gp_quotef(f, "workload %s (run %s): calls end to end, remainder = compute "
-                             "gaps + synchronisation", w->name, w->run_id);
+            cr_fit_gp_quotef(f, "workload %s (run %s): calls end to end, then gaps + sync", w->name, w->run_id);
             fputs("\nplot ", f);
             cr_fit_gp_quotef(f, "workload-%zu.dat", i + 1);
             fputs(" using 1:2:3:4:5:6:7:ytic(8) with boxxyerror lc variable notitle\n"

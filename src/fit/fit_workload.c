@@ -32,7 +32,7 @@ static const char *const cr_fit_wl_cols[WL_NCOLS] = {
 };
 
 /* The communicators a call line may name (docs/formats.md "Workload files"). */
-static const char *const cr_fit_wl_comms[] = { "world", "node", "internode", "tp", "dp", NULL };
+static const char *const cr_fit_wl_comms[] = { "world", "node", "rail", "tp", "dp", NULL };
 
 void cr_fit_wlset_free(cr_fit_wlset_t *s)
 {
@@ -148,7 +148,7 @@ static int cr_fit_wl_names(char **f, const int *c, int step, cr_fit_wl_row_t *r,
         strcpy(r->collective, ops->name);
         while (cr_fit_wl_comms[k] && strcmp(cr_fit_wl_comms[k], comm)) k++;
         if (!cr_fit_wl_comms[k]) {
-            snprintf(why, wl, "column comm: '%s' is not world, node, internode, tp or dp",
+            snprintf(why, wl, "column comm: '%s' is not world, node, rail, tp or dp",
                      cr_name_show(comm, shown, sizeof shown));
             return -1;
         }
