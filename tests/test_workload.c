@@ -131,7 +131,7 @@ static void test_bad(void)
         {"collroof-workload 1\nname a\nname b\n", 3, "a second name line"},
         {"collroof-workload 1\nfoo bar\n", 2, "unknown keyword 'foo'"},
         {"collroof-workload 1\nCall allreduce 1M\n", 2, "unknown keyword 'Call'"},
-        {"collroof-workload 1\ncall allreduce 1M\xff\n", 2, "bad size '1M\\xff'"},
+        {"collroof-workload 1\ncall allreduce 1M\xff\n", 2, "byte 0xff at column 18 is not UTF-8"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         char err[1024], want[64];
@@ -168,6 +168,23 @@ static void test_limits(void)
     n += (size_t)sprintf(t + n, "ast 1M\n");
     CU_ASSERT_EQUAL(parse(t, n, err, sizeof err), CR_ERR_INVAL);
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "t.wl:3: NUL byte at column 8"));
+
+    /* UTF-8 in a comment is fine (the metadata records the text as JSON); Latin-1,
+     * a cut sequence, an overlong form and a surrogate are refused at their column */
+    n = (size_t)sprintf(t, "collroof-workload 1\n# 4 \xc3\x97 25 MiB \xe2\x86\x92 "
+                           "\xf0\x9f\x98\x80\ncall allreduce 1M\n");
+    CU_ASSERT_EQUAL(parse(t, n, err, sizeof err), CR_OK);
+    static const struct { const char *text; const char *msg; } utf[] = {
+        {"collroof-workload 1\n# caf\xe9\ncall allreduce 1M\n", "t.wl:2: byte 0xe9 at column 6"},
+        {"collroof-workload 1\ncall allreduce 1M # \xe2\x86\n", "t.wl:2: byte 0xe2 at column 21"},
+        {"collroof-workload 1\n#\xc0\xaf\ncall allreduce 1M\n", "t.wl:2: byte 0xc0 at column 2"},
+        {"collroof-workload 1\n#\xed\xa0\x80\ncall allreduce 1M\n", "t.wl:2: byte 0xed at column 2"},
+    };
+    for (size_t i = 0; i < sizeof utf / sizeof *utf; i++) {
+        CU_ASSERT_EQUAL(parse(utf[i].text, strlen(utf[i].text), err, sizeof err), CR_ERR_INVAL);
+        CU_ASSERT_PTR_NOT_NULL(strstr(err, utf[i].msg));
+        if (!strstr(err, utf[i].msg)) fprintf(stderr, "case %zu: %s\n", i, err);
+    }
 
     n = (size_t)sprintf(t, "collroof-workload 1\n");
     for (int i = 0; i < CR_WL_MAX_CALLS; i++) n += (size_t)sprintf(t + n, "call bcast %dK\n", i + 1);

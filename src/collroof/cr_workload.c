@@ -278,6 +278,36 @@ static cr_status_t cr_wl_line(cr_wl_parse_t *ps, char **tok, int n, const cr_dty
                      cr_wl_show(tok[0], shown, sizeof shown));
 }
 
+/* 0 when s[0..n) is well-formed UTF-8 (no overlong forms, surrogates or code points
+ * above U+10FFFF), else the 1-based column of the first byte that is not. */
+static size_t cr_wl_utf8_bad(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < n) {
+        unsigned c = u[i];
+        size_t len;
+        unsigned lo = 0x80, hi = 0xbf;
+        if (c < 0x80) { i++; continue; }
+        if (c >= 0xc2 && c <= 0xdf) len = 2;
+        else if (c >= 0xe0 && c <= 0xef) {
+            len = 3;
+            if (c == 0xe0) lo = 0xa0;
+            if (c == 0xed) hi = 0x9f;
+        } else if (c >= 0xf0 && c <= 0xf4) {
+            len = 4;
+            if (c == 0xf0) lo = 0x90;
+            if (c == 0xf4) hi = 0x8f;
+        } else return i + 1;
+        if (i + len > n) return i + 1;
+        if (u[i + 1] < lo || u[i + 1] > hi) return i + 1;
+        for (size_t k = 2; k < len; k++)
+            if (u[i + k] < 0x80 || u[i + k] > 0xbf) return i + 1;
+        i += len;
+    }
+    return 0;
+}
+
 cr_status_t cr_workload_parse(const char *text, size_t len, const char *path,
                               const cr_dtype_t *dtype, const cr_skew_t *skew,
                               cr_workload_t *wl, char *err, size_t errlen)
@@ -300,12 +330,17 @@ cr_status_t cr_workload_parse(const char *text, size_t len, const char *path,
         size_t n = nl ? (size_t)(nl - (text + pos)) : len - pos;
         const char *nul = memchr(text + pos, '\0', n);
         int ntok;
+        size_t bad;
         ps.line++;
         if (nul)
             return cr_wl_bad(&ps, "NUL byte at column %zu: a workload file is text",
                              (size_t)(nul - (text + pos)) + 1);
         if (n > CR_WL_MAX_LINE)
             return cr_wl_bad(&ps, "line of %zu bytes, longer than %d", n, CR_WL_MAX_LINE);
+        if ((bad = cr_wl_utf8_bad(text + pos, n)) != 0)
+            return cr_wl_bad(&ps, "byte 0x%02x at column %zu is not UTF-8 text (the file is "
+                             "recorded in the run's metadata, which is JSON)",
+                             (unsigned char)text[pos + bad - 1], bad);
         memcpy(line, text + pos, n);
         line[n] = '\0';
         pos += n + (nl ? 1 : 0);

@@ -440,27 +440,40 @@ static cr_status_t cr_wl_sample(cr_run_t *run, cr_wl_state_t *s, cr_wl_samples_t
     const cr_opts_t *o = run->o;
     double t_start = run->timer.now(), elapsed = 0, med = 0;
     int every = o->validate == CR_VALIDATE_EVERY;
-    long wrong = 0;
+    long *wrong = every ? calloc((size_t)s->n * 2, sizeof *wrong) : NULL;  /* per call: here, summed */
+    cr_status_t st = CR_OK;
+    if (cr_mpi_agree(run->world, every && !wrong ? CR_ERR_NOMEM : CR_OK) != CR_OK) {
+        free(wrong);
+        return CR_ERR_NOMEM;
+    }
     for (;;) {
         size_t nb = cr_wl_batch(o, sm->n, elapsed, med), vals;
         cr_status_t grown = cr_wl_grow(sm, sm->n + nb);
-        if (cr_mpi_agree(run->world, grown) != CR_OK) return CR_ERR_NOMEM;
+        if (cr_mpi_agree(run->world, grown) != CR_OK) {
+            st = CR_ERR_NOMEM;
+            goto out;
+        }
         vals = nb * sm->stride;
         for (size_t j = 0; j < nb; j++) {
             if (every)
                 for (int i = 0; i < s->n; i++) s->live[i].c->ops->fill(&s->live[i].b);
             cr_watch_iter((long)(sm->n + j));
-            if (cr_wl_failed(MPI_Barrier(run->world), "barrier", NULL)) return CR_ERR_MPI;
-            CR_CHECK(cr_wl_step(run, s, 1, sm->local + j * sm->stride));
+            if (cr_wl_failed(MPI_Barrier(run->world), "barrier", NULL)) {
+                st = CR_ERR_MPI;
+                goto out;
+            }
+            CR_CHECK_GOTO(cr_wl_step(run, s, 1, sm->local + j * sm->stride), st, out);
             for (int i = 0; every && i < s->n; i++)
                 if (!(s->live[i].c->count > 1 && s->live[i].b.in_place))
-                    wrong += (long)s->live[i].c->ops->check(&s->live[i].b);
+                    wrong[i] += (long)s->live[i].c->ops->check(&s->live[i].b);
         }
         sm->local[vals] = run->timer.now() - t_start;
         /* one reduction per batch: every value of every sample, and the elapsed time */
         if (cr_wl_failed(MPI_Allreduce(sm->local, sm->red, (int)vals + 1, MPI_DOUBLE, MPI_MAX,
-                                       run->world), "sample reduction", NULL))
-            return CR_ERR_MPI;
+                                       run->world), "sample reduction", NULL)) {
+            st = CR_ERR_MPI;
+            goto out;
+        }
         memcpy(sm->all + sm->n * sm->stride, sm->red, vals * sizeof *sm->red);
         elapsed = sm->red[vals];
         sm->n += nb;
@@ -475,14 +488,17 @@ static cr_status_t cr_wl_sample(cr_run_t *run, cr_wl_state_t *s, cr_wl_samples_t
         else continue;
         break;
     }
-    if (every) {   /* --validate every: the calls' checks after each step, summed */
-        long all = 0;
-        if (cr_wl_failed(MPI_Allreduce(&wrong, &all, 1, MPI_LONG, MPI_SUM, run->world),
-                         "validation count", NULL))
-            return CR_ERR_MPI;
-        if (all && s->n) s->live[0].wrong += all;
+    if (every) {   /* --validate every: each call's checks after each step, summed over ranks */
+        if (cr_wl_failed(MPI_Allreduce(wrong, wrong + s->n, s->n, MPI_LONG, MPI_SUM, run->world),
+                         "validation count", NULL)) {
+            st = CR_ERR_MPI;
+            goto out;
+        }
+        for (int i = 0; i < s->n; i++) s->live[i].wrong += wrong[s->n + i];
     }
-    return CR_OK;
+out:
+    free(wrong);
+    return st;
 }
 
 /* Rank 0: the rows, step first, each written to every writer as it is built. */
