@@ -409,10 +409,14 @@ static int cr_fit_hier_csv(const char *path, const cr_fit_pargs_t *a, const cr_f
     snprintf(p.model, sizeof p.model, "%s", h->alg == CR_FIT_HIER_LEADER ? "hierarchical leader"
                                                                         : "hierarchical");
     basis[0] = '\0';
-    for (size_t i = 0; i < h->nph && used < sizeof basis; i++)
-        used += (size_t)snprintf(basis + used, sizeof basis - used, "%s%s %s p=%d %llu bytes %.6g us",
-                                 i ? " + " : "", h->ph[i].level, h->ph[i].op,
-                                 h->ph[i].ranks, (unsigned long long)h->ph[i].bytes, h->ph[i].pr.t);
+    for (size_t i = 0; i < h->nph && used < sizeof basis; i++) {
+        const cr_fit_phase_t *ph = &h->ph[i];
+        char as[CR_NAME_LEN + 8] = "";
+        if (strcmp(ph->op, ph->collective)) snprintf(as, sizeof as, " (as %s)", ph->collective);
+        used += (size_t)snprintf(basis + used, sizeof basis - used, "%s%s %s%s p=%d %llu bytes %.6g us",
+                                 i ? " + " : "", ph->level, ph->op, as, ph->ranks,
+                                 (unsigned long long)ph->bytes, ph->pr.t);
+    }
     snprintf(p.basis, sizeof p.basis, "%s", basis);
     p.warning[0] = '\0';
     if (h->warn) snprintf(p.warning, sizeof p.warning, "a phase extrapolates far");
