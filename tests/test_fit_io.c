@@ -1012,8 +1012,72 @@ static void test_predict_scaling(void)
     cr_fit_set_free(&set);
 }
 
+/* The leader family (coll/han's simple allreduce): ring allreduce among one leader per
+ * host measured at internode on 2, 3, 4, 6 hosts x 2 ppn, bcast within a node: the
+ * projection of 8 x 2 is node reduce (priced as the node bcast) + internode
+ * allreduce(S) on 8 + node bcast(S); without rail the rail family says why; no
+ * leader algorithm for reduce_scatter. */
+static double ring_ar(int p, double S, double B) { return 20.0 * (p - 1) + 2.0 * (p - 1) / p * S / B; }
+
+static void test_predict_hier_leader(void)
+{
+    static const int hosts[] = { 2, 3, 4, 6 };
+    cr_fit_set_t set;
+    cr_fit_report_t rep;
+    cr_fit_opts_t o;
+    cr_fit_model_t m;
+    cr_fit_hier_t h;
+    cr_fit_query_t q = { .collective = "allreduce", .level = "world", .bytes = 1 << 20,
+                         .nodes = 8, .ppn = 2, .ranks = 16, .hier_alg = CR_FIT_HIER_LEADER };
+    char dir[512], why[256];
+    const double B = 12500;   /* bytes per µs of a host's link; shared memory: 100 B */
+    cr_fit_set_init(&set);
+    for (size_t k = 0; k < 5; k++)
+        for (int i = 0; i < 12; i++) {
+            int bc = k == 4, p = bc ? 2 : hosts[k];
+            double S = 1024.0 * (1 << i), T = bc ? 5.0 + S / (100 * B) : ring_ar(p, S, B);
+            cr_fit_row_t r = { .cadence = "isolated", .dtype = "float", .ranks = p,
+                               .nodes = bc ? 2 : p, .ppn = 2, .bytes = (uint64_t)S, .t_med = T,
+                               .t_lo = T, .t_hi = T, .algbw = S / T * 1e-3, .faults = NAN };
+            strcpy(r.collective, bc ? "bcast" : "allreduce");
+            strcpy(r.level, bc ? "node" : "internode");
+            r.busbw = r.algbw * (bc ? 1.0 : 2.0 * (p - 1) / p);
+            CU_ASSERT_EQUAL(cr_fit_set_add(&set, &r), CR_OK);
+        }
+    cr_fit_set_finish(&set);
+    cr_fit_opts_default(&o);
+    o.reps = 20;
+    CU_ASSERT_EQUAL_FATAL(cr_fit_report_build(&set, &o, &rep), CR_OK);
+    snprintf(dir, sizeof dir, "%s/leader", tmpdir);
+    CU_ASSERT_EQUAL(cr_fit_write_all(dir, &rep), CR_OK);
+    CU_ASSERT_EQUAL_FATAL(cr_fit_model_load(dir, &m), CR_OK);
+    CU_ASSERT_EQUAL_FATAL(cr_fit_predict_hier(&m, &q, &h, why, sizeof why), CR_OK);
+    CU_ASSERT_EQUAL(h.alg, CR_FIT_HIER_LEADER);
+    CU_ASSERT_EQUAL_FATAL(h.nph, 3);
+    CU_ASSERT_STRING_EQUAL(h.ph[0].op, "reduce");
+    CU_ASSERT_STRING_EQUAL(h.ph[0].collective, "bcast");
+    CU_ASSERT_STRING_EQUAL(h.ph[0].level, "node");
+    CU_ASSERT_STRING_EQUAL(h.ph[1].level, "internode");
+    CU_ASSERT_EQUAL(h.ph[1].ranks, 8);
+    CU_ASSERT_EQUAL(h.ph[1].bytes, 1 << 20);
+    CU_ASSERT_STRING_EQUAL(h.ph[2].op, "bcast");
+    CU_ASSERT(rel(h.t, ring_ar(8, 1 << 20, B) + 2 * (5.0 + (1 << 20) / (100 * B))) < 0.08);
+    CU_ASSERT(h.t_lo < h.t && h.t < h.t_hi && h.t_lo > 0);
+    q.hier_alg = CR_FIT_HIER_RAIL;                      /* no rail, no reduce_scatter */
+    CU_ASSERT_EQUAL(cr_fit_predict_hier(&m, &q, &h, why, sizeof why), CR_ERR_INVAL);
+    CU_ASSERT(strstr(why, "reduce_scatter") != NULL);
+    q.hier_alg = CR_FIT_HIER_LEADER;
+    q.collective = "reduce_scatter";
+    CU_ASSERT_EQUAL(cr_fit_predict_hier(&m, &q, &h, why, sizeof why), CR_ERR_INVAL);
+    CU_ASSERT(strstr(why, "no leader algorithm") != NULL);
+    cr_fit_model_free(&m);
+    cr_fit_report_free(&rep);
+    cr_fit_set_free(&set);
+}
+
 CU_TestInfo test_fit_io_tests[] = {
     { "predict: scaling model, warning, hierarchical", test_predict_scaling },
+    { "predict: hierarchical leader family (coll/han)", test_predict_hier_leader },
     { "predict: never a negative or non-finite time", test_predict_floor },
     { "link ceiling: sustained probe rate, not a burst", test_link_sustained },
     { "summary: r_inf = inf is n/a, no interval with inf or nan", test_summary_no_inf },

@@ -129,6 +129,20 @@ static cr_status_t cr_fit_set_variant(const cr_cli_opt_t *opt, void *target, con
     return cr_fit_set_str(opt, target, arg, err, errlen);
 }
 
+/* --hier rail|leader: the hierarchical family (cr_fit_hier_alg_t). */
+static cr_status_t cr_fit_set_hier(const cr_cli_opt_t *opt, void *target, const char *arg,
+                                   char *err, size_t errlen)
+{
+    (void)opt;
+    for (int i = 0; cr_fit_hier_alg_names[i]; i++)
+        if (!strcmp(arg, cr_fit_hier_alg_names[i])) {
+            ((cr_fit_pargs_t *)target)->q.hier_alg = i;
+            return CR_OK;
+        }
+    snprintf(err, errlen, "invalid --hier '%s': expected rail or leader", arg);
+    return CR_ERR_INVAL;
+}
+
 #define CR_FIT_AT(member) .field = offsetof(cr_fit_pargs_t, member)
 
 /* predict's and intensity's options, in --help order; cmds says which take each. */
@@ -190,6 +204,12 @@ static const cr_cli_opt_t cr_fit_pargs_table[] = {
     {.name = "latency-us", .arg = "Y", .def = "as measured", .unit = "us", .sample = "3",
      .cmds = CR_FIT_BOTH, .set = cr_fit_set_latency, CR_FIT_AT(q.latency_us),
      .help = "what-if: latency floor alpha = Y"},
+    {.name = "hier", .arg = "ALG", .def = "rail", .sample = "leader", .cmds = CR_FIT_PREDICT,
+     .set = cr_fit_set_hier,
+     .help = "hierarchical algorithm priced with --nodes --ppn: rail (node reduce-scatter, "
+             "rail allreduce of S/ppn, node allgather: every rank crosses nodes) or leader "
+             "(node reduce, internode allreduce of S among one leader per node, node bcast: "
+             "Open MPI coll/han, MPICH smp)"},
     {.name = "csv", .arg = "FILE", .def = "none", .sample = "pred.csv", .cmds = CR_FIT_PREDICT,
      .set = cr_fit_set_str, CR_FIT_AT(csv),
      .help = "also append the prediction as a CSV row (header when new)"},
@@ -213,7 +233,7 @@ const cr_cli_t cr_fit_cli_predict = {
 "usage: collroof-fit predict --fit DIR --collective C --bytes S (--ranks P | --nodes N --ppn Q)\n"
 "                            [--level L] [--cadence C] [--dtype T] [--in-place 0|1]\n"
 "                            [--variant V] [--skew SPEC] [--link-GBps X] [--latency-us Y]\n"
-"                            [--csv FILE]\n"
+"                            [--hier rail|leader] [--csv FILE]\n"
 "\n"
 "Predicts the time, algbw and busbw of collective C at size S on P ranks from a fit,\n"
 "with 95% prediction intervals (where a new measurement should fall). Beyond the\n"
@@ -355,15 +375,19 @@ static int cr_fit_csv_append(const char *path, const cr_fit_pargs_t *a,
 /* The hierarchical answer beside the flat one (cr_fit_predict_hier). */
 static void cr_fit_hier_print(const cr_fit_pargs_t *a, const cr_fit_hier_t *h)
 {
-    printf("hierarchical on %d nodes x %d ppn (", a->q.nodes, a->q.ppn);
-    for (size_t i = 0; i < h->nph; i++)
+    printf("hierarchical%s on %d nodes x %d ppn (", h->alg == CR_FIT_HIER_LEADER ? " leader" : "",
+           a->q.nodes, a->q.ppn);
+    for (size_t i = 0; i < h->nph; i++) {
         printf("%s%s %s on %d ranks at %llu bytes", i ? " + " : "", h->ph[i].level,
-               h->ph[i].collective, h->ph[i].ranks, (unsigned long long)h->ph[i].bytes);
+               h->ph[i].op, h->ph[i].ranks, (unsigned long long)h->ph[i].bytes);
+        if (strcmp(h->ph[i].op, h->ph[i].collective))
+            printf(" (priced as %s)", h->ph[i].collective);
+    }
     printf("):\n  time   %.4g us   [%.4g, %.4g]\n  algbw  %.4g GB/s\n  busbw  %.4g GB/s\n",
            h->t, h->t_lo, h->t_hi, h->algbw, h->busbw);
     for (size_t i = 0; i < h->nph; i++)
         printf("  phase %zu: %s %s p=%d: %.4g us [%.4g, %.4g] (%s)\n", i + 1, h->ph[i].level,
-               h->ph[i].collective, h->ph[i].ranks, h->ph[i].pr.t, h->ph[i].pr.t_lo,
+               h->ph[i].op, h->ph[i].ranks, h->ph[i].pr.t, h->ph[i].pr.t_lo,
                h->ph[i].pr.t_hi, h->ph[i].pr.model);
     fflush(stdout);
     if (h->warn) cr_warn("a phase of the hierarchical projection extrapolates far (see above)");
@@ -386,12 +410,17 @@ static int cr_fit_hier_csv(const char *path, const cr_fit_pargs_t *a, const cr_f
     p.busbw_lo = p.F * p.algbw_lo;
     p.busbw_hi = p.F * p.algbw_hi;
     snprintf(p.level, sizeof p.level, "hierarchical");
-    snprintf(p.model, sizeof p.model, "hierarchical");
+    snprintf(p.model, sizeof p.model, "%s", h->alg == CR_FIT_HIER_LEADER ? "hierarchical leader"
+                                                                        : "hierarchical");
     basis[0] = '\0';
-    for (size_t i = 0; i < h->nph && used < sizeof basis; i++)
-        used += (size_t)snprintf(basis + used, sizeof basis - used, "%s%s %s p=%d %llu bytes %.6g us",
-                                 i ? " + " : "", h->ph[i].level, h->ph[i].collective,
-                                 h->ph[i].ranks, (unsigned long long)h->ph[i].bytes, h->ph[i].pr.t);
+    for (size_t i = 0; i < h->nph && used < sizeof basis; i++) {
+        const cr_fit_phase_t *ph = &h->ph[i];
+        char as[CR_NAME_LEN + 8] = "";
+        if (strcmp(ph->op, ph->collective)) snprintf(as, sizeof as, " (as %s)", ph->collective);
+        used += (size_t)snprintf(basis + used, sizeof basis - used, "%s%s %s%s p=%d %llu bytes %.6g us",
+                                 i ? " + " : "", ph->level, ph->op, as, ph->ranks,
+                                 (unsigned long long)ph->bytes, ph->pr.t);
+    }
     snprintf(p.basis, sizeof p.basis, "%s", basis);
     p.warning[0] = '\0';
     if (h->warn) snprintf(p.warning, sizeof p.warning, "a phase extrapolates far");

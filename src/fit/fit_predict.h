@@ -58,6 +58,7 @@ typedef struct cr_fit_query {
     int nodes, ppn;
     double link_GBps;         /* what-if link rate (0: as measured) */
     double latency_us;        /* what-if latency (0: as measured) */
+    int hier_alg;             /* cr_fit_hier_alg_t of cr_fit_predict_hier (0: rail) */
 } cr_fit_query_t;
 
 typedef struct cr_fit_prediction {
@@ -84,24 +85,43 @@ cr_status_t cr_fit_predict(const cr_fit_model_t *m, const cr_fit_query_t *q,
                            cr_fit_prediction_t *out);
 
 /* The hierarchical algorithm a large job runs, phase by phase, each phase predicted
- * (cr_fit_predict) at its own level: within a node at ppn ranks, across nodes on the
- * rail level (ppn concurrent groups of `nodes` ranks, one per local rank, sharing the
- * node's links; internode, or world at ppn 1, when rail was not measured):
+ * (cr_fit_predict) at its own level, phases summed (run one after the other, not
+ * pipelined), intervals combined as independent (SD of the sum). Two families:
+ *
+ * CR_FIT_HIER_RAIL (every rank works across nodes): within a node at ppn ranks,
+ * across nodes on the rail level (ppn concurrent groups of `nodes` ranks, one per
+ * local rank, sharing the node's links; internode, or world at ppn 1, when rail was
+ * not measured):
  *   allreduce       node reduce_scatter(S) + rail allreduce(S/ppn) + node allgather(S)
  *   allgather       rail allgather(S/ppn) + node allgather(S)
  *   reduce_scatter  node reduce_scatter(S) + rail reduce_scatter(S/ppn)
  *   alltoall        node alltoall(S) + rail alltoall(S)
  *   bcast           rail bcast(S) + node bcast(S)
- * Phases are summed; their intervals combine as independent (SD of the sum). */
+ *
+ * CR_FIT_HIER_LEADER (one leader per node works across nodes, the others wait: Open
+ * MPI 4.1 coll/han's "simple" algorithms, MPICH's smp allreduce): across nodes on the
+ * internode level (one group of `nodes` leaders; world at ppn 1):
+ *   allreduce       node reduce(S) + internode allreduce(S) + node bcast(S)
+ *   allgather       node gather(S/nodes) + internode allgather(S) + node bcast(S)
+ *   bcast           internode bcast(S) + node bcast(S)
+ * collroof has no reduce or gather: a node reduce is priced by the node bcast fit (the
+ * same messages reversed, plus the sum), a node gather by the node allgather fit of
+ * the same output (the root receives as much); the phase names both (op, collective).
+ * reduce_scatter and alltoall have no leader algorithm (coll/han 4.1 has none). */
+typedef enum cr_fit_hier_alg { CR_FIT_HIER_RAIL = 0, CR_FIT_HIER_LEADER = 1 } cr_fit_hier_alg_t;
+extern const char *const cr_fit_hier_alg_names[];   /* "rail", "leader", NULL */
+
 #define CR_FIT_HIER_MAXPH 3
 typedef struct cr_fit_phase {
-    char collective[CR_NAME_LEN], level[CR_NAME_LEN];
+    char op[CR_NAME_LEN];                    /* what the algorithm runs: "reduce" */
+    char collective[CR_NAME_LEN], level[CR_NAME_LEN];   /* the fit that prices it */
     int ranks, nodes, ppn;
     uint64_t bytes;
     cr_fit_prediction_t pr;
 } cr_fit_phase_t;
 
 typedef struct cr_fit_hier {
+    cr_fit_hier_alg_t alg;
     size_t nph;
     cr_fit_phase_t ph[CR_FIT_HIER_MAXPH];
     double t, t_lo, t_hi, se;                /* µs; 95% interval */
@@ -109,8 +129,9 @@ typedef struct cr_fit_hier {
     int warn;                                /* a phase warned */
 } cr_fit_hier_t;
 
-/* Needs q->nodes and q->ppn. CR_OK, or CR_ERR_INVAL with why[] saying which phase
- * has no fit (nothing reported: the hierarchical answer is an addition). */
+/* Needs q->nodes and q->ppn; q->hier_alg picks the family. CR_OK, or CR_ERR_INVAL
+ * with why[] saying which phase has no fit (nothing reported: the hierarchical
+ * answer is an addition). */
 cr_status_t cr_fit_predict_hier(const cr_fit_model_t *m, const cr_fit_query_t *q,
                                 cr_fit_hier_t *h, char *why, size_t len);
 

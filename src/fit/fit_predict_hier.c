@@ -43,11 +43,15 @@ static const char *cr_fit_rail_level(const cr_fit_model_t *m, const char *c, int
     return NULL;
 }
 
-static int cr_fit_add_phase(cr_fit_hier_t *h, const char *c, const char *lv, int ranks,
-                            int nodes, int ppn, uint64_t bytes)
+const char *const cr_fit_hier_alg_names[] = { "rail", "leader", NULL };
+
+/* A phase running op, priced by the fit of collective c at level lv. */
+static int cr_fit_add_phase(cr_fit_hier_t *h, const char *op, const char *c, const char *lv,
+                            int ranks, int nodes, int ppn, uint64_t bytes)
 {
     cr_fit_phase_t *ph = &h->ph[h->nph++];
     memset(ph, 0, sizeof *ph);
+    snprintf(ph->op, sizeof ph->op, "%s", op);
     snprintf(ph->collective, sizeof ph->collective, "%s", c);
     snprintf(ph->level, sizeof ph->level, "%s", lv);
     ph->ranks = ranks;
@@ -57,19 +61,13 @@ static int cr_fit_add_phase(cr_fit_hier_t *h, const char *c, const char *lv, int
     return 0;
 }
 
-cr_status_t cr_fit_predict_hier(const cr_fit_model_t *m, const cr_fit_query_t *q,
-                                cr_fit_hier_t *h, char *why, size_t len)
+/* CR_FIT_HIER_RAIL's phases (fit_predict.h). */
+static cr_status_t cr_fit_hier_rail(const cr_fit_model_t *m, const cr_fit_query_t *q,
+                                    cr_fit_hier_t *h, char *why, size_t len)
 {
     const char *c = q->collective, *rail;
     int N = q->nodes, Q = q->ppn, nn = 0;
-    uint64_t S = q->bytes, Sq = q->bytes / (uint64_t)(q->ppn > 0 ? q->ppn : 1);
-    const cr_coll_ops_t *ops = cr_coll_find(c);
-    double var = 0;
-    memset(h, 0, sizeof *h);
-    if (!ops || N < 1 || Q < 1) {
-        snprintf(why, len, "needs a known collective, --nodes and --ppn");
-        return CR_ERR_INVAL;
-    }
+    uint64_t S = q->bytes, Sq = q->bytes / (uint64_t)Q;
     rail = N > 1 ? cr_fit_rail_level(m, c, Q) : NULL;
     if (N > 1 && !rail) {
         snprintf(why, len, "no %s fit across nodes (rail, internode, or world at ppn 1)", c);
@@ -83,12 +81,12 @@ cr_status_t cr_fit_predict_hier(const cr_fit_model_t *m, const cr_fit_query_t *q
                 snprintf(why, len, "no node-level %s fit with %d ranks", nc, Q);
                 return CR_ERR_INVAL;
             }
-            cr_fit_add_phase(h, nc, "node", Q, nn, Q, S);
+            cr_fit_add_phase(h, nc, nc, "node", Q, nn, Q, S);
         }
     }
     if (N > 1) {
         uint64_t Sr = !strcmp(c, "alltoall") || !strcmp(c, "bcast") ? S : Sq;
-        cr_fit_add_phase(h, c, rail, N, N, Q, Sr);
+        cr_fit_add_phase(h, c, c, rail, N, N, Q, Sr);
     }
     if (Q > 1 && (!strcmp(c, "allreduce") || !strcmp(c, "allgather") || !strcmp(c, "bcast"))) {
         const char *nc = !strcmp(c, "allreduce") ? "allgather" : c;
@@ -97,8 +95,74 @@ cr_status_t cr_fit_predict_hier(const cr_fit_model_t *m, const cr_fit_query_t *q
             snprintf(why, len, "no node-level %s fit with %d ranks", nc, Q);
             return CR_ERR_INVAL;
         }
-        cr_fit_add_phase(h, nc, "node", Q, nn, Q, S);
+        cr_fit_add_phase(h, nc, nc, "node", Q, nn, Q, S);
     }
+    return CR_OK;
+}
+
+/* A node phase of CR_FIT_HIER_LEADER: op priced by the node fit of c at bytes. */
+static cr_status_t cr_fit_hier_node(const cr_fit_model_t *m, cr_fit_hier_t *h, const char *op,
+                                    const char *c, int Q, uint64_t bytes, char *why, size_t len)
+{
+    int nn = cr_fit_node_nodes(m, c, Q, Q);
+    if (!nn) {
+        snprintf(why, len, "no node-level %s fit with %d ranks (the leader algorithm prices "
+                 "its node %s with it: measure -c %s -l node)", c, Q, op, c);
+        return CR_ERR_INVAL;
+    }
+    cr_fit_add_phase(h, op, c, "node", Q, nn, Q, bytes);
+    return CR_OK;
+}
+
+/* CR_FIT_HIER_LEADER's phases (fit_predict.h). */
+static cr_status_t cr_fit_hier_leader(const cr_fit_model_t *m, const cr_fit_query_t *q,
+                                      cr_fit_hier_t *h, char *why, size_t len)
+{
+    const char *c = q->collective, *up = NULL;
+    int N = q->nodes, Q = q->ppn;
+    uint64_t S = q->bytes;
+    int ar = !strcmp(c, "allreduce"), ag = !strcmp(c, "allgather"), bc = !strcmp(c, "bcast");
+    if (!ar && !ag && !bc) {
+        snprintf(why, len, "no leader algorithm for %s (Open MPI 4.1 coll/han has none; "
+                 "try --hier rail)", c);
+        return CR_ERR_INVAL;
+    }
+    if (N > 1) {
+        if (cr_fit_has_level(m, c, "internode", Q)) up = "internode";
+        else if (Q == 1 && cr_fit_has_level(m, c, "world", Q)) up = "world";
+        if (!up) {
+            snprintf(why, len, "no internode %s fit at ppn %d (the node leaders' phase: "
+                     "measure -l internode)", c, Q);
+            return CR_ERR_INVAL;
+        }
+    }
+    if (Q > 1 && ar) CR_CHECK(cr_fit_hier_node(m, h, "reduce", "bcast", Q, S, why, len));
+    if (Q > 1 && ag) {
+        uint64_t Sg = S / (uint64_t)N;
+        CR_CHECK(cr_fit_hier_node(m, h, "gather", "allgather", Q, Sg ? Sg : 1, why, len));
+    }
+    if (N > 1) cr_fit_add_phase(h, c, c, up, N, N, Q, S);
+    if (Q > 1) CR_CHECK(cr_fit_hier_node(m, h, "bcast", "bcast", Q, S, why, len));
+    return CR_OK;
+}
+
+cr_status_t cr_fit_predict_hier(const cr_fit_model_t *m, const cr_fit_query_t *q,
+                                cr_fit_hier_t *h, char *why, size_t len)
+{
+    const cr_coll_ops_t *ops = cr_coll_find(q->collective);
+    int N = q->nodes, Q = q->ppn;
+    uint64_t S = q->bytes;
+    double var = 0;
+    cr_status_t st;
+    memset(h, 0, sizeof *h);
+    if (!ops || N < 1 || Q < 1) {
+        snprintf(why, len, "needs a known collective, --nodes and --ppn");
+        return CR_ERR_INVAL;
+    }
+    h->alg = q->hier_alg == CR_FIT_HIER_LEADER ? CR_FIT_HIER_LEADER : CR_FIT_HIER_RAIL;
+    st = h->alg == CR_FIT_HIER_LEADER ? cr_fit_hier_leader(m, q, h, why, len)
+                                      : cr_fit_hier_rail(m, q, h, why, len);
+    if (st != CR_OK) return st;
     if (h->nph == 0) {
         snprintf(why, len, "one rank: nothing to communicate");
         return CR_ERR_INVAL;
