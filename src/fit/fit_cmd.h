@@ -3,6 +3,7 @@
 #ifndef FIT_CMD_H
 #define FIT_CMD_H
 
+#include <stdio.h>
 #include "cr_cli.h"
 #include "fit_group.h"
 #include "fit_predict.h"
@@ -32,6 +33,8 @@ typedef struct cr_fit_fit_args {
 typedef struct cr_fit_pargs {
     cr_fit_query_t q;
     const char *fit, *csv;
+    const char *grid;        /* --grid SPEC (fit_grid.h); NULL: one prediction */
+    const char *grid_plot;   /* --grid-plot DIR: gnuplot script, data and plot */
     double flops, peak_tflops, bw;  /* FLOP, TFLOP/s, GB/s */
     long nodes, ppn;
     int help;
@@ -46,5 +49,46 @@ extern const cr_cli_t *const cr_fit_clis[];
  * are left at argv[optind...]. */
 int cr_fit_fit_parse(int argc, char **argv, cr_fit_fit_args_t *a);
 int cr_fit_pargs_parse(const cr_cli_t *cli, int argc, char **argv, cr_fit_pargs_t *a);
+
+/* One query answered: the flat prediction p and, when asked and the fits have its
+ * phases, the hierarchical one h (hier_ok; else why[] says why not); with what-ifs
+ * pm and hm are the same on the measured fabric (else copies of p and h). Returns 0,
+ * or 1 when the flat prediction failed (reported; the hierarchical may still hold). */
+typedef struct cr_fit_answer {
+    cr_fit_prediction_t p, pm;
+    cr_fit_hier_t h, hm;
+    int flat_ok, hier_ok, whatif;
+    char why[256];
+} cr_fit_answer_t;
+int cr_fit_answer_get(const cr_fit_model_t *m, const cr_fit_query_t *q, int want_hier,
+                      cr_fit_answer_t *ans);
+
+/* predict --grid (fit_cmd_grid.c): every point answered, a --csv row each, a table
+ * on stdout, --grid-plot. Exit status: 0, 1 when some point had no answer, 2 on a
+ * bad --grid. */
+int cr_fit_predict_grid(cr_fit_pargs_t *a);
+
+/* "LEVEL=X[,LEVEL=X...]" into vals[cr_level_t] (what-if GB/s or us; fit_cmd_predict.c):
+ * every level a name of cr_level_names, every X a plain positive decimal. On a bad
+ * item writes "invalid OPT 'ITEM': ..." into err and returns CR_ERR_INVAL. */
+cr_status_t cr_fit_level_values(const char *opt, const char *spec, double *vals, char *err,
+                                size_t errlen);
+
+/* predict's spreadsheet rows (fit_cmd_pcsv.c): the header, then one row per answer;
+ * numbers as plain decimals ('.' point, no exponent, no separators), empty when
+ * unknown or infinite; text quoted where it needs it (RFC 4180). */
+typedef struct cr_fit_pcsv_row {
+    const cr_fit_query_t *q;         /* the query with its what-ifs */
+    const cr_fit_prediction_t *p;    /* the answer (what-if when asked) */
+    const cr_fit_prediction_t *pm;   /* the same on the measured fabric */
+    const cr_fit_hier_t *h, *hm;     /* hierarchical answer and its measured twin;
+                                      * NULL: the row is the flat answer p */
+} cr_fit_pcsv_row_t;
+void cr_fit_pcsv_header(FILE *f);
+void cr_fit_pcsv_row(FILE *f, const cr_fit_pcsv_row_t *r);
+/* Appends one row to path (the header first when the file is new or empty); 0 or 1. */
+int cr_fit_pcsv_append(const char *path, const cr_fit_pcsv_row_t *r);
+/* v as a plain decimal with 7 significant digits (no exponent), "" when not finite. */
+const char *cr_fit_pcsv_num(double v, char *buf, size_t len);
 
 #endif

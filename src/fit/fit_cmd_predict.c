@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include "cr_coll.h"
 #include "cr_level_names.h"
+#include "cr_num.h"
 #include "cr_sizes.h"
 #include "fit_predict.h"
 
@@ -91,6 +92,55 @@ static cr_status_t cr_fit_set_latency(const cr_cli_opt_t *opt, void *target, con
                                       char *err, size_t errlen)
 {
     return cr_fit_double_at(opt, target, arg, 1e-9, 1e12, err, errlen);
+}
+
+cr_status_t cr_fit_level_values(const char *opt, const char *spec, double *vals, char *err,
+                                size_t errlen)
+{
+    char buf[256], *tok, *save, lvs[128];
+    if (strlen(spec) >= sizeof buf || !spec[0]) {
+        snprintf(err, errlen, "invalid %s '%.64s': expected LEVEL=VALUE[,LEVEL=VALUE...]", opt,
+                 spec);
+        return CR_ERR_INVAL;
+    }
+    snprintf(buf, sizeof buf, "%s", spec);
+    if (buf[0] == ',' || buf[strlen(buf) - 1] == ',' || strstr(buf, ",,")) {
+        snprintf(err, errlen, "invalid %s '%s': an empty item between commas", opt, spec);
+        return CR_ERR_INVAL;
+    }
+    for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        char *eq = strchr(tok, '=');
+        const char *bad;
+        cr_level_t lv;
+        double v;
+        if (!eq) {
+            snprintf(err, errlen, "invalid %s '%s': expected LEVEL=VALUE, e.g. rail=50", opt, tok);
+            return CR_ERR_INVAL;
+        }
+        *eq = '\0';
+        if (cr_level_parse(tok, &lv) != 0) {
+            snprintf(err, errlen, "invalid %s level '%s': expected one of %s", opt, tok,
+                     cr_level_names(lvs, sizeof lvs));
+            return CR_ERR_INVAL;
+        }
+        if ((bad = cr_num_double(eq + 1, &v)) != NULL || !(v > 0) || v > 1e12) {
+            snprintf(err, errlen, "invalid %s value '%s' for level %s: expected a positive "
+                     "number (plain decimal, at most 1e12)%s%s%s", opt, eq + 1, tok,
+                     bad ? " (" : "", bad ? bad : "", bad ? ")" : "");
+            return CR_ERR_INVAL;
+        }
+        vals[lv] = v;
+    }
+    return CR_OK;
+}
+
+/* --level-GBps and --level-latency-us: repeatable, each item into its level's slot. */
+static cr_status_t cr_fit_set_level_vals(const cr_cli_opt_t *opt, void *target, const char *arg,
+                                         char *err, size_t errlen)
+{
+    char name[64];
+    snprintf(name, sizeof name, "--%s", opt->name);
+    return cr_fit_level_values(name, arg, (double *)((char *)target + opt->field), err, errlen);
 }
 
 static cr_status_t cr_fit_set_flops(const cr_cli_opt_t *opt, void *target, const char *arg,
@@ -200,10 +250,30 @@ static const cr_cli_opt_t cr_fit_pargs_table[] = {
              "refused for other collectives; routings are never mixed"},
     {.name = "link-GBps", .arg = "X", .def = "as measured", .unit = "GB/s", .sample = "25",
      .cmds = CR_FIT_BOTH, .set = cr_fit_set_link, CR_FIT_AT(q.link_GBps),
-     .help = "what-if: the link runs at X"},
+     .help = "what-if: the link of the level predicted runs at X (r_inf scaled by X / "
+             "its measured link ceiling, or X the busbw ceiling without one); in a "
+             "hierarchical answer, the phases across nodes; --level-GBps overrides it per "
+             "level"},
     {.name = "latency-us", .arg = "Y", .def = "as measured", .unit = "us", .sample = "3",
      .cmds = CR_FIT_BOTH, .set = cr_fit_set_latency, CR_FIT_AT(q.latency_us),
-     .help = "what-if: latency floor alpha = Y"},
+     .help = "what-if: latency floor alpha = Y at the rank count predicted; in a "
+             "hierarchical answer, the phases across nodes; --level-latency-us overrides it "
+             "per level"},
+    {.name = "level-GBps", .arg = "LEVEL=X[,...]", .def = "as measured", .unit = "GB/s",
+     .sample = "rail=50", .cmds = CR_FIT_PREDICT, .set = cr_fit_set_level_vals,
+     CR_FIT_AT(q.level_GBps),
+     .help = "what-if: the links of LEVEL (@LEVELS@) run at X: the fits read at that level "
+             "scale r_inf by X / their measured link ceiling (X is the busbw ceiling where "
+             "none was recorded); internode also applies to rail and multi-host world fits "
+             "without their own; repeatable; overrides --link-GBps there; the answer is "
+             "shown beside the measured fabric's"},
+    {.name = "level-latency-us", .arg = "LEVEL=Y[,...]", .def = "as measured", .unit = "us",
+     .sample = "internode=2", .cmds = CR_FIT_PREDICT, .set = cr_fit_set_level_vals,
+     CR_FIT_AT(q.level_latency_us),
+     .help = "what-if: the latency floor alpha of the fits read at LEVEL becomes Y at the "
+             "rank count predicted (each segment's intercept moves with it); internode also "
+             "applies to rail and multi-host world fits without their own; repeatable; "
+             "overrides --latency-us there"},
     {.name = "hier", .arg = "ALG", .def = "rail", .sample = "leader", .cmds = CR_FIT_PREDICT,
      .set = cr_fit_set_hier,
      .help = "hierarchical algorithm priced with --nodes --ppn: rail (node reduce-scatter, "
@@ -212,7 +282,22 @@ static const cr_cli_opt_t cr_fit_pargs_table[] = {
              "Open MPI coll/han, MPICH smp)"},
     {.name = "csv", .arg = "FILE", .def = "none", .sample = "pred.csv", .cmds = CR_FIT_PREDICT,
      .set = cr_fit_set_str, CR_FIT_AT(csv),
-     .help = "also append the prediction as a CSV row (header when new)"},
+     .help = "also append the prediction as CSV rows (header when new): the flat answer, "
+             "and the hierarchical one with --nodes --ppn; units in the column names, plain "
+             "decimals, the measured fabric's time beside a what-if's (docs/formats.md)"},
+    {.name = "grid", .arg = "SPEC", .def = "none", .cmds = CR_FIT_PREDICT,
+     .sample = "nodes=2..64,ppn=2,bytes=1M:16M:x4,rail-GBps=25,50",
+     .set = cr_fit_set_str, CR_FIT_AT(grid),
+     .help = "sweep in one command: FIELD=VALUES[,FIELD=VALUES...] with fields nodes, ppn "
+             "(lists, A..B doubling, A..B:xK, A..B:+K), bytes (64K,1M or 1M:1G:x4), "
+             "LEVEL-GBps and LEVEL-latency-us (what-if rates), link-GBps, latency-us; "
+             "fields left out take --nodes, --ppn, --bytes; one --csv row per point (the "
+             "hierarchical answer where the fits have its phases, else the flat one) and a "
+             "table on stdout"},
+    {.name = "grid-plot", .arg = "DIR", .def = "none", .sample = "gridplot",
+     .cmds = CR_FIT_PREDICT, .set = cr_fit_set_str, CR_FIT_AT(grid_plot),
+     .help = "with --grid: plot-grid.gp, grid.dat and grid.svg in DIR: predicted time vs "
+             "nodes (log-log), one line per what-if, ppn and size, 95% intervals as bars"},
     {.name = "help", .letter = 'h', .cmds = CR_FIT_BOTH, .set = cr_cli_set_flag, CR_FIT_AT(help),
      .lo = 1, .help = "this help"},
     {.name = NULL},
@@ -233,7 +318,8 @@ const cr_cli_t cr_fit_cli_predict = {
 "usage: collroof-fit predict --fit DIR --collective C --bytes S (--ranks P | --nodes N --ppn Q)\n"
 "                            [--level L] [--cadence C] [--dtype T] [--in-place 0|1]\n"
 "                            [--variant V] [--skew SPEC] [--link-GBps X] [--latency-us Y]\n"
-"                            [--hier rail|leader] [--csv FILE]\n"
+"                            [--level-GBps LEVEL=X] [--level-latency-us LEVEL=Y]\n"
+"                            [--hier rail|leader] [--csv FILE] [--grid SPEC [--grid-plot DIR]]\n"
 "\n"
 "Predicts the time, algbw and busbw of collective C at size S on P ranks from a fit,\n"
 "with 95% prediction intervals (where a new measurement should fall). Beyond the\n"
@@ -303,78 +389,70 @@ int cr_fit_pargs_parse(const cr_cli_t *cli, int argc, char **argv, cr_fit_pargs_
     return 0;
 }
 
-/* Predicts; with hier (and --nodes, --ppn, level world or unset) also the
- * hierarchical projection: *hier_ok 1 when it has one, else why[] says why not. */
-static int cr_fit_predict_run2(cr_fit_pargs_t *a, cr_fit_prediction_t *pr, cr_fit_hier_t *hier,
-                               int *hier_ok, char *why, size_t len)
+int cr_fit_answer_get(const cr_fit_model_t *m, const cr_fit_query_t *q, int want_hier,
+                      cr_fit_answer_t *ans)
+{
+    cr_fit_query_t mq;
+    cr_status_t st;
+    memset(ans, 0, sizeof *ans);
+    ans->whatif = cr_fit_query_has_whatif(q);
+    cr_fit_query_measured(q, &mq);
+    st = cr_fit_predict(m, q, &ans->p);
+    ans->flat_ok = st == CR_OK;
+    if (ans->flat_ok && ans->whatif) {
+        cr_log_quiet(1);   /* the same fits, read the same way: no new complaint */
+        ans->flat_ok = cr_fit_predict(m, &mq, &ans->pm) == CR_OK;
+        cr_log_quiet(0);
+    } else if (ans->flat_ok) {
+        ans->pm = ans->p;
+    }
+    if (want_hier && q->nodes && q->ppn && (!q->level || !strcmp(q->level, "world"))) {
+        ans->hier_ok = cr_fit_predict_hier(m, q, &ans->h, ans->why, sizeof ans->why) == CR_OK;
+        if (ans->hier_ok && ans->whatif)
+            ans->hier_ok = cr_fit_predict_hier(m, &mq, &ans->hm, ans->why, sizeof ans->why) == CR_OK;
+        else if (ans->hier_ok)
+            ans->hm = ans->h;
+    }
+    return ans->flat_ok ? 0 : 1;
+}
+
+/* Loads the fit, answers; 2 on missing options, 1 when the flat answer failed. */
+static int cr_fit_predict_run2(cr_fit_pargs_t *a, cr_fit_answer_t *ans, int want_hier)
 {
     cr_fit_model_t m;
-    cr_status_t st;
+    int rc;
     if (!a->fit || !a->q.collective || !a->q.bytes || !a->q.ranks) {
         cr_error("needs --fit DIR, --collective C, --bytes S and --ranks P (or --nodes and --ppn)");
         return 2;
     }
     if (cr_fit_model_load(a->fit, &m) != CR_OK) return 1;
-    st = cr_fit_predict(&m, &a->q, pr);
-    if (st == CR_OK && hier && a->q.nodes && (!a->q.level || !strcmp(a->q.level, "world")))
-        *hier_ok = cr_fit_predict_hier(&m, &a->q, hier, why, len) == CR_OK;
+    rc = cr_fit_answer_get(&m, &a->q, want_hier, ans);
     cr_fit_model_free(&m);
-    return st == CR_OK ? 0 : 1;
+    return rc;
 }
 
 static int cr_fit_predict_run(cr_fit_pargs_t *a, cr_fit_prediction_t *pr)
 {
-    return cr_fit_predict_run2(a, pr, NULL, NULL, NULL, 0);
+    static cr_fit_answer_t ans;
+    int rc = cr_fit_predict_run2(a, &ans, 0);
+    *pr = ans.p;
+    return rc;
 }
 
-/* A CSV field, quoted when it holds a comma, quote or line break (RFC 4180). */
-static void cr_fit_csv_quoted(FILE *f, const char *v)
+/* "0.5x the time (2x faster)" */
+static void cr_fit_ratio_print(double t, double tm)
 {
-    if (!v[strcspn(v, ",\"\r\n")]) {
-        fputs(v, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *v; v++) {
-        if (*v == '"') fputc('"', f);
-        fputc(*v, f);
-    }
-    fputc('"', f);
-}
-
-static int cr_fit_csv_append(const char *path, const cr_fit_pargs_t *a,
-                             const cr_fit_prediction_t *p)
-{
-    struct stat sb;
-    int fresh = stat(path, &sb) != 0 || sb.st_size == 0;
-    FILE *f = fopen(path, "a");
-    if (!f) {
-        cr_error("cannot append to %s: %s", path, strerror(errno));
-        return 1;
-    }
-    if (fresh)
-        fputs("collective,level,cadence,ranks,bytes,t_us,t_lo_us,t_hi_us,algbw_GBps,"
-              "algbw_lo_GBps,algbw_hi_GBps,busbw_GBps,busbw_lo_GBps,busbw_hi_GBps,mode,basis,"
-              "dtype,in_place,variant,nodes,ppn,model,warning,skew\n", f);
-    fprintf(f, "%s,%s,%s,%d,%llu,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%s,",
-            a->q.collective, p->level, p->cadence, a->q.ranks, (unsigned long long)a->q.bytes,
-            p->t, p->t_lo, p->t_hi, p->algbw, p->algbw_lo, p->algbw_hi, p->busbw, p->busbw_lo,
-            p->busbw_hi, p->extrapolated ? "extrapolated" : "interpolated");
-    cr_fit_csv_quoted(f, p->basis);
-    fprintf(f, ",%s,%d,%s,%d,%d,%s,", p->dtype, p->in_place, cr_variant_names[p->variant],
-            a->q.nodes, a->q.ppn, p->model);
-    cr_fit_csv_quoted(f, p->warning);
-    fprintf(f, ",%s\n", p->skew);
-    if (ferror(f) | fclose(f)) {
-        cr_error("cannot append to %s: %s", path, strerror(errno));
-        return 1;
-    }
-    return 0;
+    double r = t / tm;
+    if (!(r > 0) || !isfinite(r)) printf("ratio n/a");
+    else if (r == 1) printf("ratio 1 (unchanged)");
+    else if (r < 1) printf("ratio %.4g (%.3gx faster)", r, 1 / r);
+    else printf("ratio %.4g (%.3gx slower)", r, r);
 }
 
 /* The hierarchical answer beside the flat one (cr_fit_predict_hier). */
-static void cr_fit_hier_print(const cr_fit_pargs_t *a, const cr_fit_hier_t *h)
+static void cr_fit_hier_print(const cr_fit_pargs_t *a, const cr_fit_answer_t *ans)
 {
+    const cr_fit_hier_t *h = &ans->h;
     printf("hierarchical%s on %d nodes x %d ppn (", h->alg == CR_FIT_HIER_LEADER ? " leader" : "",
            a->q.nodes, a->q.ppn);
     for (size_t i = 0; i < h->nph; i++) {
@@ -385,76 +463,78 @@ static void cr_fit_hier_print(const cr_fit_pargs_t *a, const cr_fit_hier_t *h)
     }
     printf("):\n  time   %.4g us   [%.4g, %.4g]\n  algbw  %.4g GB/s\n  busbw  %.4g GB/s\n",
            h->t, h->t_lo, h->t_hi, h->algbw, h->busbw);
-    for (size_t i = 0; i < h->nph; i++)
-        printf("  phase %zu: %s %s p=%d: %.4g us [%.4g, %.4g] (%s)\n", i + 1, h->ph[i].level,
-               h->ph[i].op, h->ph[i].ranks, h->ph[i].pr.t, h->ph[i].pr.t_lo,
-               h->ph[i].pr.t_hi, h->ph[i].pr.model);
+    for (size_t i = 0; i < h->nph; i++) {
+        const cr_fit_prediction_t *pr = &h->ph[i].pr;
+        printf("  phase %zu: %s %s p=%d: %.4g us [%.4g, %.4g] (%s", i + 1, h->ph[i].level,
+               h->ph[i].op, h->ph[i].ranks, pr->t, pr->t_lo, pr->t_hi, pr->model);
+        if (pr->whatif_GBps > 0) printf("; what-if %.4g GB/s", pr->whatif_GBps);
+        if (pr->whatif_latency_us > 0) printf("; what-if alpha %.4g us", pr->whatif_latency_us);
+        if (ans->whatif) printf("; measured fabric %.4g us", ans->hm.ph[i].pr.t);
+        printf(")\n");
+    }
     fflush(stdout);
     if (h->warn) cr_warn("a phase of the hierarchical projection extrapolates far (see above)");
 }
 
-/* The hierarchical answer as a --csv row: level "hierarchical", model "hierarchical". */
-static int cr_fit_hier_csv(const char *path, const cr_fit_pargs_t *a, const cr_fit_hier_t *h,
-                           const cr_fit_prediction_t *flat)
+/* Measured fabric against the what-if, side by side. */
+static void cr_fit_whatif_print(const cr_fit_pargs_t *a, const cr_fit_answer_t *ans)
 {
-    cr_fit_prediction_t p = *flat;
-    char basis[sizeof p.basis];
-    size_t used = 0;
-    p.t = h->t;
-    p.t_lo = h->t_lo;
-    p.t_hi = h->t_hi;
-    p.algbw = h->algbw;
-    p.algbw_lo = (double)a->q.bytes / h->t_hi * 1e-3;
-    p.algbw_hi = (double)a->q.bytes / h->t_lo * 1e-3;
-    p.busbw = h->busbw;
-    p.busbw_lo = p.F * p.algbw_lo;
-    p.busbw_hi = p.F * p.algbw_hi;
-    snprintf(p.level, sizeof p.level, "hierarchical");
-    snprintf(p.model, sizeof p.model, "%s", h->alg == CR_FIT_HIER_LEADER ? "hierarchical leader"
-                                                                        : "hierarchical");
-    basis[0] = '\0';
-    for (size_t i = 0; i < h->nph && used < sizeof basis; i++) {
-        const cr_fit_phase_t *ph = &h->ph[i];
-        char as[CR_NAME_LEN + 8] = "";
-        if (strcmp(ph->op, ph->collective)) snprintf(as, sizeof as, " (as %s)", ph->collective);
-        used += (size_t)snprintf(basis + used, sizeof basis - used, "%s%s %s%s p=%d %llu bytes %.6g us",
-                                 i ? " + " : "", ph->level, ph->op, as, ph->ranks,
-                                 (unsigned long long)ph->bytes, ph->pr.t);
+    char wi[256];
+    printf("what-if (%s) against the measured fabric:\n",
+           cr_fit_query_whatif_str(&a->q, wi, sizeof wi));
+    printf("  flat          measured %.4g us [%.4g, %.4g]   what-if %.4g us [%.4g, %.4g]   ",
+           ans->pm.t, ans->pm.t_lo, ans->pm.t_hi, ans->p.t, ans->p.t_lo, ans->p.t_hi);
+    cr_fit_ratio_print(ans->p.t, ans->pm.t);
+    printf("\n");
+    if (ans->hier_ok) {
+        printf("  hierarchical  measured %.4g us [%.4g, %.4g]   what-if %.4g us [%.4g, %.4g]   ",
+               ans->hm.t, ans->hm.t_lo, ans->hm.t_hi, ans->h.t, ans->h.t_lo, ans->h.t_hi);
+        cr_fit_ratio_print(ans->h.t, ans->hm.t);
+        printf("\n");
     }
-    snprintf(p.basis, sizeof p.basis, "%s", basis);
-    p.warning[0] = '\0';
-    if (h->warn) snprintf(p.warning, sizeof p.warning, "a phase extrapolates far");
-    return cr_fit_csv_append(path, a, &p);
+    if (!(ans->p.whatif_GBps > 0 || ans->p.whatif_latency_us > 0) &&
+        !(ans->hier_ok && ans->h.t != ans->hm.t))
+        printf("  (no fit read here is at a level the what-if names: nothing changed)\n");
 }
 
 int cr_fit_cmd_predict(int argc, char **argv)
 {
     cr_fit_pargs_t a;
-    cr_fit_prediction_t p;
-    cr_fit_hier_t h;
-    int hier_ok = 0;
-    char why[256] = "";
+    static cr_fit_answer_t ans;
+    const cr_fit_prediction_t *p = &ans.p;
     int rc = cr_fit_pargs_parse(&cr_fit_cli_predict, argc, argv, &a);
     if (rc) return rc;
     if (a.help) {
         cr_cli_usage(&cr_fit_cli_predict, stdout);
         return 0;
     }
-    if ((rc = cr_fit_predict_run2(&a, &p, &h, &hier_ok, why, sizeof why)) != 0) return rc;
+    if (a.grid) return cr_fit_predict_grid(&a);
+    if (a.grid_plot) {
+        cr_error("--grid-plot DIR plots a --grid: give --grid SPEC");
+        return 2;
+    }
+    if ((rc = cr_fit_predict_run2(&a, &ans, 1)) != 0) return rc;
     printf("%s %s %s p=%d S=%llu bytes (%s%s%s%s%s%s):\n"
            "  time   %.4g us   [%.4g, %.4g]\n"
            "  algbw  %.4g GB/s [%.4g, %.4g]\n"
            "  busbw  %.4g GB/s [%.4g, %.4g]  (F = %.4g)\n"
-           "  %s: %s\n", a.q.collective, p.level, p.cadence, a.q.ranks, (unsigned long long)a.q.bytes,
-           p.dtype, p.dtype[0] ? ", " : "", cr_variant_names[p.variant],
-           p.in_place ? ", in place" : "", p.skew[0] ? ", skew " : "", p.skew, p.t, p.t_lo, p.t_hi, p.algbw, p.algbw_lo, p.algbw_hi, p.busbw, p.busbw_lo,
-           p.busbw_hi, p.F, p.model, p.basis);
+           "  %s: %s\n", a.q.collective, p->level, p->cadence, a.q.ranks,
+           (unsigned long long)a.q.bytes, p->dtype, p->dtype[0] ? ", " : "",
+           cr_variant_names[p->variant], p->in_place ? ", in place" : "", p->skew[0] ? ", skew " : "",
+           p->skew, p->t, p->t_lo, p->t_hi, p->algbw, p->algbw_lo, p->algbw_hi, p->busbw,
+           p->busbw_lo, p->busbw_hi, p->F, p->model, p->basis);
     fflush(stdout);   /* the warning after what it is about */
-    if (p.warning[0]) cr_warn("%s", p.warning);
-    if (hier_ok) cr_fit_hier_print(&a, &h);
-    else if (why[0]) printf("hierarchical: n/a (%s)\n", why);
-    if (a.csv && cr_fit_csv_append(a.csv, &a, &p) != 0) return 1;
-    if (a.csv && hier_ok) return cr_fit_hier_csv(a.csv, &a, &h, &p);
+    if (p->warning[0]) cr_warn("%s", p->warning);
+    if (ans.hier_ok) cr_fit_hier_print(&a, &ans);
+    else if (ans.why[0]) printf("hierarchical: n/a (%s)\n", ans.why);
+    if (ans.whatif) cr_fit_whatif_print(&a, &ans);
+    if (a.csv) {
+        cr_fit_pcsv_row_t row = { .q = &a.q, .p = &ans.p, .pm = &ans.pm };
+        if (cr_fit_pcsv_append(a.csv, &row) != 0) return 1;
+        row.h = ans.hier_ok ? &ans.h : NULL;
+        row.hm = ans.hier_ok ? &ans.hm : NULL;
+        if (ans.hier_ok && cr_fit_pcsv_append(a.csv, &row) != 0) return 1;
+    }
     return 0;
 }
 

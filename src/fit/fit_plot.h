@@ -3,6 +3,7 @@
 #ifndef FIT_PLOT_H
 #define FIT_PLOT_H
 
+#include "fit_grid.h"
 #include "fit_group.h"
 
 enum { CR_FIT_PLOT_SVG = 1, CR_FIT_PLOT_PNG = 2 };
@@ -44,6 +45,13 @@ cr_status_t cr_fit_plot_render(const char *dir, const char *script);
 cr_status_t cr_fit_plot_overlap(const char *dir, const cr_fit_report_t *rep, int formats);
 cr_status_t cr_fit_plot_skew(const char *dir, const cr_fit_report_t *rep, int formats);
 cr_status_t cr_fit_plot_workload(const char *dir, const cr_fit_report_t *rep, int formats);
+
+/* predict --grid's plot (fit_plot_grid.c): DIR/grid.dat (one block per series,
+ * columns nodes t lo hi t_measured, us) and DIR/plot-grid.gp -> grid.svg: predicted
+ * time vs nodes on log-log axes, one line per series (what-if, ppn, size) with its
+ * 95% interval as bars, the measured fabric's line dashed beside each what-if. */
+cr_status_t cr_fit_plot_grid(const char *dir, const char *collective,
+                             const cr_fit_grid_pt_t *pts, size_t n);
 
 /* Writes plot-LEVEL.gp and its .dat files into dir; runs gnuplot when it is
  * installed (the CR_GNUPLOT environment variable overrides the program), started

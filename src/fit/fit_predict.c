@@ -8,6 +8,58 @@
 #include <stdio.h>
 #include <string.h>
 
+void cr_fit_query_whatif(const cr_fit_query_t *q, const char *level, int nodes, double *GBps,
+                         double *latency_us)
+{
+    cr_level_t lv;
+    int known = level && cr_level_parse(level, &lv) == 0;
+    int across = level && cr_level_link_class(level, nodes > 1 ? nodes : 1) == CR_DIST_INTERNODE;
+    *GBps = q->link_GBps;
+    *latency_us = q->latency_us;
+    if (across && q->level_GBps[CR_LEVEL_INTERNODE] > 0)
+        *GBps = q->level_GBps[CR_LEVEL_INTERNODE];
+    if (across && q->level_latency_us[CR_LEVEL_INTERNODE] > 0)
+        *latency_us = q->level_latency_us[CR_LEVEL_INTERNODE];
+    if (known && q->level_GBps[lv] > 0) *GBps = q->level_GBps[lv];
+    if (known && q->level_latency_us[lv] > 0) *latency_us = q->level_latency_us[lv];
+}
+
+int cr_fit_query_has_whatif(const cr_fit_query_t *q)
+{
+    int any = q->link_GBps > 0 || q->latency_us > 0;
+    for (int i = 0; i < CR_LEVEL_COUNT; i++)
+        any |= q->level_GBps[i] > 0 || q->level_latency_us[i] > 0;
+    return any;
+}
+
+void cr_fit_query_measured(const cr_fit_query_t *q, cr_fit_query_t *out)
+{
+    *out = *q;
+    out->link_GBps = out->latency_us = 0;
+    for (int i = 0; i < CR_LEVEL_COUNT; i++) out->level_GBps[i] = out->level_latency_us[i] = 0;
+}
+
+const char *cr_fit_query_whatif_str(const cr_fit_query_t *q, char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+#define CR_WI_ADD(...)                                                                  \
+    do {                                                                                \
+        if (used < len) used += (size_t)snprintf(buf + used, len - used, __VA_ARGS__);  \
+    } while (0)
+    if (q->link_GBps > 0) CR_WI_ADD("%slink %.4g GB/s", used ? ", " : "", q->link_GBps);
+    if (q->latency_us > 0) CR_WI_ADD("%slatency %.4g us", used ? ", " : "", q->latency_us);
+    for (int i = 0; i < CR_LEVEL_COUNT; i++) {
+        if (q->level_GBps[i] > 0)
+            CR_WI_ADD("%s%s=%.4g GB/s", used ? ", " : "", cr_level_name(i), q->level_GBps[i]);
+        if (q->level_latency_us[i] > 0)
+            CR_WI_ADD("%s%s latency %.4g us", used ? ", " : "", cr_level_name(i),
+                      q->level_latency_us[i]);
+    }
+#undef CR_WI_ADD
+    return buf;
+}
+
 /* The group a prediction reads: collective, level, cadence and the rest of its key. */
 typedef struct cr_fit_pkey {
     const char *c;
@@ -420,7 +472,7 @@ static cr_status_t cr_fit_predict_proj(const cr_fit_model_t *m, const cr_fit_que
 {
     const cr_proj_series_t *s = &ps->s;
     cr_proj_est_t e;
-    double S = (double)q->bytes, t, rel_lo, rel_hi, link;
+    double S = (double)q->bytes, t, rel_lo, rel_hi, link = 0, wg, wl;
     char ser[120], side[64] = "", wi[96] = "";
     int pmax = s->c[s->nc - 1].ranks, pmin = s->c[0].ranks;
     if (cr_proj_predict(s, S, q->ranks, &e) != 0 || !(e.t > 0) || !isfinite(e.t)) {
@@ -432,20 +484,24 @@ static cr_status_t cr_fit_predict_proj(const cr_fit_model_t *m, const cr_fit_que
     t = e.t;
     rel_lo = e.t_lo / e.t;
     rel_hi = e.t_hi / e.t;
-    if (q->link_GBps > 0 || q->latency_us > 0) {
+    cr_fit_query_whatif(q, k->lv, q->nodes, &wg, &wl);
+    if (wg > 0 || wl > 0) {
         double a = e.alpha, b = e.beta;
         link = cr_fit_series_link(m, k);
-        if (q->link_GBps > 0 && link > 0) {
-            b *= link / q->link_GBps;   /* every rate by X / the measured link */
-            snprintf(wi, sizeof wi, "; link what-if %.4g GB/s (measured %.4g)", q->link_GBps, link);
-        } else if (q->link_GBps > 0) {
-            b = Fp / (q->link_GBps * 1e3);   /* X is the busbw ceiling */
-            snprintf(wi, sizeof wi, "; link what-if: busbw ceiling %.4g GB/s", q->link_GBps);
+        if (wg > 0 && link > 0) {
+            b *= link / wg;   /* every rate by X / the measured link */
+            out->link_GBps = link;
+            snprintf(wi, sizeof wi, "; link what-if %.4g GB/s (measured %.4g)", wg, link);
+        } else if (wg > 0) {
+            b = Fp / (wg * 1e3);   /* X is the busbw ceiling */
+            snprintf(wi, sizeof wi, "; link what-if: busbw ceiling %.4g GB/s", wg);
         }
-        if (q->latency_us > 0) a = q->latency_us;
-        if (q->latency_us > 0)
+        if (wl > 0) a = wl;
+        if (wl > 0)
             snprintf(wi + strlen(wi), sizeof wi - strlen(wi), "; latency what-if alpha %.4g us",
-                     q->latency_us);
+                     wl);
+        out->whatif_GBps = wg;
+        out->whatif_latency_us = wl;
         t = a + S * b;
         if (!(t > 0)) {
             cr_error("%s %s %s: the what-if gives no positive time (alpha %g us, beta %g "
@@ -460,6 +516,7 @@ static cr_status_t cr_fit_predict_proj(const cr_fit_model_t *m, const cr_fit_que
     out->floored = e.floored;
     out->floor_us = e.floored ? e.t : 0;
     out->rinf = e.beta > 0 ? 1e-3 / e.beta : INFINITY;
+    if (wg > 0) out->rinf = wg > 0 && link > 0 ? out->rinf * wg / link : wg / Fp;
     out->extrapolated = !e.measured_p || e.size_extrapolated;
     out->nodes = q->nodes;
     out->ppn = q->ppn;
@@ -528,7 +585,7 @@ cr_status_t cr_fit_predict(const cr_fit_model_t *m, const cr_fit_query_t *q,
     const char *shape = "";
     char topo[96] = "", fl[96] = "";
     double S = (double)q->bytes, al, alo, ahi, rr, rlo, rhi, Fp, scale = 1, a1, lfloor;
-    double a_raw = NAN, sr, sf, sl = 0, se_par;
+    double a_raw = NAN, sr, sf, sl = 0, se_par, wg, wl;
     const cr_fit_pseries_t *ps = NULL;
     int inside, p0, several = 0, floored = 0, run_meas;
     if (!ops) {
@@ -614,27 +671,28 @@ cr_status_t cr_fit_predict(const cr_fit_model_t *m, const cr_fit_query_t *q,
     lfloor = a1 > 0 ? a1 * scale : cr_fit_scal_alpha(m, &k, q->ranks);
     if (!(lfloor > 0)) lfloor = cr_fit_alpha1_other(m, &k, q->ranks);
     if (!(lfloor > 0)) lfloor = 0;
-    if (q->link_GBps > 0 && r->link_GBps > 0) {
+    cr_fit_query_whatif(q, k.lv, k.nodes ? k.nodes : q->nodes, &wg, &wl);
+    if (wg > 0 && r->link_GBps > 0) {
         /* the measured link scaled to X: every rate by X / link */
-        double k = q->link_GBps / r->link_GBps;
+        double k = wg / r->link_GBps;
         rr *= k;
         rlo *= k;
         rhi *= k;
-    } else if (q->link_GBps > 0) {
+    } else if (wg > 0) {
         /* no link recorded: X is the busbw ceiling, r∞ = X / F(p); the interval keeps
          * its relative width where it is finite */
-        double nr = q->link_GBps / Fp;
+        double nr = wg / Fp;
         rlo = isfinite(rr) && isfinite(rlo) ? rlo * nr / rr : nr;
         rhi = isfinite(rr) && isfinite(rhi) ? rhi * nr / rr : nr;
         rr = nr;
     }
-    if (q->latency_us > 0) {
+    if (wl > 0) {
         /* the latency floor α₁ becomes Y; every segment's intercept moves with it */
-        double d = q->latency_us - (a1 > 0 ? a1 * scale : al);
+        double d = wl - (a1 > 0 ? a1 * scale : al);
         al += d;
         alo += d;
         ahi += d;
-        lfloor = q->latency_us;
+        lfloor = wl;
     }
     if (S < r->bytes_lo) {
         /* Below the segment's sizes its intercept says nothing: a later segment's α is
@@ -699,8 +757,10 @@ cr_status_t cr_fit_predict(const cr_fit_model_t *m, const cr_fit_query_t *q,
              "%s%s%s%s%s%s", inside ? "interpolates" : "extrapolates",
              inside ? "within" : "beyond", r->segment, r->bytes_lo, r->bytes_hi, p0, topo,
              p0 != q->ranks ? "; extrapolates in ranks with " : "", shape,
-             q->link_GBps > 0 ? "; link rate what-if" : "",
-             q->latency_us > 0 ? "; latency what-if" : "", fl);
+             wg > 0 ? "; link rate what-if" : "", wl > 0 ? "; latency what-if" : "", fl);
+    out->whatif_GBps = wg;
+    out->whatif_latency_us = wl;
+    out->link_GBps = wg > 0 ? r->link_GBps : 0;
     return CR_OK;
 }
 

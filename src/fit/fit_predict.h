@@ -4,6 +4,7 @@
 #define FIT_PREDICT_H
 
 #include <stdint.h>
+#include "cr_level_names.h"
 #include "fit_data.h"
 #include "fit_group.h"
 #include "fit_proj.h"
@@ -56,10 +57,36 @@ typedef struct cr_fit_query {
     /* Topology (nodes x ppn = ranks); 0 when not given. Several topologies fitted at
      * the rank count read are refused unless one is given and was measured. */
     int nodes, ppn;
-    double link_GBps;         /* what-if link rate (0: as measured) */
-    double latency_us;        /* what-if latency (0: as measured) */
+    /* What-if fabrics (docs/method.md, "What-if fabrics"); 0 everywhere: as measured.
+     * A bandwidth X of a level replaces the measured link ceiling of the fit read:
+     * r_inf (and its interval) scales by X / link_ceiling_GBps of that fit, i.e. the
+     * bandwidth term beta = 1 / r_inf by link / X; without a recorded link, X is the
+     * busbw ceiling and r_inf = X / F(p). A latency Y replaces the latency floor alpha_1
+     * of the fit read at the rank count predicted; every segment's intercept moves by
+     * the same difference. The scaling model across p moves the same way (alpha(p) = Y,
+     * beta(p, S) by link / X). Which value applies to a fit at level L
+     * (cr_fit_query_whatif): level_*[L]; else, when L's groups cross nodes (internode,
+     * rail, world over several hosts), level_*[CR_LEVEL_INTERNODE]; else link_GBps /
+     * latency_us, which apply to whatever level is predicted (cr_fit_predict_hier
+     * keeps them off its node phases). Indices are cr_level_t. */
+    double link_GBps;         /* GB/s; every level but a hierarchy's node phases */
+    double latency_us;        /* us */
+    double level_GBps[CR_LEVEL_COUNT];        /* GB/s per level */
+    double level_latency_us[CR_LEVEL_COUNT];  /* us per level */
     int hier_alg;             /* cr_fit_hier_alg_t of cr_fit_predict_hier (0: rail) */
 } cr_fit_query_t;
+
+/* The what-ifs that apply to a fit at level `level` (a level or a probe's distance
+ * class; other names take the global ones only) read for a group spanning `nodes`
+ * hosts (0: unknown, one): GB/s and us, 0 for as measured. */
+void cr_fit_query_whatif(const cr_fit_query_t *q, const char *level, int nodes, double *GBps,
+                         double *latency_us);
+/* 1 when q asks any what-if. */
+int cr_fit_query_has_whatif(const cr_fit_query_t *q);
+/* q with every what-if cleared: the measured fabric, for side-by-side answers. */
+void cr_fit_query_measured(const cr_fit_query_t *q, cr_fit_query_t *out);
+/* "rail=50 GB/s, internode latency 2 us" (the what-ifs asked; "" none) into buf. */
+const char *cr_fit_query_whatif_str(const cr_fit_query_t *q, char *buf, size_t len);
 
 typedef struct cr_fit_prediction {
     double t, t_lo, t_hi;                    /* µs */
@@ -79,6 +106,9 @@ typedef struct cr_fit_prediction {
     char model[32];                          /* "segment fit" | "scaling model" */
     double se;                               /* SD of ln t behind the interval */
     char warning[384];                       /* "" or why the answer is a long shot */
+    double whatif_GBps, whatif_latency_us;   /* the what-ifs applied (0: none) */
+    double link_GBps;                        /* the measured link X scaled (0: none
+                                              * recorded, X was the busbw ceiling) */
 } cr_fit_prediction_t;
 
 cr_status_t cr_fit_predict(const cr_fit_model_t *m, const cr_fit_query_t *q,

@@ -3,6 +3,7 @@
 
 #include "fit_predict.h"
 #include "cr_coll.h"
+#include "cr_level_names.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -146,6 +147,18 @@ static cr_status_t cr_fit_hier_leader(const cr_fit_model_t *m, const cr_fit_quer
     return CR_OK;
 }
 
+/* The across-nodes phase plays the rail level's part (CR_FIT_HIER_RAIL) or the
+ * internode level's (CR_FIT_HIER_LEADER); priced by another level's fit (internode or
+ * world standing in for rail, world for internode at ppn 1), the what-ifs asked for
+ * the part it plays are those of the fit it reads, unless that level has its own. */
+static void cr_fit_hier_role_whatif(cr_fit_query_t *pq, cr_fit_hier_alg_t alg, const char *lv)
+{
+    cr_level_t role = alg == CR_FIT_HIER_LEADER ? CR_LEVEL_INTERNODE : CR_LEVEL_RAIL, fl;
+    if (cr_level_parse(lv, &fl) != 0 || fl == role) return;
+    if (!(pq->level_GBps[fl] > 0)) pq->level_GBps[fl] = pq->level_GBps[role];
+    if (!(pq->level_latency_us[fl] > 0)) pq->level_latency_us[fl] = pq->level_latency_us[role];
+}
+
 cr_status_t cr_fit_predict_hier(const cr_fit_model_t *m, const cr_fit_query_t *q,
                                 cr_fit_hier_t *h, char *why, size_t len)
 {
@@ -178,9 +191,11 @@ cr_status_t cr_fit_predict_hier(const cr_fit_model_t *m, const cr_fit_query_t *q
         pq.ranks = ph->ranks;
         pq.nodes = ph->nodes;
         pq.ppn = ph->ppn;
-        if (!strcmp(ph->level, "node")) {   /* the what-ifs are of the links across nodes */
+        if (!strcmp(ph->level, "node")) {   /* the global what-ifs are of the links across nodes */
             pq.link_GBps = 0;
             pq.latency_us = 0;
+        } else {
+            cr_fit_hier_role_whatif(&pq, h->alg, ph->level);
         }
         st = cr_fit_predict(m, &pq, &ph->pr);
         if (st != CR_OK) {
