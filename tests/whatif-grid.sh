@@ -150,6 +150,10 @@ awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
     END { exit !(n == 16 && half == 8 && !bad) }' "$T/grid.csv" >"$T/arith.out"
 check "grid: every row's what-if and measured time exact to 7 digits; rail=4 halves the rail phase's bandwidth term; rail=2 (the measured link) changes nothing" [ $? = 0 ]
 [ -s "$T/arith.out" ] && cat "$T/arith.out"
+P --grid "nodes=2,4,ppn=2" --csv "$T/twice.csv" >/dev/null 2>&1
+P --grid "nodes=2,4,ppn=2" --csv "$T/twice.csv" >/dev/null 2>&1
+check "a grid appended to an existing file adds rows, not a second header" \
+    sh -c "[ \$(wc -l <'$T/twice.csv') = 5 ] && [ \$(grep -c '^collective,' '$T/twice.csv') = 1 ]"
 # Rows in order: what-ifs outermost, then ppn, bytes, nodes innermost.
 check "grid rows: nodes innermost, then bytes, then the rail rate" \
     sh -c "awk -F, 'NR > 1 { print \$20 \"/\" \$5 }' '$T/grid.csv' | head -5 | tr '\n' ' ' |

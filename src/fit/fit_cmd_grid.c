@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "fit_grid.h"
 #include "fit_plot.h"
 
@@ -52,7 +53,7 @@ int cr_fit_predict_grid(cr_fit_pargs_t *a)
     FILE *csv = NULL;
     char err[512], wi[256];
     size_t n, nbad = 0;
-    int rc = 0;
+    int rc = 0, fresh = 0;
     if (cr_fit_grid_parse(a->grid, &g, err, sizeof err) != CR_OK) {
         cr_error("%s", err);
         cr_fit_grid_free(&g);
@@ -83,12 +84,16 @@ int cr_fit_predict_grid(cr_fit_pargs_t *a)
         rc = 1;
         goto out_with_model;
     }
+    if (a->csv) {   /* the header only into a new or empty file */
+        struct stat sb;
+        fresh = stat(a->csv, &sb) != 0 || sb.st_size == 0;
+    }
     if (a->csv && !(csv = fopen(a->csv, "a"))) {
         cr_error("cannot append to %s", a->csv);
         rc = 1;
         goto out_with_pts;
     }
-    if (csv && ftell(csv) == 0) cr_fit_pcsv_header(csv);
+    if (csv && fresh) cr_fit_pcsv_header(csv);
     printf("%-7s %-5s %-11s %-28s %12s %12s %25s %9s  %s\n", "nodes", "ppn", "bytes", "what-if",
            "measured_us", "t_us", "[lo_us, hi_us]", "ratio", "model");
     cr_log_quiet(1);   /* a point without an answer says so in its row */
