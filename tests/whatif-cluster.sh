@@ -51,8 +51,10 @@ BURST=${WHATIF_BURST:-32kb}
 HOSTS=${WHATIF_HOSTS:-3}
 # Asserted bounds (docs/testing.md has the runs they come from); the issue's goals
 # (every row within 15%, every measurement inside its interval) are printed beside.
-WITHIN_MIN=${WHATIF_WITHIN_MIN:-0.60}
-COVER_MIN=${WHATIF_COVER_MIN:-0.60}
+# Three runs here (100 -> 50 Mbit/s, beside other engineers' builds): within 15%
+# 0.83, 0.67, 0.89; inside 0.94, 0.94, 1.00; median |error| 5.8%, 10.2%, 8.1%.
+WITHIN_MIN=${WHATIF_WITHIN_MIN:-0.55}
+COVER_MIN=${WHATIF_COVER_MIN:-0.80}
 MEDERR_MAX=${WHATIF_MEDERR_MAX:-0.15}
 COLLS=allreduce,allgather
 
@@ -173,18 +175,21 @@ awk -v faster="$(awk -v a="$GB_A" -v b="$GB_B" 'BEGIN { print (b > a) }')" '
             (faster ? t[k] < tm[k] : t[k] > tm[k]))) nonpos++
       e = t[k] / $5 - 1; ae = e < 0 ? -e : e; in_ = $5 >= lo[k] && $5 <= hi[k]
       n++; inside += in_; w15 += ae <= 0.15; err[n] = ae; sum += e
+      if ($2 != "world") { n1++; w1 += ae <= 0.15; if (ae > max1) max1 = ae }
       printf "%-10s %-9s p=%d %8d  A-fabric %9.0f  what-if %9.0f [%9.0f, %9.0f]  measured %9.0f  %+6.1f%%  %s\n", \
           $1, $2, $3, $4, tm[k], t[k], lo[k], hi[k], $5, 100 * e, in_ ? "inside" : "OUTSIDE" }
     END {
       for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (err[j] < err[i]) { x = err[i]; err[i] = err[j]; err[j] = x }
       med = n ? (n % 2 ? err[(n + 1) / 2] : (err[n / 2] + err[n / 2 + 1]) / 2) : -1
       printf "SUMMARY n=%d inside=%.3f within15=%.3f median_abs_err=%.3f mean_err=%+.3f nonpositive=%d missing=%d\n", \
-          n, n ? inside / n : 0, n ? w15 / n : 0, med, n ? sum / n : 0, nonpos, miss }' \
+          n, n ? inside / n : 0, n ? w15 / n : 0, med, n ? sum / n : 0, nonpos, miss
+      printf "ONE-PER-HOST rail and internode: %d of %d within 15%%, largest |error| %.1f%%\n", \
+          w1, n1, 100 * max1 }' \
     "$WORK/pred.txt" "$WORK/meas.txt" >"$WORK/table.txt"
 diag "rate-A fit ($RATE_A) with --level-GBps internode=$GB_B against the $RATE_B measurement:"
 cat "$WORK/table.txt"
-grep -A1 '^what-if' "$WORK/predict.txt" | grep -B1 'hierarchical ' | tail -4 |
-    sed 's/^/# hierarchical allreduce\/allgather at '"$HOSTS"'x2, rail phase repriced: /'
+diag "the hierarchical answers at ${HOSTS}x2 (rail phase repriced; world rows above, in order):"
+grep '^  hierarchical  measured' "$WORK/predict.txt" | sed 's/^  hierarchical  /#   /'
 read -r _ n inside within15 mederr meanerr nonpos missing < <(grep '^SUMMARY' "$WORK/table.txt" |
     sed 's/[a-z_0-9]*=//g')
 diag "issue #11 goal: every row within 15% (got $within15) and inside its interval (got $inside); median |error| $mederr, mean error $meanerr"
