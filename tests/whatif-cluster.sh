@@ -51,8 +51,9 @@ BURST=${WHATIF_BURST:-32kb}
 HOSTS=${WHATIF_HOSTS:-3}
 # Asserted bounds (docs/testing.md has the runs they come from); the issue's goals
 # (every row within 15%, every measurement inside its interval) are printed beside.
-# Three runs here (100 -> 50 Mbit/s, beside other engineers' builds): within 15%
-# 0.83, 0.67, 0.89; inside 0.94, 0.94, 1.00; median |error| 5.8%, 10.2%, 8.1%.
+# Four runs here (100 -> 50 Mbit/s, beside other engineers' builds): within 15%
+# 0.83, 0.67, 0.89, 0.83; inside 0.94, 0.94, 1.00, 0.94; median |error| 5.8%,
+# 10.2%, 8.1%, 5.6%.
 WITHIN_MIN=${WHATIF_WITHIN_MIN:-0.55}
 COVER_MIN=${WHATIF_COVER_MIN:-0.80}
 MEDERR_MAX=${WHATIF_MEDERR_MAX:-0.15}
@@ -189,7 +190,7 @@ awk -v faster="$(awk -v a="$GB_A" -v b="$GB_B" 'BEGIN { print (b > a) }')" '
 diag "rate-A fit ($RATE_A) with --level-GBps internode=$GB_B against the $RATE_B measurement:"
 cat "$WORK/table.txt"
 diag "the hierarchical answers at ${HOSTS}x2 (rail phase repriced; world rows above, in order):"
-grep '^  hierarchical  measured' "$WORK/predict.txt" | sed 's/^  hierarchical  /#   /'
+grep '^  hierarchical  measured' "$WORK/predict.txt" | sed 's/^  hierarchical  /  /'
 read -r _ n inside within15 mederr meanerr nonpos missing < <(grep '^SUMMARY' "$WORK/table.txt" |
     sed 's/[a-z_0-9]*=//g')
 diag "issue #11 goal: every row within 15% (got $within15) and inside its interval (got $inside); median |error| $mederr, mean error $meanerr"
