@@ -137,7 +137,11 @@ cr_status_t cr_fit_predict(const cr_fit_model_t *m, const cr_fit_query_t *q,
  * collroof has no reduce or gather: a node reduce is priced by the node bcast fit (the
  * same messages reversed, plus the sum), a node gather by the node allgather fit of
  * the same output (the root receives as much); the phase names both (op, collective).
- * reduce_scatter and alltoall have no leader algorithm (coll/han 4.1 has none). */
+ * reduce_scatter and alltoall have no leader algorithm (coll/han 4.1 has none).
+ * What-ifs: each phase takes those of the level of the fit that prices it
+ * (cr_fit_query_whatif), the node phases never the global link_GBps / latency_us;
+ * an across-nodes phase priced by another level's fit also takes the what-if of
+ * the level whose part it plays (rail, or internode for the leaders). */
 typedef enum cr_fit_hier_alg { CR_FIT_HIER_RAIL = 0, CR_FIT_HIER_LEADER = 1 } cr_fit_hier_alg_t;
 extern const char *const cr_fit_hier_alg_names[];   /* "rail", "leader", NULL */
 
