@@ -119,10 +119,11 @@ static const char *cr_wl_known(char *buf, size_t len)
 }
 
 /* The keys of a call line; each at most once. */
-enum { CR_K_COMM, CR_K_COUNT, CR_K_GAP, CR_K_DTYPE, CR_K_SKEW, CR_K_SEED, CR_K_N };
+enum { CR_K_COMM, CR_K_COUNT, CR_K_GAP, CR_K_DTYPE, CR_K_SKEW, CR_K_SEED, CR_K_FLOPS,
+       CR_K_MEM, CR_K_N };
 static const char *const cr_wl_keys[CR_K_N] = {"comm", "count", "gap_us", "dtype", "skew",
-                                               "seed"};
-#define CR_WL_KEYS "comm, count, gap_us, dtype, skew or seed"
+                                               "seed", "flops", "mem_bytes"};
+#define CR_WL_KEYS "comm, count, gap_us, dtype, skew, seed, flops or mem_bytes"
 
 static cr_status_t cr_wl_key(const cr_wl_parse_t *ps, int k, const char *val, cr_wl_call_t *c)
 {
@@ -165,6 +166,18 @@ static cr_status_t cr_wl_key(const cr_wl_parse_t *ps, int k, const char *val, cr
     case CR_K_SEED:
         CR_CHECK(cr_wl_int(ps, "seed", val, 0, 9223372036854775807L, &v));
         c->skew.seed = (uint64_t)v;
+        return CR_OK;
+    case CR_K_FLOPS:
+        if (cr_num_double(val, &d) || !(d >= 0) || d > CR_WL_MAX_FLOPS)
+            return cr_wl_bad(ps, "bad value '%s' for flops: expected FLOPs from 0 to %g "
+                             "(e.g. 5.5e11)", cr_wl_show(val, shown, sizeof shown),
+                             CR_WL_MAX_FLOPS);
+        c->flops = d;
+        return CR_OK;
+    case CR_K_MEM:
+        if (cr_size_parse(val, &c->mem_bytes, err, sizeof err) != CR_OK)
+            return cr_wl_bad(ps, "bad value '%s' for mem_bytes: expected bytes like 4096, "
+                             "64K or 1G (binary units)", cr_wl_show(val, shown, sizeof shown));
         return CR_OK;
     }
     return CR_ERR_INTERNAL;

@@ -20,6 +20,7 @@
 #define CR_WL_MAX_COUNT 1000000    /* count= at most */
 #define CR_WL_MAX_GAP_US 6e7       /* gap_us= at most (one minute) */
 #define CR_WL_MAX_TP 65536         /* layout tp= at most */
+#define CR_WL_MAX_FLOPS 1e30       /* flops= at most */
 
 /* The communicator of a call: the comm= words, in this order. */
 typedef enum cr_wl_comm {
@@ -42,6 +43,10 @@ typedef struct cr_wl_call {
     double gap_us;                /* µs of compute before each repetition, 0..CR_WL_MAX_GAP_US */
     const cr_dtype_t *dtype;      /* dtype= or the run's --dtype */
     cr_skew_t skew;               /* skew=/seed= or the run's --skew/--skew-seed (skewed only) */
+    /* Planning only (collroof-fit plan; the replay ignores them): the compute of the
+     * gap before each repetition, per rank. 0: not stated. */
+    double flops;                 /* flops=: FLOPs, 0..CR_WL_MAX_FLOPS */
+    uint64_t mem_bytes;           /* mem_bytes=: bytes to and from memory */
 } cr_wl_call_t;
 
 typedef struct cr_workload {
