@@ -105,12 +105,11 @@ static cr_status_t cr_fit_plan_flat(const cr_fit_model_t *m, const cr_fit_query_
             q.ppn = fp;
         }
     } else if (!cr_fit_plan_topo(m, q.collective, lv, p, ppn, &fn, &fp) || fn != nodes) {
-        /* not measured at this topology: the scaling model of the level's own one */
+        /* not measured at this topology: at p on another one, else the scaling model
+         * across the rank counts measured at the target's ppn */
         if (cr_fit_plan_topo(m, q.collective, lv, p, 0, &fn, &fp)) {
             q.nodes = fn;
             q.ppn = fp;
-        } else {
-            q.nodes = q.ppn = 0;
         }
     }
     CR_CHECK(cr_fit_predict(m, &q, &pr));
