@@ -11,9 +11,10 @@
 # step and collroof-fit plan predicts it; the test prints by how much plan missed.
 #
 # Asserted: every plan answered, finite, with t_lo <= t <= t_hi; the CSV's step row
-# equals the sum of its call rows; the median |error| over all (file, hosts) at most
-# PLAN_MEDERR_MAX and every |error| at most PLAN_ERR_MAX: floors the data support
-# with margin (see docs/testing.md); the issue's goal, within 15%, is printed beside.
+# equals the sum of its call rows; over the dp and moe files (their calls cross the
+# shaped links) the median |error| at most PLAN_MEDERR_MAX and every |error| at most
+# PLAN_ERR_MAX: floors the data support with margin; tp is printed, not asserted
+# (below); the issue's goal, within 15%, is printed beside.
 #
 # Open MPI's algorithms are fixed (coll_tuned dynamic rules, as tests/predict-cluster.sh):
 # the replay's calls run the algorithms the fit measured.
@@ -37,8 +38,10 @@ TRAIN=${PLAN_TRAIN:-2 3}
 REPLAY=${PLAN_REPLAY:-2 3 4}
 # Asserted bounds (docs/testing.md has the runs they come from); the issue's goal
 # (within 15%) is printed beside.
-MEDERR_MAX=${PLAN_MEDERR_MAX:-0.25}
-ERR_MAX=${PLAN_ERR_MAX:-0.60}
+# Two runs here (loaded 2-core VM): dp -16/+9/-16% and +7/+1/-21%, moe +1/+7/+22%
+# and +3/-1/-1% on 2/3/4 hosts: median |error| 0.13 and 0.02, largest 0.22.
+MEDERR_MAX=${PLAN_MEDERR_MAX:-0.20}
+ERR_MAX=${PLAN_ERR_MAX:-0.40}
 COLLS=allreduce,allgather,reduce_scatter,alltoallv
 
 [ "$(id -u)" = 0 ] || skip_all "needs root for network namespaces"
@@ -149,13 +152,20 @@ check "every plan finite with 0 < t_lo <= t <= t_hi" awk '
 check "the step row is the sum of the call rows (t_us)" awk '
     { if ($8 - $3 > 1e-6 * $3 || $3 - $8 > 1e-6 * $3) exit 1 } END { exit NR == 0 }' \
     "$WORK/table.txt"
-stats=$(awk '{ e = ($3 - $6) / $6; print (e < 0 ? -e : e) }' "$WORK/table.txt" | sort -g |
-    awk '{ a[NR] = $1; if ($1 <= 0.15) in15++ }
+# Asserted on the files whose calls cross hosts (dp, moe): the emulation shapes
+# those links. tp's calls stay inside a host, where every emulated host shares the
+# same two real cores: its 64 KiB node-level calls are CPU-bound and slow down with
+# the number of hosts running at once (575 us on 2 hosts, 1651 us on 4, against
+# the fit's 1122 us), which no per-host fit can know; printed, not asserted.
+errs() { awk -v keep="$1" '$1 ~ keep { e = ($3 - $6) / $6; print (e < 0 ? -e : e) }' \
+    "$WORK/table.txt" | sort -g | awk '{ a[NR] = $1; if ($1 <= 0.15) in15++ }
         END { med = NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2
-            printf "%.4f %.4f %d %d", med, a[NR], in15, NR }')
-read -r med mx in15 ntot <<<"$stats"
-diag "median |error| $med, largest $mx; within 15% (the issue's goal): $in15 of $ntot"
-check "median |error| $med <= $MEDERR_MAX" awk -v x="$med" -v y="$MEDERR_MAX" 'BEGIN { exit !(x <= y) }'
-check "largest |error| $mx <= $ERR_MAX" awk -v x="$mx" -v y="$ERR_MAX" 'BEGIN { exit !(x <= y) }'
+            printf "%.4f %.4f %d %d", med, a[NR], in15, NR }'; }
+read -r med mx in15 ntot <<<"$(errs '^(dp|moe)$')"
+read -r amed amx ain15 antot <<<"$(errs '.')"
+diag "dp, moe: median |error| $med, largest $mx; within 15% (the issue's goal): $in15 of $ntot"
+diag "all files (tp included): median |error| $amed, largest $amx; within 15%: $ain15 of $antot"
+check "dp, moe: median |error| $med <= $MEDERR_MAX" awk -v x="$med" -v y="$MEDERR_MAX" 'BEGIN { exit !(x <= y) }'
+check "dp, moe: largest |error| $mx <= $ERR_MAX" awk -v x="$mx" -v y="$ERR_MAX" 'BEGIN { exit !(x <= y) }'
 diag "total $(($(date +%s) - start)) s"
 finish
