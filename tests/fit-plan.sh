@@ -194,6 +194,21 @@ expect 0 "line 21: node allgather p=8 (segment fit); extrapolated yes" "$FIT" pl
   --fit "$FX/fit" --workload "$T/tp.wl" --nodes 1 --ppn 8
 expect 2 "no pp: pipeline stages exchange point-to-point" "$FIT" workload pp --stages 4
 expect 2 "tp needs --hidden" "$FIT" workload tp --seq 10 --tp 2
+# A run on one host measured at level world (no node rows): plan prices a call within
+# the node from those world rows (fixtures/plan/onehost: 4 ranks on one host,
+# alltoallv zipf:1.2), exactly as predict reads them.
+mkdir "$T/onehost" && cp "$FX/onehost/results.csv" "$T/onehost/" &&
+  "$FIT" "$T/onehost" >/dev/null 2>&1
+printf 'collroof-workload 1\ncall alltoallv 512K comm=world skew=zipf:1.2 seed=7 count=2\n' \
+  > "$T/moe1.wl"
+expect 0 "world alltoallv p=4 (segment fit)" "$FIT" plan --fit "$T/onehost/fit" \
+  --workload "$T/moe1.wl" --nodes 1 --ppn 4 --csv "$T/p1.csv"
+rm -f "$T/pred.csv"
+"$FIT" predict --fit "$T/onehost/fit" --collective alltoallv --skew zipf:1.2 --bytes 512K \
+  --ranks 4 --level world --csv "$T/pred.csv" >/dev/null 2>&1
+p=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } { print $c["t_us"]; exit }' "$T/pred.csv")
+if near5 "$(col "$T/p1.csv" 1 t_call_us)" "$p"; then ok "one host: call = predict's world alltoallv p=4 ($p)"
+else fail "one host: plan $(col "$T/p1.csv" 1 t_call_us), predict $p"; fi
 expect 0 "usage: collroof-fit workload dp" "$FIT" workload --help
 expect 0 "usage: collroof-fit plan" "$FIT" plan --help
 finish

@@ -35,6 +35,20 @@ static int cr_fit_plan_has(const cr_fit_model_t *m, const char *c, const char *l
     return 0;
 }
 
+/* A fit measured on one host only: its world rows are within a node. 1 when c has
+ * no node rows and every one of its world rows was measured on one node. */
+static int cr_fit_plan_world_on_node(const cr_fit_model_t *m, const char *c)
+{
+    int world = 0;
+    if (cr_fit_plan_has(m, c, "node")) return 0;
+    for (size_t i = 0; i < m->n; i++)
+        if (!strcmp(m->rows[i].collective, c) && !strcmp(m->rows[i].level, "world")) {
+            if (m->rows[i].nodes != 1) return 0;
+            world = 1;
+        }
+    return world;
+}
+
 /* The fitted topology of c at level lv with `ranks` ranks (the most nodes; ppn when
  * given must match): 1 and *nodes, *ppn, else 0. */
 static int cr_fit_plan_topo(const cr_fit_model_t *m, const char *c, const char *lv, int ranks,
@@ -93,11 +107,13 @@ static cr_status_t cr_fit_plan_flat(const cr_fit_model_t *m, const cr_fit_query_
     cr_fit_query_t q = *q0;
     cr_fit_prediction_t pr;
     int fn = 0, fp = 0;
+    /* within one node, a one-host run's world rows are the node's */
+    if (!strcmp(lv, "node") && cr_fit_plan_world_on_node(m, q.collective)) lv = "world";
     q.level = lv;
     q.ranks = p;
     q.nodes = nodes;
     q.ppn = ppn;
-    if (!strcmp(lv, "node")) {   /* within a node the node count does not matter */
+    if (!strcmp(lv, "node") || (nodes == 1 && !strcmp(lv, "world"))) {   /* within a node the node count does not matter */
         q.nodes = q.ppn = 0;
         q.link_GBps = q.latency_us = 0;   /* what-ifs are of the links across nodes */
         if (cr_fit_plan_topo(m, q.collective, lv, p, 0, &fn, &fp)) {
