@@ -520,6 +520,7 @@ extern CU_TestInfo test_fit_ts_tests[];
 extern CU_TestInfo test_fit_io_tests[];
 extern CU_TestInfo test_fit_cli_tests[];
 extern CU_TestInfo test_fit_proj_tests[];
+extern CU_TestInfo test_fit_hier_tests[];
 int test_fit_io_init(void);
 int test_fit_io_clean(void);
 
@@ -535,6 +536,7 @@ int main(void)
         { "fit-io", test_fit_io_init, test_fit_io_clean, NULL, NULL, test_fit_io_tests },
         { "fit-cli", NULL, NULL, NULL, NULL, test_fit_cli_tests },
         { "fit-proj", NULL, NULL, NULL, NULL, test_fit_proj_tests },
+        { "fit-hier", NULL, NULL, NULL, NULL, test_fit_hier_tests },
         CU_SUITE_INFO_NULL,
     };
     unsigned fails;
