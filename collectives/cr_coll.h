@@ -68,6 +68,11 @@ typedef struct cr_coll_ops {
     double ops_per_call;
     /* Routes by --skew (cr_skew.h): not in -c all; rows carry skew and skew_seed. */
     int skewed;
+    /* Measured only when -c names it: not in -c all (which stays the default run). */
+    int named_only;
+    /* The result lands on rank 0 alone (reduce, gather): check() reads rank 0's
+     * output and is 0 on the others, whose output buffer may be empty. */
+    int root_result;
     /* Bytes the most-loaded rank of the p receives in one call, its own block
      * included (rank is ignored). Optional: NULL = not reported (column 0). */
     uint64_t (*max_recv_bytes)(const cr_coll_shape_t *sh);
@@ -129,6 +134,8 @@ size_t cr_coll_block_count(const cr_coll_ops_t *ops, uint64_t req_bytes, int p,
 
 /* A point-to-point link probe (runs on the probe pairs, see cr_coll_on_t). */
 int cr_coll_is_probe(const cr_coll_ops_t *ops);
+/* In -c all: neither a probe, nor skewed, nor named_only. */
+int cr_coll_in_all(const cr_coll_ops_t *ops);
 /* Largest group it runs on in a world of world_size ranks. */
 int cr_coll_max_ranks(const cr_coll_ops_t *ops, int world_size);
 /* ops_per_call, at least 1: reported time = a call's time / this. */

@@ -9,8 +9,8 @@
 #include <string.h>
 
 extern const cr_coll_ops_t cr_coll_allreduce, cr_coll_allgather, cr_coll_alltoall, cr_coll_alltoallv,
-    cr_coll_reduce_scatter, cr_coll_bcast, cr_coll_pingpong, cr_coll_pingpong_bidir,
-    cr_coll_test_deadline;
+    cr_coll_reduce_scatter, cr_coll_bcast, cr_coll_reduce, cr_coll_gather, cr_coll_pingpong,
+    cr_coll_pingpong_bidir, cr_coll_test_deadline;
 
 const cr_coll_ops_t *const cr_coll_registry[] = {
     &cr_coll_allreduce,
@@ -19,6 +19,8 @@ const cr_coll_ops_t *const cr_coll_registry[] = {
     &cr_coll_alltoallv,
     &cr_coll_reduce_scatter,
     &cr_coll_bcast,
+    &cr_coll_reduce,
+    &cr_coll_gather,
     &cr_coll_pingpong,
     &cr_coll_pingpong_bidir,
     NULL,
@@ -83,6 +85,11 @@ size_t cr_coll_block_count(const cr_coll_ops_t *ops, uint64_t req_bytes, int p,
 }
 
 int cr_coll_is_probe(const cr_coll_ops_t *ops) { return ops->on == CR_COLL_ON_PAIRS; }
+
+int cr_coll_in_all(const cr_coll_ops_t *ops)
+{
+    return !cr_coll_is_probe(ops) && !ops->skewed && !ops->named_only;
+}
 
 int cr_coll_max_ranks(const cr_coll_ops_t *ops, int world_size)
 {

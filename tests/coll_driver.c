@@ -86,8 +86,9 @@ static int run_case(const cr_coll_ops_t *o, const cr_dtype_t *dt, MPI_Comm comm,
         local[0] += rc != MPI_SUCCESS;
         local[0] += !guard_ok(b.sbuf, b.sbytes) + !guard_ok(b.rbuf, b.rbytes);
         local[1] = o->check(&b);
-        /* the last rank taking part spoils the last element of its first output block */
-        int victim = cr_coll_is_probe(o) ? 1 : b.size - 1;
+        /* the last rank taking part (the root where only the root has a result)
+         * spoils the last element of its first output block */
+        int victim = cr_coll_is_probe(o) ? 1 : o->root_result ? 0 : b.size - 1;
         if (b.rank == victim && b.block_count > 0) {
             size_t i = b.block_count - 1;
             cr_dtype_store(dt, b.rbuf, i, (long)cr_dtype_load(dt, b.rbuf, i) + 1);

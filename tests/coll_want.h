@@ -7,6 +7,7 @@
 
 #include <CUnit/Basic.h>
 #include <stdio.h>
+#include <string.h>
 #include "cr_coll.h"
 #include "cr_skew.h"
 
@@ -49,6 +50,12 @@ static void want_m_reduce_scatter(int p, int r, uint64_t S, uint64_t *s, uint64_
 { (void)r; *s = S / p * (p - 1); *v = p > 1 ? S / p : 0; }
 static void want_m_bcast(int p, int r, uint64_t S, uint64_t *s, uint64_t *v)
 { *s = p > 1 && r <= 0 ? S : 0; *v = p > 1 && r != 0 ? S : 0; }
+/* Rooted at rank 0: the others send their input to the root, whose output holds
+ * it (reduce: S each way; gather: S/p from each, S·(p−1)/p into the root). */
+static void want_m_reduce(int p, int r, uint64_t S, uint64_t *s, uint64_t *v)
+{ *s = p > 1 && r != 0 ? S : 0; *v = p > 1 && r <= 0 ? S : 0; }
+static void want_m_gather(int p, int r, uint64_t S, uint64_t *s, uint64_t *v)
+{ *s = p > 1 && r != 0 ? S / p : 0; *v = r <= 0 ? S / p * (p - 1) : 0; }
 static void want_m_pair(int p, int r, uint64_t S, uint64_t *s, uint64_t *v)
 { *s = *v = p > 1 && r <= 1 ? S : 0; }
 
@@ -61,22 +68,28 @@ static const struct cr_coll_want {
     double ops_per_call;
     size_t s, r, s_ip, r_ip;    /* buffer bytes at block_count 5, p 4, 8-byte elements */
     want_moved_fn moved;        /* data_bytes */
+    int root_result;            /* output on rank 0 only (others: no output buffer) */
 } want[] = {
     { "allreduce", want_f_ring2, want_b_one, 1, 1, CR_COLL_ON_LEVELS, 1, 40, 40, 0, 40,
-      want_m_allreduce },
+      want_m_allreduce, 0 },
     { "allgather", want_f_ring, want_b_p, 0, 1, CR_COLL_ON_LEVELS, 1, 40, 160, 0, 160,
-      want_m_allgather },
+      want_m_allgather, 0 },
     { "alltoall", want_f_ring, want_b_p, 0, 1, CR_COLL_ON_LEVELS, 1, 160, 160, 0, 160,
-      want_m_alltoall },
+      want_m_alltoall, 0 },
     /* r: from the routing (want_check_pure), 8 bytes × elements rank 0 receives */
     { "alltoallv", want_f_ring, want_b_p, 0, 0, CR_COLL_ON_LEVELS, 1, 160, 0, 0, 0,
-      want_m_alltoallv },
+      want_m_alltoallv, 0 },
     { "reduce_scatter", want_f_ring, want_b_p, 1, 1, CR_COLL_ON_LEVELS, 1, 160, 40, 0, 160,
-      want_m_reduce_scatter },
-    { "bcast", want_f_one, want_b_one, 0, 0, CR_COLL_ON_LEVELS, 1, 0, 40, 0, 40, want_m_bcast },
-    { "pingpong", want_f_one, want_b_one, 0, 0, CR_COLL_ON_PAIRS, 2, 40, 40, 40, 40, want_m_pair },
+      want_m_reduce_scatter, 0 },
+    { "bcast", want_f_one, want_b_one, 0, 0, CR_COLL_ON_LEVELS, 1, 0, 40, 0, 40, want_m_bcast, 0 },
+    /* rank 0, the root; the other ranks: want_check_rooted */
+    { "reduce", want_f_one, want_b_one, 1, 1, CR_COLL_ON_LEVELS, 1, 40, 40, 0, 40,
+      want_m_reduce, 1 },
+    { "gather", want_f_ring, want_b_p, 0, 1, CR_COLL_ON_LEVELS, 1, 40, 160, 0, 160,
+      want_m_gather, 1 },
+    { "pingpong", want_f_one, want_b_one, 0, 0, CR_COLL_ON_PAIRS, 2, 40, 40, 40, 40, want_m_pair, 0 },
     { "pingpong_bidir", want_f_two, want_b_one, 0, 0, CR_COLL_ON_PAIRS, 1, 40, 40, 40, 40,
-      want_m_pair },
+      want_m_pair, 0 },
 };
 #define NWANT (sizeof want / sizeof want[0])
 
@@ -109,6 +122,28 @@ static void want_check_moved(const cr_coll_ops_t *o, const struct cr_coll_want *
         }
 }
 
+/* -c all: the five collectives of the design's table, not the probes, alltoallv
+ * (skewed) or the rooted reduce and gather (named only). */
+static const char *const want_in_all[] = { "allreduce", "allgather", "alltoall",
+                                           "reduce_scatter", "bcast" };
+
+/* Buffers of a collective whose result lands on rank 0 alone: a non-root sends its
+ * input from sbuf in place or not (MPI_IN_PLACE is the root's) and has no output;
+ * rank −1 is the most of any rank. block_count 5, 8-byte elements, p = 1..9. */
+static void want_check_rooted(const cr_coll_ops_t *o, const struct cr_coll_want *w)
+{
+    for (int p = 1; p <= 9; p++)
+        for (int ip = 0; ip <= 1; ip++)
+            for (int r = -1; r < p; r++) {
+                cr_coll_shape_t sh = { .block_count = 5, .p = p, .rank = r, .dsize = 8,
+                                       .in_place = ip };
+                size_t s = 1, v = 1, in = 40, out = (size_t)w->blocks(p) * 40;
+                o->buf_bytes(&sh, &s, &v);
+                CU_ASSERT_EQUAL(s, r == 0 && ip ? 0 : in);
+                CU_ASSERT_EQUAL(v, r <= 0 ? out : 0);
+            }
+}
+
 /* The pure members of every registered collective against the table: names,
  * flags, F(p) and s_blocks(p) for p = 1..9, buffer bytes, bytes moved. */
 static void want_check_pure(void)
@@ -132,6 +167,14 @@ static void want_check_pure(void)
         CU_ASSERT_EQUAL(cr_coll_is_probe(o), want[k].on == CR_COLL_ON_PAIRS);
         CU_ASSERT_EQUAL(cr_coll_max_ranks(o, 9), want[k].on == CR_COLL_ON_PAIRS ? 2 : 9);
         CU_ASSERT_EQUAL(cr_coll_ops_per_call(o), want[k].ops_per_call);
+        CU_ASSERT_EQUAL(o->root_result, want[k].root_result);
+        {
+            int in_all = 0;
+            for (size_t j = 0; j < sizeof want_in_all / sizeof *want_in_all; j++)
+                in_all |= !strcmp(want_in_all[j], o->name);
+            CU_ASSERT_EQUAL(cr_coll_in_all(o), in_all);
+        }
+        if (o->root_result) want_check_rooted(o, &want[k]);
         for (int p = 1; p <= 9; p++) {
             CU_ASSERT_DOUBLE_EQUAL(o->bus_factor(p), want[k].factor(p), 1e-15);
             CU_ASSERT_EQUAL(o->s_blocks(p), want[k].blocks(p));
@@ -159,7 +202,7 @@ static void want_check_pure(void)
         CU_ASSERT_EQUAL(s, want[k].s_ip);
         CU_ASSERT_EQUAL(r, want[k].r_ip);
     }
-    CU_ASSERT_PTR_NULL(cr_coll_find("reduce"));
+    CU_ASSERT_PTR_NULL(cr_coll_find("scatter"));
     CU_ASSERT_PTR_NULL(cr_coll_find(NULL));
 }
 

@@ -23,6 +23,14 @@ golden() { # golden NAME INPUT
 
 golden jsonl "$FIX/run-jsonl"
 golden csv "$FIX/run-csv/results.csv"
+# reduce and gather at node level on 4 ranks, t = alpha + S / r_inf exactly (reduce
+# 5 us + S / 2.048 GB/s, gather 8 us + S / 1.024 GB/s): the reader takes their rows,
+# and the fit recovers alpha and r_inf with F = 1 and 3/4 (method.md's table).
+golden rooted "$FIX/run-rooted/results.csv"
+check "rooted: reduce and gather fitted with their alpha, r_inf, F, ceiling F r_inf" \
+    test "$(awk -F, 'NR > 1 { printf "%s %d %.6g %.6g %.6g %.6g\n", $1, $4, $8, $11, $18, $14 }' \
+                "$OUT/rooted/fit.csv" | tr '\n' ';')" = \
+         "gather 4 8 1.024 0.75 0.768;reduce 4 5 2.048 1 2.048;"
 
 # The contract header of fit.csv, byte for byte.
 want='collective,level,cadence,ranks,segment,bytes_lo,bytes_hi,alpha_us,alpha_lo_us,alpha_hi_us,rinf_GBps,rinf_lo_GBps,rinf_hi_GBps,busbw_ceiling_GBps,n_half_bytes,rel_err_median,points'

@@ -70,6 +70,16 @@ check "rows: overlap columns filled on overlap rows, lo <= overlap <= hi in [0, 
                  !(0 <= $c["overlap_lo"] && $c["overlap_lo"] <= $c["overlap"] &&
                    $c["overlap"] <= $c["overlap_hi"] && $c["overlap_hi"] <= 1)) bad++ }
              END { exit !(n == 6 && !bad) }' "$T/rows/results.csv"
+# The rooted reduce and gather have MPI_Ireduce, MPI_Igather: overlap rows, validated
+crun 3 -c reduce,gather -m 64K --cadence overlap,overlap_test -q --time-limit 0.2 \
+    -o "$T/rooted" 2>/dev/null
+check "rows: reduce and gather on both overlap cadences, valid, overlap in [0, 1]" \
+    awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+             { n++; k[$c["collective"] "," $c["cadence"]]++
+               if ($c["valid"] != "pass" || $c["t_pure_us"] == "" ||
+                   !(0 <= $c["overlap"] && $c["overlap"] <= 1)) bad++ }
+             END { exit !(n == 4 && !bad && k["reduce,overlap"] && k["reduce,overlap_test"] &&
+                          k["gather,overlap"] && k["gather,overlap_test"]) }' "$T/rooted/results.csv"
 # t_median_us is the overlapped median: the median of the row's raw samples (JSONL)
 check "rows: t_median_us of an overlap row is the median of its (overlapped) raw samples" \
     sh -c "'$top_builddir/collroof-fit' '$T/rows' -o '$T/rows-fit' >'$T/rows-fit.out' 2>'$T/rows-fit.err'"

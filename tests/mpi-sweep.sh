@@ -25,14 +25,14 @@ check_csv() {
             if (!($c["t_median_us"] <= $c["t_p90_us"] && $c["t_p90_us"] <= $c["t_p99_us"] && $c["t_p99_us"] <= $c["t_max_us"])) print "percentiles ordered", NR
             if ($c["valid"] != "pass") print "valid", NR, $c["valid"]
             if ($c["samples"] < 6) print "samples", NR
-            F = (coll == "allreduce") ? 2 * (p - 1) / p : (coll == "bcast") ? 1 : (p - 1) / p
+            F = (coll == "allreduce") ? 2 * (p - 1) / p : (coll == "bcast" || coll == "reduce") ? 1 : (p - 1) / p
             alg = $c["bytes"] / $c["t_median_us"] * 1e-3
             # the CSV prints t with 4 decimals: allow its rounding (5e-5 us) besides 1e-4
             tol = 1e-4 + 6e-5 / $c["t_median_us"]
             if (alg > 0 && (($c["algbw_GBps"] - alg) / alg > tol || (alg - $c["algbw_GBps"]) / alg > tol)) print "algbw", NR
             want = $c["algbw_GBps"] * F
             if (want > 0 && (($c["busbw_GBps"] - want) / want > 1e-4 || (want - $c["busbw_GBps"]) / want > 1e-4)) print "busbw", NR, $c["busbw_GBps"], want
-            blocks = (coll == "allreduce" || coll == "bcast") ? 1 : p
+            blocks = (coll == "allreduce" || coll == "bcast" || coll == "reduce") ? 1 : p
             if ($c["bytes"] != $c["block_bytes"] * blocks) print "block_bytes", NR
         }' "$f")
     check "$f: every row consistent ($bad)" test -z "$bad"
@@ -40,9 +40,9 @@ check_csv() {
 
 # Every collective × datatype on 2 ranks, sizes not divisible by p or the type.
 for dt in char int32 int64 float double; do
-    colls=allgather,alltoall,bcast
-    n=3
-    [ "$dt" != char ] && colls=allreduce,reduce_scatter,allgather,alltoall,bcast && n=5
+    colls=allgather,alltoall,bcast,gather
+    n=4
+    [ "$dt" != char ] && colls=allreduce,reduce_scatter,allgather,alltoall,bcast,reduce,gather && n=7
     crun 2 -c $colls -d $dt -m 24,100,1001,64K $QUICK -o "$T/np2-$dt"
     check "np 2 $dt exits 0" test $? -eq 0
     check_csv "$T/np2-$dt/results.csv" 2 $((n * 4))
@@ -50,14 +50,19 @@ for dt in char int32 int64 float double; do
 done
 
 # 4 oversubscribed ranks: blocking, in place, nonblocking, streaming, validate every.
+# -c all is the five collectives (not alltoallv, reduce, gather: named only).
 crun 4 -c all -d double -m 4,100,4K,256K $QUICK -o "$T/np4"
 check "np 4 exits 0" test $? -eq 0
+check "-c all: allgather allreduce alltoall bcast reduce_scatter" \
+    test "$(csv_col "$T/np4/results.csv" collective | sort -u | tr '\n' ' ')" = \
+         "allgather allreduce alltoall bcast reduce_scatter "
+
 # 4 bytes of double is less than one element: no row for that size
 check_csv "$T/np4/results.csv" 4 15
 check "np 4 JSONL parses" "$top_builddir/tests/jsonl_check" "$T/np4/results.jsonl" 4 15
-crun 4 -c allreduce,allgather,alltoall,reduce_scatter -d int32 -m 4K,64K --in-place --validate every $QUICK -o "$T/inplace"
+crun 4 -c allreduce,allgather,alltoall,reduce_scatter,reduce,gather -d int32 -m 4K,64K --in-place --validate every $QUICK -o "$T/inplace"
 check "in place, validate every: exits 0" test $? -eq 0
-check_csv "$T/inplace/results.csv" 4 8
+check_csv "$T/inplace/results.csv" 4 12
 check "in_place column set" test "$(csv_col "$T/inplace/results.csv" in_place | sort -u)" = 1
 crun 2 -c allreduce,bcast -m 1K,1M --nonblocking --cadence both $QUICK -o "$T/nb"
 check "nonblocking, both cadences: exits 0" test $? -eq 0
@@ -93,6 +98,16 @@ COLLROOF_INJECT_FAULT=1 crun 2 -c allreduce,allgather -d float -m 4K $QUICK -o "
 check "injected fault: exit status 3" test $? -eq 3
 check "injected fault: rows say fail" test "$(csv_col "$T/fault/results.csv" valid | sort -u)" = fail
 check "injected fault: the error names the collective" grep -q 'allreduce world float at 4096 bytes: 1 wrong elements' "$T/fault.err"
+# reduce and gather leave their result on rank 0 alone: a fault there is caught,
+# nonblocking too; rank 1 has no output to spoil, and passes.
+COLLROOF_INJECT_FAULT=0 crun 3 -c reduce,gather -d int32 -m 4K $QUICK --nonblocking -o "$T/rfault" 2>"$T/rfault.err"
+check "injected fault at the root of reduce, gather: exit status 3" test $? -eq 3
+check "... rows say fail" test "$(csv_col "$T/rfault/results.csv" valid | sort -u)" = fail
+check "... the errors name both" sh -c "grep -q 'reduce world int32 at 4096 bytes: 1 wrong elements' '$T/rfault.err' && grep -q 'gather world int32 at 4092 bytes: 1 wrong elements' '$T/rfault.err'"
+COLLROOF_INJECT_FAULT=1 crun 3 -c reduce,gather -d int32 -m 4K $QUICK -o "$T/rnofault" 2>/dev/null
+rc=$?
+check "a fault injected off the root: nothing to spoil, exit 0 ($rc), rows pass" \
+    test $rc -eq 0 -a "$(csv_col "$T/rnofault/results.csv" valid | sort -u)" = pass
 
 # Sizes that round to the same bytes (whole floats per rank on 3 ranks) give one row
 # each, not duplicates (which collroof-fit warns about and --resume could not tell

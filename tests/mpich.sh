@@ -1,6 +1,7 @@
 #!/bin/sh
 # MPICH: collroof configures and builds against MPICH (mpicc.mpich) beside Open
-# MPI, and runs under hydra: every collective validated, the world size right.
+# MPI, and runs under hydra: every collective validated (reduce and gather named),
+# a fault at their root caught, the world size right.
 . "$(dirname "$0")/lib.sh"
 [ "${CR_TEST_QUICK:-0}" = 1 ] && skip_all "CR_TEST_QUICK=1"
 command -v mpicc.mpich >/dev/null && command -v mpiexec.hydra >/dev/null ||
@@ -18,7 +19,7 @@ check "configure's launcher is MPICH's ($(sed -n 's/^ *MPI launcher *: //p' "$T/
     grep -qE 'MPI launcher *: .*(mpiexec\.hydra|mpiexec\.mpich|mpirun\.mpich)$' "$T/build/config.out"
 # Loopback only: hydra's control traffic on lo, UCX on shared memory and lo.
 export HYDRA_IFACE=lo UCX_TLS=self,sm,tcp UCX_NET_DEVICES=lo
-timeout 120 mpiexec.hydra -n 3 "$T/build/collroof" -c all -m 100,4K,64K --max-iters 20 \
+timeout 120 mpiexec.hydra -n 3 "$T/build/collroof" -c all,reduce,gather -m 100,4K,64K --max-iters 20 \
     --time-limit 0.1 -q -o "$T/run" 2>"$T/run.err"
 check "hydra -n 3: exits 0" test $? -eq 0
 # 3 ranks on this machine's cores, unbound: the advice is in hydra's syntax
@@ -26,7 +27,13 @@ check "binding advice in MPICH's syntax (mpiexec -bind-to core), not Open MPI's"
     sh -c "grep -q 'mpiexec -bind-to core\|mpiexec -ppn' '$T/run.err' && ! grep -q -- '--map-by' '$T/run.err'"
 check "3 ranks in every row" test "$(csv_col "$T/run/results.csv" ranks | sort -u)" = 3
 check "every row valid" test "$(csv_col "$T/run/results.csv" valid | sort -u)" = pass
-check "15 rows" test "$(csv_rows "$T/run/results.csv")" -eq 15
+check "21 rows (the five of -c all, reduce, gather)" test "$(csv_rows "$T/run/results.csv")" -eq 21
+# reduce and gather leave their result on rank 0 alone: a fault injected there is
+# caught, and the exit status says so.
+COLLROOF_INJECT_FAULT=0 timeout 120 mpiexec.hydra -n 3 "$T/build/collroof" -c reduce,gather \
+    -d int32 -m 4K --max-iters 20 --time-limit 0.1 -q -o "$T/fault" 2>"$T/fault.err"
+check "hydra: a fault at the root of reduce, gather: exit status 3 ($?)" test $? -eq 3
+check "... both rows fail" test "$(csv_col "$T/fault/results.csv" valid | sort -u | tr '\n' ' ')" = "fail "
 check "metadata names MPICH" sh -c "head -1 '$T/run/results.jsonl' | grep -q '\"mpi_library\":\"MPICH'"
 
 # A rank SIGKILLed mid-sweep (a lost node) ends the whole hydra job within seconds,

@@ -170,30 +170,40 @@ static void test_coll_registry(void)
     CU_ASSERT_DOUBLE_EQUAL(cr_coll_find("alltoall")->bus_factor(64), 63.0 / 64, 1e-15);
 }
 
-/* An in-place sum is timed on zeros; otherwise the timed buffers hold the pattern. */
+/* An in-place sum is timed on zeros; otherwise the timed buffers hold the pattern.
+ * On a root (rank 0) and a non-root (rank 1): a rooted collective's output is the
+ * root's, and a rooted in-place sum zeroes the others' input too (else the root's
+ * sum would grow by theirs every call). */
 static void test_coll_prepare_timed(void)
 {
     const cr_dtype_t *dt = cr_dtype_find("int32");
     for (size_t k = 0; k < NWANT; k++) {
         const cr_coll_ops_t *o = cr_coll_find(want[k].name);
         if (o->setup) continue;   /* state over MPI (alltoallv): tests/coll_driver.c */
-        for (int ip = 0; ip <= o->has_in_place; ip++) {
-            int32_t sb[12] = { 0 }, rb[12] = { 0 }, fb[12] = { 0 };
-            cr_coll_buf_t b = { .comm = MPI_COMM_NULL, .rank = 1, .size = 3, .dtype = dt,
-                                .block_count = 4, .in_place = ip, .sbuf = sb, .rbuf = rb };
-            cr_coll_shape_t sh = cr_coll_buf_shape(&b);
-            int zeros = 1;
-            o->buf_bytes(&sh, &b.sbytes, &b.rbytes);
-            CU_ASSERT_FATAL(b.rbytes <= sizeof rb && b.sbytes <= sizeof sb);
-            if (o->prepare_timed) o->prepare_timed(&b);
-            else o->fill(&b);
-            for (size_t i = 0; i < b.rbytes / sizeof *rb; i++) zeros &= rb[i] == 0;
-            CU_ASSERT_EQUAL(zeros, ip && o->reduction);
-            if (ip && o->reduction) continue;
-            b.rbuf = fb;
-            o->fill(&b);
-            CU_ASSERT_EQUAL(memcmp(rb, fb, b.rbytes), 0);
-        }
+        for (int rank = 0; rank <= 1; rank++)
+            for (int ip = 0; ip <= o->has_in_place; ip++) {
+                int32_t sb[12] = { 0 }, rb[12] = { 0 }, fb[12] = { 0 }, fs[12] = { 0 };
+                cr_coll_buf_t b = { .comm = MPI_COMM_NULL, .rank = rank, .size = 3,
+                                    .dtype = dt, .block_count = 4, .in_place = ip,
+                                    .sbuf = sb, .rbuf = rb };
+                cr_coll_shape_t sh = cr_coll_buf_shape(&b);
+                int zeros = 1, szeros = 1, timed_on_zeros = ip && o->reduction;
+                o->buf_bytes(&sh, &b.sbytes, &b.rbytes);
+                CU_ASSERT_FATAL(b.rbytes <= sizeof rb && b.sbytes <= sizeof sb);
+                CU_ASSERT_EQUAL(b.rbytes == 0, o->root_result && rank != 0);
+                if (o->prepare_timed) o->prepare_timed(&b);
+                else o->fill(&b);
+                for (size_t i = 0; i < b.rbytes / sizeof *rb; i++) zeros &= rb[i] == 0;
+                for (size_t i = 0; i < b.sbytes / sizeof *sb; i++) szeros &= sb[i] == 0;
+                if (b.rbytes) CU_ASSERT_EQUAL(zeros, timed_on_zeros);
+                if (o->root_result && b.sbytes) CU_ASSERT_EQUAL(szeros, timed_on_zeros);
+                if (timed_on_zeros) continue;
+                b.rbuf = fb;
+                b.sbuf = fs;
+                o->fill(&b);
+                CU_ASSERT_EQUAL(memcmp(rb, fb, b.rbytes), 0);
+                CU_ASSERT_EQUAL(memcmp(sb, fs, b.sbytes), 0);
+            }
     }
 }
 
@@ -243,7 +253,16 @@ typedef struct sim {
     cr_coll_buf_t b[8];
 } sim_t;
 
-static void *sim_in(const cr_coll_buf_t *b) { return b->in_place ? b->rbuf : b->sbuf; }
+/* MPI_IN_PLACE on this rank: a rooted collective's is the root's alone. */
+static int sim_in_place(const cr_coll_ops_t *o, const cr_coll_buf_t *b)
+{
+    return b->in_place && (!o->root_result || b->rank == 0);
+}
+
+static void *sim_in(const cr_coll_ops_t *o, const cr_coll_buf_t *b)
+{
+    return sim_in_place(o, b) ? b->rbuf : b->sbuf;
+}
 
 static void sim_set(const cr_dtype_t *dt, void *buf, size_t i, double v)
 {
@@ -260,23 +279,26 @@ static void sim_deliver(sim_t *s)
     int p = s->p;
     char *in[8];
     for (int r = 0; r < p; r++) {
-        size_t bytes = s->b[r].in_place ? s->b[r].rbytes : s->b[r].sbytes;
+        size_t bytes = sim_in_place(s->ops, &s->b[r]) ? s->b[r].rbytes : s->b[r].sbytes;
         in[r] = malloc(bytes ? bytes : 1);
-        if (bytes) memcpy(in[r], sim_in(&s->b[r]), bytes);
+        if (bytes) memcpy(in[r], sim_in(s->ops, &s->b[r]), bytes);
     }
     for (int r = 0; r < p; r++) {
         char *out = s->b[r].rbuf;
-        if (!strcmp(name, "allreduce") || !strcmp(name, "reduce_scatter")) {
+        if (s->ops->root_result && r != 0) continue;   /* no output off the root */
+        if (!strcmp(name, "allreduce") || !strcmp(name, "reduce_scatter") ||
+            !strcmp(name, "reduce")) {
             size_t off = strcmp(name, "allreduce") ? (size_t)r * n : 0;
             for (size_t i = 0; i < n; i++) {
                 double sum = 0.0;
                 for (int src = 0; src < p; src++) sum += cr_dtype_load(dt, in[src] + off * d, i);
                 sim_set(dt, out, i, sum);
             }
-        } else if (!strcmp(name, "allgather")) {
+        } else if (!strcmp(name, "allgather") || !strcmp(name, "gather")) {
             for (int src = 0; src < p; src++)
                 memcpy(out + (size_t)src * n * d,
-                       in[src] + (s->b[src].in_place ? (size_t)src * n * d : 0), n * d);
+                       in[src] + (sim_in_place(s->ops, &s->b[src]) ? (size_t)src * n * d : 0),
+                       n * d);
         } else if (!strcmp(name, "alltoall")) {
             for (int src = 0; src < p; src++)
                 memcpy(out + (size_t)src * n * d, in[src] + (size_t)r * n * d, n * d);
@@ -347,8 +369,9 @@ static void test_coll_simulated(void)
                         if (bad)
                             fprintf(stderr, "\n%s %s p=%d n=%zu in_place=%d: %zu wrong\n",
                                     o->name, (*d)->name, p, ns[k], ip, bad);
-                        /* last element of rank p-1's first output block, one unit off */
-                        cr_coll_buf_t *b = &s.b[p - 1];
+                        /* last element of the first output block of rank p-1 (of the
+                         * root where the result is the root's), one unit off */
+                        cr_coll_buf_t *b = &s.b[o->root_result ? 0 : p - 1];
                         size_t i = ns[k] - 1;
                         cr_dtype_store(*d, b->rbuf, i, (long)cr_dtype_load(*d, b->rbuf, i) + 1);
                         CU_ASSERT_EQUAL(o->check(b), 1);
@@ -356,22 +379,24 @@ static void test_coll_simulated(void)
                     }
 }
 
-/* A swapped pair of blocks in an allgather or alltoall result is noticed. */
+/* A swapped pair of blocks in an allgather, alltoall or gather result (on rank 1;
+ * gather's on its root) is noticed. */
 static void test_coll_swapped_blocks(void)
 {
-    static const char *names[] = { "allgather", "alltoall" };
-    for (size_t k = 0; k < 2; k++) {
+    static const char *names[] = { "allgather", "alltoall", "gather" };
+    for (size_t k = 0; k < sizeof names / sizeof *names; k++) {
         const cr_dtype_t *dt = cr_dtype_find("double");
         sim_t s;
         double tmp[4];
         sim_setup(&s, cr_coll_find(names[k]), dt, 3, 4, 0);
         sim_deliver(&s);
-        double *out = s.b[1].rbuf;
+        int v = s.ops->root_result ? 0 : 1;
+        double *out = s.b[v].rbuf;
         memcpy(tmp, out, sizeof tmp);
         memcpy(out, out + 4, sizeof tmp);
         memcpy(out + 4, tmp, sizeof tmp);
-        CU_ASSERT_EQUAL(s.ops->check(&s.b[1]), 8);
-        CU_ASSERT_EQUAL(s.ops->check(&s.b[0]), 0);
+        CU_ASSERT_EQUAL(s.ops->check(&s.b[v]), 8);
+        CU_ASSERT_EQUAL(s.ops->check(&s.b[2]), 0);
         sim_free(&s);
     }
 }

@@ -1,5 +1,5 @@
 /* Unit tests of the workload-file parser and the step's colours
- * (src/collroof/cr_workload.c), without MPI. */
+ * (src/common/cr_workload.c, src/collroof/cr_wl_comm.c), without MPI. */
 #include "config.h"
 
 #include <CUnit/Basic.h>
@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "cr_dtype.h"
-#include "cr_workload.h"
+#include "cr_wl_comm.h"
 #include "cu_main.h"
 
 static cr_workload_t wl;   /* large: one, static */
@@ -132,6 +132,11 @@ static void test_bad(void)
         {"collroof-workload 1\nfoo bar\n", 2, "unknown keyword 'foo'"},
         {"collroof-workload 1\nCall allreduce 1M\n", 2, "unknown keyword 'Call'"},
         {"collroof-workload 1\ncall allreduce 1M\xff\n", 2, "byte 0xff at column 18 is not UTF-8"},
+        {"collroof-workload 1\ncall allreduce 1M flops=-1\n", 2, "bad value '-1' for flops"},
+        {"collroof-workload 1\ncall allreduce 1M flops=1e31\n", 2, "bad value '1e31' for flops"},
+        {"collroof-workload 1\ncall allreduce 1M flops=x\n", 2, "bad value 'x' for flops"},
+        {"collroof-workload 1\ncall allreduce 1M mem_bytes=-4K\n", 2, "bad value '-4K' for mem_bytes"},
+        {"collroof-workload 1\ncall allreduce 1M mem_bytes=1M mem_bytes=2M\n", 2, "key 'mem_bytes' given twice"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         char err[1024], want[64];
@@ -279,7 +284,23 @@ static void test_shipped(void)
     }
 }
 
+/* The planning keys: flops= and mem_bytes= per repetition; absent, 0. */
+static void test_plan_keys(void)
+{
+    static const char text[] = "collroof-workload 1\n"
+                               "call allreduce 1M flops=5.5e11 mem_bytes=64M gap_us=10\n"
+                               "call allgather 1M\n";
+    char err[512];
+    CU_ASSERT_EQUAL_FATAL(parse_str(text, err, sizeof err), CR_OK);
+    CU_ASSERT_DOUBLE_EQUAL(wl.calls[0].flops, 5.5e11, 1);
+    CU_ASSERT_EQUAL(wl.calls[0].mem_bytes, 64ull << 20);
+    CU_ASSERT_DOUBLE_EQUAL(wl.calls[0].gap_us, 10, 0);
+    CU_ASSERT_DOUBLE_EQUAL(wl.calls[1].flops, 0, 0);
+    CU_ASSERT_EQUAL(wl.calls[1].mem_bytes, 0);
+}
+
 static CU_TestInfo workload_tests[] = {
+    {"planning keys flops= and mem_bytes=", test_plan_keys},
     {"a good file, every field", test_good},
     {"defaults", test_defaults},
     {"bad files name the line and token", test_bad},

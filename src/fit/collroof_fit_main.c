@@ -13,5 +13,7 @@ int main(int argc, char **argv)
     if (argc > 1 && !strcmp(argv[1], "predict")) return cr_fit_cmd_predict(argc - 1, argv + 1);
     if (argc > 1 && !strcmp(argv[1], "intensity"))
         return cr_fit_cmd_intensity(argc - 1, argv + 1);
+    if (argc > 1 && !strcmp(argv[1], "plan")) return cr_fit_cmd_plan(argc - 1, argv + 1);
+    if (argc > 1 && !strcmp(argv[1], "workload")) return cr_fit_cmd_workload(argc - 1, argv + 1);
     return cr_fit_cmd_fit(argc, argv);
 }

@@ -135,7 +135,8 @@ static const cr_cli_opt_t cr_fit_fit_table[] = {
 };
 
 const cr_cli_t *const cr_fit_clis[] = {
-    &cr_fit_cli_fit, &cr_fit_cli_predict, &cr_fit_cli_intensity, NULL,
+    &cr_fit_cli_fit, &cr_fit_cli_predict, &cr_fit_cli_intensity, &cr_fit_cli_plan,
+    &cr_fit_cli_workload, NULL,
 };
 
 const cr_cli_t cr_fit_cli_fit = {

@@ -12,6 +12,8 @@
 int cr_fit_cmd_fit(int argc, char **argv);
 int cr_fit_cmd_predict(int argc, char **argv);
 int cr_fit_cmd_intensity(int argc, char **argv);
+int cr_fit_cmd_plan(int argc, char **argv);
+int cr_fit_cmd_workload(int argc, char **argv);
 
 /* Strict number parsing for options; on a bad value writes "invalid OPT 'VAL':
  * expected WHAT" into err and returns CR_ERR_INVAL. */
@@ -40,8 +42,21 @@ typedef struct cr_fit_pargs {
     int help;
 } cr_fit_pargs_t;
 
-extern const cr_cli_t cr_fit_cli_fit, cr_fit_cli_predict, cr_fit_cli_intensity;
-/* All three, NULL-terminated: an option refused by one names the one that takes it. */
+/* plan's options (fit_cmd_plan.c). */
+#define CR_FIT_PLAN_MAXN 64      /* node counts in --nodes */
+typedef struct cr_fit_plan_args {
+    const char *fit, *workload, *csv, *plot, *cadence;
+    int nodes[CR_FIT_PLAN_MAXN], nnodes;
+    int ppn;
+    double peak_tflops, mem_GBps;   /* TFLOP/s, GB/s; 0: not given */
+    double overlap;                 /* 0..1 */
+    int overlap_given, overlap_from_fit, hier_alg, help;
+} cr_fit_plan_args_t;
+int cr_fit_plan_parse(int argc, char **argv, cr_fit_plan_args_t *a);
+
+extern const cr_cli_t cr_fit_cli_fit, cr_fit_cli_predict, cr_fit_cli_intensity, cr_fit_cli_plan,
+    cr_fit_cli_workload;
+/* All of them, NULL-terminated: an option refused by one names the one that takes it. */
 extern const cr_cli_t *const cr_fit_clis[];
 
 /* Options into *a (defaults first); parsing stops at --help or --version as those

@@ -279,7 +279,8 @@ static const cr_cli_opt_t cr_fit_pargs_table[] = {
      .help = "hierarchical algorithm priced with --nodes --ppn: rail (node reduce-scatter, "
              "rail allreduce of S/ppn, node allgather: every rank crosses nodes) or leader "
              "(node reduce, internode allreduce of S among one leader per node, node bcast: "
-             "Open MPI coll/han, MPICH smp)"},
+             "Open MPI coll/han, MPICH smp; the node reduce or gather priced as the node bcast "
+             "or allgather when the fit has no node reduce or gather)"},
     {.name = "csv", .arg = "FILE", .def = "none", .sample = "pred.csv", .cmds = CR_FIT_PREDICT,
      .set = cr_fit_set_str, CR_FIT_AT(csv),
      .help = "also append the prediction as CSV rows (header when new): the flat answer, "

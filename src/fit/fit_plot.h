@@ -52,6 +52,12 @@ cr_status_t cr_fit_plot_workload(const char *dir, const cr_fit_report_t *rep, in
  * 95% interval as bars, the measured fabric's line dashed beside each what-if. */
 cr_status_t cr_fit_plot_grid(const char *dir, const char *collective,
                              const cr_fit_grid_pt_t *pts, size_t n);
+/* plot-plan.gp, plan.dat -> plan.svg: the step time of each plan (one per node
+ * count) stacked by compute and exposed communication per level. */
+struct cr_workload;
+struct cr_fit_plan;
+cr_status_t cr_fit_plot_plan(const char *dir, const struct cr_workload *wl,
+                             const struct cr_fit_plan *p, int n);
 
 /* Writes plot-LEVEL.gp and its .dat files into dir; runs gnuplot when it is
  * installed (the CR_GNUPLOT environment variable overrides the program), started

@@ -134,10 +134,12 @@ cr_status_t cr_fit_predict(const cr_fit_model_t *m, const cr_fit_query_t *q,
  *   allreduce       node reduce(S) + internode allreduce(S) + node bcast(S)
  *   allgather       node gather(S/nodes) + internode allgather(S) + node bcast(S)
  *   bcast           internode bcast(S) + node bcast(S)
- * collroof has no reduce or gather: a node reduce is priced by the node bcast fit (the
- * same messages reversed, plus the sum), a node gather by the node allgather fit of
- * the same output (the root receives as much); the phase names both (op, collective).
- * reduce_scatter and alltoall have no leader algorithm (coll/han 4.1 has none).
+ * The node reduce and gather are priced by the node reduce and gather fits; a fit
+ * without them prices a node reduce by the node bcast fit (the same messages
+ * reversed, plus the sum), a node gather by the node allgather fit of the same output
+ * (the root receives as much), and the phase names both (op, collective).
+ * reduce_scatter and alltoall have no leader algorithm (coll/han 4.1 has none);
+ * reduce and gather themselves have no hierarchical model in either family.
  * What-ifs: each phase takes those of the level of the fit that prices it
  * (cr_fit_query_whatif), the node phases never the global link_GBps / latency_us;
  * an across-nodes phase priced by another level's fit also takes the what-if of

@@ -101,14 +101,21 @@ static cr_status_t cr_fit_hier_rail(const cr_fit_model_t *m, const cr_fit_query_
     return CR_OK;
 }
 
-/* A node phase of CR_FIT_HIER_LEADER: op priced by the node fit of c at bytes. */
+/* A node phase of CR_FIT_HIER_LEADER: op priced by the node fit of op at bytes, else
+ * by that of the stand-in c (the phase then names both). */
 static cr_status_t cr_fit_hier_node(const cr_fit_model_t *m, cr_fit_hier_t *h, const char *op,
                                     const char *c, int Q, uint64_t bytes, char *why, size_t len)
 {
-    int nn = cr_fit_node_nodes(m, c, Q, Q);
+    int nn = cr_fit_node_nodes(m, op, Q, Q);
+    if (nn) {
+        cr_fit_add_phase(h, op, op, "node", Q, nn, Q, bytes);
+        return CR_OK;
+    }
+    nn = cr_fit_node_nodes(m, c, Q, Q);
     if (!nn) {
-        snprintf(why, len, "no node-level %s fit with %d ranks (the leader algorithm prices "
-                 "its node %s with it: measure -c %s -l node)", c, Q, op, c);
+        snprintf(why, len, "no node-level %s fit with %d ranks, nor %s to price it as (the "
+                 "leader algorithm's node %s: measure -c %s -l node)", op, Q, c, op,
+                 strcmp(op, c) ? op : c);
         return CR_ERR_INVAL;
     }
     cr_fit_add_phase(h, op, c, "node", Q, nn, Q, bytes);
@@ -170,6 +177,11 @@ cr_status_t cr_fit_predict_hier(const cr_fit_model_t *m, const cr_fit_query_t *q
     memset(h, 0, sizeof *h);
     if (!ops || N < 1 || Q < 1) {
         snprintf(why, len, "needs a known collective, --nodes and --ppn");
+        return CR_ERR_INVAL;
+    }
+    if (ops->root_result) {
+        snprintf(why, len, "no hierarchical model for %s (a rooted collective; the flat "
+                 "answer stands)", q->collective);
         return CR_ERR_INVAL;
     }
     h->alg = q->hier_alg == CR_FIT_HIER_LEADER ? CR_FIT_HIER_LEADER : CR_FIT_HIER_RAIL;

@@ -76,10 +76,9 @@ static cr_status_t cr_plan_resolve(const cr_opts_t *o, int wsize, cr_plan_t *pla
     memset(plan, 0, sizeof *plan);
     plan->dt = cr_dtype_find(o->dtype);
     for (int i = 0; i < o->ncolls; i++) {
-        if (strcmp(o->colls[i], "all") == 0) {  /* all but the link probes and the skewed */
+        if (strcmp(o->colls[i], "all") == 0) {  /* not the probes, skewed or named-only */
             for (int k = 0; cr_coll_registry[k]; k++)
-                if (!cr_coll_is_probe(cr_coll_registry[k]) && !cr_coll_registry[k]->skewed)
-                    cr_plan_add(plan, cr_coll_registry[k]);
+                if (cr_coll_in_all(cr_coll_registry[k])) cr_plan_add(plan, cr_coll_registry[k]);
             continue;
         }
         const cr_coll_ops_t *ops = cr_coll_find(o->colls[i]);

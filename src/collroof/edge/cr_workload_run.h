@@ -6,7 +6,7 @@
 #include <mpi.h>
 #include "cr_harness.h"
 #include "cr_place_io.h"
-#include "cr_workload.h"
+#include "cr_wl_comm.h"
 
 /* Collective over world: rank 0 reads o->workload (at most CR_WL_MAX_FILE bytes)
  * and broadcasts it; every rank parses the same bytes. On a file that cannot be

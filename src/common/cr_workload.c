@@ -9,8 +9,6 @@
 #include <string.h>
 
 #include "cr_dtype.h"
-#include "cr_group.h"
-#include "cr_levels.h"
 #include "cr_num.h"
 #include "cr_sizes.h"
 
@@ -121,10 +119,11 @@ static const char *cr_wl_known(char *buf, size_t len)
 }
 
 /* The keys of a call line; each at most once. */
-enum { CR_K_COMM, CR_K_COUNT, CR_K_GAP, CR_K_DTYPE, CR_K_SKEW, CR_K_SEED, CR_K_N };
+enum { CR_K_COMM, CR_K_COUNT, CR_K_GAP, CR_K_DTYPE, CR_K_SKEW, CR_K_SEED, CR_K_FLOPS,
+       CR_K_MEM, CR_K_N };
 static const char *const cr_wl_keys[CR_K_N] = {"comm", "count", "gap_us", "dtype", "skew",
-                                               "seed"};
-#define CR_WL_KEYS "comm, count, gap_us, dtype, skew or seed"
+                                               "seed", "flops", "mem_bytes"};
+#define CR_WL_KEYS "comm, count, gap_us, dtype, skew, seed, flops or mem_bytes"
 
 static cr_status_t cr_wl_key(const cr_wl_parse_t *ps, int k, const char *val, cr_wl_call_t *c)
 {
@@ -167,6 +166,18 @@ static cr_status_t cr_wl_key(const cr_wl_parse_t *ps, int k, const char *val, cr
     case CR_K_SEED:
         CR_CHECK(cr_wl_int(ps, "seed", val, 0, 9223372036854775807L, &v));
         c->skew.seed = (uint64_t)v;
+        return CR_OK;
+    case CR_K_FLOPS:
+        if (cr_num_double(val, &d) || !(d >= 0) || d > CR_WL_MAX_FLOPS)
+            return cr_wl_bad(ps, "bad value '%s' for flops: expected FLOPs from 0 to %g "
+                             "(e.g. 5.5e11)", cr_wl_show(val, shown, sizeof shown),
+                             CR_WL_MAX_FLOPS);
+        c->flops = d;
+        return CR_OK;
+    case CR_K_MEM:
+        if (cr_size_parse(val, &c->mem_bytes, err, sizeof err) != CR_OK)
+            return cr_wl_bad(ps, "bad value '%s' for mem_bytes: expected bytes like 4096, "
+                             "64K or 1G (binary units)", cr_wl_show(val, shown, sizeof shown));
         return CR_OK;
     }
     return CR_ERR_INTERNAL;
@@ -360,57 +371,6 @@ cr_status_t cr_workload_parse(const char *text, size_t len, const char *path,
         }
     if (!name_line) cr_wl_default_name(path, wl->name);
     return CR_OK;
-}
-
-int cr_workload_layout_check(const cr_workload_t *wl, const cr_place_t *pl, int n, char *err,
-                             size_t errlen)
-{
-    for (int i = 0; i < n; i++) {
-        int host_ranks = 0;
-        if (pl[i].local_rank != 0) continue;   /* once per host */
-        for (int j = 0; j < n; j++) host_ranks += pl[j].node_index == pl[i].node_index;
-        if (host_ranks % wl->tp != 0) {
-            snprintf(err, errlen, "%s:%d: layout tp=%d does not divide the %d ranks of host %s: "
-                     "tensor-parallel groups stay inside a host; run a multiple of %d ranks "
-                     "per host, or change tp", wl->path, wl->layout_line, wl->tp, host_ranks,
-                     pl[i].host, wl->tp);
-            return -1;
-        }
-    }
-    return 0;
-}
-
-int cr_workload_colors(const cr_workload_t *wl, cr_wl_comm_t comm, const cr_place_t *pl, int n,
-                       int *colors, int *ranks)
-{
-    cr_group_key_t *keys;
-    int groups = 0, lo, hi;
-    if (comm == CR_WL_NODE || comm == CR_WL_RAIL) {
-        groups = cr_level_colors(pl, n, comm == CR_WL_NODE ? CR_LEVEL_NODE : CR_LEVEL_RAIL, colors);
-        if (groups < 0) return -1;
-        cr_level_group_sizes(colors, n, &lo, &hi);
-        *ranks = hi;
-        return groups;
-    }
-    keys = malloc((size_t)(n > 0 ? n : 1) * sizeof *keys);
-    if (!keys) return -1;
-    for (int i = 0; i < n; i++) {
-        long tp = wl->tp;
-        keys[i] = (cr_group_key_t){ .s = NULL, .a = 0, .b = 0, .idx = i };
-        if (comm == CR_WL_TP) {
-            keys[i].a = pl[i].node_index;
-            keys[i].b = pl[i].local_rank / tp;
-        } else if (comm == CR_WL_DP) {
-            keys[i].a = pl[i].local_rank % tp;
-        }
-        colors[i] = -1;
-    }
-    if (cr_group_dense(keys, n, n, colors, &groups) != CR_OK) groups = -1;
-    free(keys);
-    if (groups < 0) return -1;
-    cr_level_group_sizes(colors, n, &lo, &hi);
-    *ranks = hi;
-    return groups;
 }
 
 double cr_workload_step_gap_us(const cr_workload_t *wl)

@@ -1,7 +1,8 @@
-/* Workload files (--workload): the collective calls of one training step, parsed
- * from text, and the communicators a step's calls run on, coloured from the
- * placement table. Pure (no MPI): the text is read on rank 0 and broadcast, and
- * every rank parses the same bytes (docs/formats.md, "Workload files"). */
+/* Workload files (--workload, collroof-fit plan): the collective calls of one
+ * training step, parsed from text. Pure (no MPI, no placement): collroof reads the
+ * text on rank 0 and broadcasts it, every rank parses the same bytes; collroof-fit
+ * plan parses the same files (docs/formats.md, "Workload files"). The communicators
+ * of a job's placement: cr_wl_comm.h. */
 #ifndef CR_WORKLOAD_H
 #define CR_WORKLOAD_H
 
@@ -9,7 +10,6 @@
 #include <stdint.h>
 #include "cr_coll.h"
 #include "cr_error.h"
-#include "cr_place_io.h"
 #include "cr_result.h"
 #include "cr_skew.h"
 
@@ -20,6 +20,7 @@
 #define CR_WL_MAX_COUNT 1000000    /* count= at most */
 #define CR_WL_MAX_GAP_US 6e7       /* gap_us= at most (one minute) */
 #define CR_WL_MAX_TP 65536         /* layout tp= at most */
+#define CR_WL_MAX_FLOPS 1e30       /* flops= at most */
 
 /* The communicator of a call: the comm= words, in this order. */
 typedef enum cr_wl_comm {
@@ -42,6 +43,10 @@ typedef struct cr_wl_call {
     double gap_us;                /* µs of compute before each repetition, 0..CR_WL_MAX_GAP_US */
     const cr_dtype_t *dtype;      /* dtype= or the run's --dtype */
     cr_skew_t skew;               /* skew=/seed= or the run's --skew/--skew-seed (skewed only) */
+    /* Planning only (collroof-fit plan; the replay ignores them): the compute of the
+     * gap before each repetition, per rank. 0: not stated. */
+    double flops;                 /* flops=: FLOPs, 0..CR_WL_MAX_FLOPS */
+    uint64_t mem_bytes;           /* mem_bytes=: bytes to and from memory */
 } cr_wl_call_t;
 
 typedef struct cr_workload {
@@ -60,18 +65,6 @@ typedef struct cr_workload {
 cr_status_t cr_workload_parse(const char *text, size_t len, const char *path,
                               const cr_dtype_t *dtype, const cr_skew_t *skew,
                               cr_workload_t *wl, char *err, size_t errlen);
-
-/* 0 when tp divides the ranks of every host of the placement table pl[n]; else -1
- * and a message naming the host and its rank count in err. */
-int cr_workload_layout_check(const cr_workload_t *wl, const cr_place_t *pl, int n, char *err,
-                             size_t errlen);
-
-/* Colour of each rank for comm (ranks with the same colour form one group, numbered
- * 0.. in order of their lowest rank; every rank belongs to one group). Returns the
- * number of groups and sets *ranks to the largest group's size; -1 when scratch
- * space cannot be had. The layout must have passed cr_workload_layout_check. */
-int cr_workload_colors(const cr_workload_t *wl, cr_wl_comm_t comm, const cr_place_t *pl, int n,
-                       int *colors, int *ranks);
 
 /* Σ gap_us × count over the calls (the step row's gap_us). */
 double cr_workload_step_gap_us(const cr_workload_t *wl);

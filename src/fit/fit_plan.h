@@ -1,0 +1,76 @@
+/* collroof-fit plan: a workload step (the file collroof --workload replays)
+ * predicted call by call from a fit directory, on a target nodes x ppn, beside its
+ * compute (FLOPs / peak, bytes / memory bandwidth) and the ceiling each call binds
+ * on. Pure but for reading overlap.csv. Formulas: docs/method.md, "Planning a step". */
+#ifndef FIT_PLAN_H
+#define FIT_PLAN_H
+
+#include <stdint.h>
+#include "cr_workload.h"
+#include "fit_predict.h"
+
+/* The levels a step's communication is split by (plot stacks, CSV columns). */
+#define CR_FIT_PLAN_NLV 4
+extern const char *const cr_fit_plan_levels[CR_FIT_PLAN_NLV + 1];  /* node, rail, internode, world */
+
+typedef struct cr_fit_plan_opts {
+    /* Copied into every call's query: cadence, what-ifs (link_GBps, latency_us and what
+     * later joins cr_fit_query_t), hier_alg. collective, level, bytes, ranks, nodes,
+     * ppn, skew are set per call. */
+    cr_fit_query_t base;
+    int nodes, ppn;          /* the target */
+    double peak_flops;       /* FLOP/s; 0: not given */
+    double mem_Bps;          /* bytes/s; 0: not given */
+    double overlap;          /* share of a call's communication that may hide behind the
+                              * compute before it, [0, 1] */
+    int overlap_from_fit;    /* 1: per call from DIR/overlap.csv (nearest measured size) */
+    const char *fit_dir;     /* for overlap.csv */
+} cr_fit_plan_opts_t;
+
+/* One call line, per repetition unless said. Times µs. */
+typedef struct cr_fit_plan_call {
+    const cr_wl_call_t *call;
+    int ranks;                        /* ranks per group of its comm on the target */
+    char level[CR_NAME_LEN];          /* fit level, or "hierarchical", or "none" (1 rank) */
+    char algorithm[160];              /* what the price rests on, in words */
+    int extrapolated;                 /* 1: a fit or phase beyond what was measured */
+    double t, t_lo, t_hi;             /* communication, 95% prediction interval */
+    double lv[CR_FIT_PLAN_NLV];       /* t split by level (hierarchical phases) */
+    double overlap;                   /* share used */
+    char overlap_src[96];             /* "--overlap", "overlap.csv C LEVEL p=N S=B", ... */
+    double compute;                   /* compute before it: max(t_math, t_mem), else gap_us */
+    int compute_from_flops;           /* 1: compute from flops=/mem_bytes=, 0: gap_us */
+    double t_math, t_mem;             /* flops / peak, mem_bytes / bandwidth; NAN: unknown */
+    double intensity, critical;       /* FLOP per communicated byte, peak / comm bandwidth; NAN */
+    double exposed, exposed_lo, exposed_hi;   /* t - min(overlap x t, compute) at t, t_lo, t_hi */
+    char binds[40];                   /* compute | memory | comm:LEVEL */
+    char warning[384];                /* "" or why the answer is a long shot */
+} cr_fit_plan_call_t;
+
+typedef struct cr_fit_plan {
+    int nodes, ppn, tp;
+    cr_fit_plan_call_t calls[CR_WL_MAX_CALLS];
+    int ncalls;
+    /* The step: Σ count x (compute + exposed) over the call lines. */
+    double compute, comm, exposed, exposed_lo, exposed_hi;
+    double t, t_lo, t_hi;
+    double lv[CR_FIT_PLAN_NLV];       /* exposed communication per level */
+    int extrapolated;
+} cr_fit_plan_t;
+
+/* Predicts wl on o's target. CR_OK, or CR_ERR_INVAL with one message
+ * "PATH:LINE: what is missing" in err (a collective or level the fit lacks, a tp
+ * that does not divide ppn). */
+cr_status_t cr_fit_plan_run(const cr_fit_model_t *m, const cr_workload_t *wl,
+                            const cr_fit_plan_opts_t *o, cr_fit_plan_t *out, char *err,
+                            size_t errlen);
+
+/* The plan CSV (docs/formats.md, "plan.csv"): per plan its call rows, then its step
+ * row; columns from one table (fit_plan_csv.c). Replaces path. */
+cr_status_t cr_fit_plan_csv(const char *path, const cr_workload_t *wl, const cr_fit_plan_t *p,
+                            int n);
+
+/* A call's time with overlap f behind compute c: t - min(f t, c). */
+double cr_fit_plan_exposed(double t, double f, double c);
+
+#endif

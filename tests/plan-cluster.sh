@@ -1,0 +1,171 @@
+#!/bin/bash
+# collroof-fit plan against replayed steps it did not see (issue #11): an emulated
+# cluster of 4 hosts on network namespaces (tests/cluster/netns-cluster), every link
+# shaped to RATE by tbf, 2 ranks per host. collroof measures allreduce, allgather,
+# reduce_scatter and alltoallv (zipf:1.2, the MoE file's routing) at levels world,
+# node and rail on TRAIN hosts (2, 3); collroof-fit fits them. Three workload files
+# made by `collroof-fit workload` (scaled down, every call >= 64 KiB): dp buckets
+# (comm=dp with tp 1: the world), a tp layer (layout tp=2: node level, with compute
+# gaps) and a MoE layer (alltoallv zipf:1.2 on the world). For each file and each
+# REPLAY host count (2, 3, 4: 4 was never measured) collroof --workload measures the
+# step and collroof-fit plan predicts it; the test prints by how much plan missed.
+#
+# Asserted: every plan answered, finite, with t_lo <= t <= t_hi; the CSV's step row
+# equals the sum of its call rows; over the dp and moe files (their calls cross the
+# shaped links) the median |error| at most PLAN_MEDERR_MAX and every |error| at most
+# PLAN_ERR_MAX: floors the data support with margin; tp is printed, not asserted
+# (below); the issue's goal, within 15%, is printed beside.
+#
+# Open MPI's algorithms are fixed (coll_tuned dynamic rules, as tests/predict-cluster.sh):
+# the replay's calls run the algorithms the fit measured.
+# PLAN_RATE, PLAN_BURST (tbf; default 100mbit, 32kb), PLAN_TRAIN, PLAN_REPLAY (host
+# counts; default "2 3", "2 3 4") change the setup; PLAN_KEEP=DIR keeps the files.
+# Skips (77) without root, network namespaces or Open MPI's mpirun.
+[ "${CR_TEST_QUICK:-0}" = 1 ] && { echo "1..0 # SKIP CR_TEST_QUICK=1"; exit 0; }
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
+set -u
+. "$(dirname "$0")/tap.sh"
+
+top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
+top_builddir=${top_builddir:-$top_srcdir}
+MPIEXEC=${MPIEXEC:-mpirun}
+CLUSTER=$top_srcdir/tests/cluster/netns-cluster
+COLLROOF=$top_builddir/collroof
+FIT=$top_builddir/collroof-fit
+RATE=${PLAN_RATE:-100mbit}
+BURST=${PLAN_BURST:-32kb}
+TRAIN=${PLAN_TRAIN:-2 3}
+REPLAY=${PLAN_REPLAY:-2 3 4}
+# Asserted bounds (docs/testing.md has the runs they come from); the issue's goal
+# (within 15%) is printed beside.
+# Two runs here (loaded 2-core VM): dp -16/+9/-16% and +7/+1/-21%, moe +1/+7/+22%
+# and +3/-1/-1% on 2/3/4 hosts: median |error| 0.13 and 0.02, largest 0.22.
+MEDERR_MAX=${PLAN_MEDERR_MAX:-0.20}
+ERR_MAX=${PLAN_ERR_MAX:-0.40}
+COLLS=allreduce,allgather,reduce_scatter,alltoallv
+
+[ "$(id -u)" = 0 ] || skip_all "needs root for network namespaces"
+command -v ip >/dev/null && command -v tc >/dev/null || skip_all "iproute2 (ip, tc) missing"
+"$MPIEXEC" --version 2>/dev/null | grep -qiE 'open ?mpi|openrte' ||
+    skip_all "the namespace cluster launches with Open MPI's mpirun; MPIEXEC=$MPIEXEC is not"
+[ -x "$COLLROOF" ] && [ -x "$FIT" ] || bail "collroof or collroof-fit not built"
+
+# The infra tests share the two cores and the timed links: one at a time, across
+# checkouts and CI (tests/infra-lock.sh).
+. "$top_srcdir/tests/infra-lock.sh"
+infra_lock 900
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/cr-plan.XXXXXX") || exit 1
+export NETNS_CLUSTER_DIR=$WORK/cluster NETNS_CLUSTER_MPIRUN=$MPIEXEC
+# A queue that holds 2 s of traffic: several flows leaving one host drop nothing.
+export NETNS_CLUSTER_TBF_LATENCY=2s
+cleanup() {
+    "$CLUSTER" down
+    [ -n "${PLAN_KEEP:-}" ] && mkdir -p "$PLAN_KEEP" &&
+        cp -r "$WORK"/train-* "$WORK"/replay-* "$WORK"/fit "$WORK"/*.wl "$WORK"/*.csv \
+            "$WORK"/*.txt "$PLAN_KEEP"/ 2>/dev/null
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+probe=crnc-probe-$$
+ip netns add "$probe" 2>/dev/null || skip_all "ip netns add impossible here"
+ip netns del "$probe"
+
+maxn=0
+for n in $TRAIN $REPLAY; do [ "$n" -gt "$maxn" ] && maxn=$n; done
+"$CLUSTER" up "$maxn" --slots 2 --rate "$RATE" --burst "$BURST" || bail "cluster up"
+
+# The algorithms, fixed; ranks that wait yield the two shared cores.
+export OMPI_MCA_coll_tuned_use_dynamic_rules=1 OMPI_MCA_coll_tuned_allreduce_algorithm=4 \
+    OMPI_MCA_coll_tuned_allgather_algorithm=4 OMPI_MCA_coll_tuned_alltoall_algorithm=2 \
+    OMPI_MCA_coll_tuned_reduce_scatter_block_algorithm=3 OMPI_MCA_mpi_yield_when_idle=1
+
+# The workload files, scaled down (every call >= 64 KiB).
+"$FIT" workload dp --params 360448 --bytes-per-param 2 --bucket 256K --name dp-small \
+    -o "$WORK/dp.wl" || bail "workload dp"
+"$FIT" workload tp --hidden 256 --seq 128 --micro-batch 1 --layers 1 --tp 2 \
+    --name tp-small -o "$WORK/tp.wl" || bail "workload tp"
+"$FIT" workload moe --experts 8 --tokens 128 --top-k 2 --hidden 256 --skew zipf:1.2 \
+    --seed 7 --name moe-small -o "$WORK/moe.wl" || bail "workload moe"
+WLS="dp tp moe"
+
+start=$(date +%s)
+train_dirs=()
+for n in $TRAIN; do
+    d=$WORK/train-n$n
+    timeout 300 "$CLUSTER" mpirun -np $((n * 2)) --map-by ppr:2:node "$COLLROOF" -q \
+        -c "$COLLS" -l world,node,rail --skew zipf:1.2 --skew-seed 7 -m 64K:512K:x2 \
+        --time-limit 0.4 --max-iters 30 --min-iters 5 --warmup 1 -o "$d" >"$d.log" 2>&1 ||
+        { cat "$d.log"; bail "collroof on $n hosts failed"; }
+    train_dirs+=("$d")
+done
+diag "fits measured in $(($(date +%s) - start)) s"
+for n in $REPLAY; do
+    for w in $WLS; do
+        d=$WORK/replay-$w-n$n
+        timeout 120 "$CLUSTER" mpirun -np $((n * 2)) --map-by ppr:2:node "$COLLROOF" -q \
+            --workload "$WORK/$w.wl" --time-limit 2 --max-iters 20 --min-iters 5 --warmup 1 \
+            -o "$d" >"$d.log" 2>&1 || { cat "$d.log"; bail "replay of $w on $n hosts failed"; }
+    done
+done
+diag "measured in $(($(date +%s) - start)) s"
+
+"$FIT" --no-plots --bootstrap 50 -o "$WORK/fit" "${train_dirs[@]}" >"$WORK/fit.txt" 2>&1 ||
+    { cat "$WORK/fit.txt"; bail "collroof-fit failed"; }
+
+# Plan every (file, hosts); the measured step is workload.csv's step row median.
+bad=0
+: >"$WORK/table.txt"
+for w in $WLS; do
+    for n in $REPLAY; do
+        if ! "$FIT" plan --fit "$WORK/fit" --workload "$WORK/$w.wl" --nodes "$n" --ppn 2 \
+            --csv "$WORK/plan-$w-n$n.csv" >"$WORK/plan-$w-n$n.txt" 2>&1; then
+            cat "$WORK/plan-$w-n$n.txt"; bad=$((bad + 1)); continue
+        fi
+        meas=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+            $c["row"] == "step" { print $c["t_median_us"] }' "$WORK/replay-$w-n$n/workload.csv")
+        awk -F, -v w="$w" -v n="$n" -v m="$meas" '
+            NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+            $c["row"] != "step" { sum += $c["t_us"]; next }
+            { printf "%s %d %s %s %s %s %s %.6g %s\n", w, n, $c["t_us"], $c["t_lo_us"],
+                $c["t_hi_us"], m, $c["extrapolated"], sum, $c["t_us"] }' \
+            "$WORK/plan-$w-n$n.csv" >>"$WORK/table.txt"
+    done
+done
+check "plan answered every (file, hosts)" [ "$bad" = 0 ]
+
+diag "plan vs replay ($RATE, 2 ranks per host; fits from hosts: $TRAIN)"
+diag "$(printf '%-4s %5s %12s %25s %12s %8s %6s' file hosts plan_us '[95% interval]' \
+    measured_us error extrap)"
+while read -r w n t lo hi m ex sum _; do
+    diag "$(awk -v w="$w" -v n="$n" -v t="$t" -v lo="$lo" -v hi="$hi" -v m="$m" -v ex="$ex" \
+        'BEGIN { e = (t - m) / m; printf "%-4s %5d %12.1f %25s %12.1f %+7.1f%% %6s%s", w, n, t,
+            sprintf("[%.1f, %.1f]", lo, hi), m, 100 * e, ex ? "yes" : "no",
+            (m < lo || m > hi) ? " *" : "" }')"
+done <"$WORK/table.txt"
+
+check "every plan finite with 0 < t_lo <= t <= t_hi" awk '
+    { if (!($4 > 0 && $4 <= $3 && $3 <= $5 && $3 < 1e12)) exit 1 } END { exit NR == 0 }' \
+    "$WORK/table.txt"
+check "the step row is the sum of the call rows (t_us)" awk '
+    { if ($8 - $3 > 1e-6 * $3 || $3 - $8 > 1e-6 * $3) exit 1 } END { exit NR == 0 }' \
+    "$WORK/table.txt"
+# Asserted on the files whose calls cross hosts (dp, moe): the emulation shapes
+# those links. tp's calls stay inside a host, where every emulated host shares the
+# same two real cores: its 64 KiB node-level calls are CPU-bound and slow down with
+# the number of hosts running at once (575 us on 2 hosts, 1651 us on 4, against
+# the fit's 1122 us), which no per-host fit can know; printed, not asserted.
+errs() { awk -v keep="$1" '$1 ~ keep { e = ($3 - $6) / $6; print (e < 0 ? -e : e) }' \
+    "$WORK/table.txt" | sort -g | awk '{ a[NR] = $1; if ($1 <= 0.15) in15++ }
+        END { med = NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2
+            printf "%.4f %.4f %d %d", med, a[NR], in15, NR }'; }
+read -r med mx in15 ntot <<<"$(errs '^(dp|moe)$')"
+read -r amed amx ain15 antot <<<"$(errs '.')"
+diag "dp, moe: median |error| $med, largest $mx; within 15% (the issue's goal): $in15 of $ntot"
+diag "all files (tp included): median |error| $amed, largest $amx; within 15%: $ain15 of $antot"
+check "dp, moe: median |error| $med <= $MEDERR_MAX" awk -v x="$med" -v y="$MEDERR_MAX" 'BEGIN { exit !(x <= y) }'
+check "dp, moe: largest |error| $mx <= $ERR_MAX" awk -v x="$mx" -v y="$ERR_MAX" 'BEGIN { exit !(x <= y) }'
+diag "total $(($(date +%s) - start)) s"
+finish
