@@ -209,6 +209,20 @@ rm -f "$T/pred.csv"
 p=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } { print $c["t_us"]; exit }' "$T/pred.csv")
 if near5 "$(col "$T/p1.csv" 1 t_call_us)" "$p"; then ok "one host: call = predict's world alltoallv p=4 ($p)"
 else fail "one host: plan $(col "$T/p1.csv" 1 t_call_us), predict $p"; fi
+# What-if: rail at 0.25 GB/s. The fixture records no link ceiling, so X is rail's
+# busbw ceiling: allreduce p=2 has F = 1, r_inf = 250 B/us, t = 20 + 1048576 / 250;
+# the node calls keep their fits; the step on the measured fabric is the plain plan's.
+expect 0 "what-if rail=0.25 GB/s: step" "$FIT" plan --fit "$FX/fit" --workload "$FX/step.wl" \
+  --nodes 2 --ppn 2 --level-GBps rail=0.25 --csv "$T/pw.csv"
+is "what-if: line 8 rail allreduce p=2 = 20 + 1048576 / 250" "$(col "$T/pw.csv" 4 t_call_us)" 4214.304
+is "what-if: line 7 node allreduce unchanged" "$(col "$T/pw.csv" 3 t_call_us)" 1058.576
+is "what-if: the step's measured-fabric column = the plain plan's step" \
+  "$(col "$T/pw.csv" step t_measured_fabric_us)" "$(col "$T/p.csv" step t_us)"
+check "what-if: the step row names it" test "$(col "$T/pw.csv" step whatif)" = "rail=0.25 GB/s"
+check "no what-if: whatif and t_measured_fabric_us empty" \
+  test "$(col "$T/p.csv" step whatif)$(col "$T/p.csv" step t_measured_fabric_us)" = ""
+expect 2 "invalid --level-GBps level 'bogus'" "$FIT" plan --fit "$FX/fit" \
+  --workload "$FX/step.wl" --level-GBps bogus=3
 expect 0 "usage: collroof-fit workload dp" "$FIT" workload --help
 expect 0 "usage: collroof-fit plan" "$FIT" plan --help
 finish

@@ -51,6 +51,7 @@ typedef struct cr_fit_plan_args {
     double peak_tflops, mem_GBps;   /* TFLOP/s, GB/s; 0: not given */
     double overlap;                 /* 0..1 */
     int overlap_given, overlap_from_fit, hier_alg, help;
+    double level_GBps[CR_LEVEL_COUNT], level_latency_us[CR_LEVEL_COUNT];   /* what-ifs; 0: as measured */
 } cr_fit_plan_args_t;
 int cr_fit_plan_parse(int argc, char **argv, cr_fit_plan_args_t *a);
 

@@ -93,6 +93,15 @@ static cr_status_t cr_fit_plan_set_hier(const cr_cli_opt_t *opt, void *target, c
     return CR_ERR_INVAL;
 }
 
+/* --level-GBps and --level-latency-us: as predict's (cr_fit_level_values). */
+static cr_status_t cr_fit_plan_set_level_vals(const cr_cli_opt_t *opt, void *target,
+                                              const char *arg, char *err, size_t errlen)
+{
+    char name[64];
+    snprintf(name, sizeof name, "--%s", opt->name);
+    return cr_fit_level_values(name, arg, (double *)((char *)target + opt->field), err, errlen);
+}
+
 #define CR_FIT_PAT(member) .field = offsetof(cr_fit_plan_args_t, member)
 
 static const cr_cli_opt_t cr_fit_plan_table[] = {
@@ -124,6 +133,15 @@ static const cr_cli_opt_t cr_fit_plan_table[] = {
      CR_FIT_PAT(overlap_from_fit), .lo = 1,
      .help = "take each call's overlap from the fit's overlap.csv (its collective, the "
              "nearest measured size; 0 where none)"},
+    {.name = "level-GBps", .arg = "LEVEL=X[,...]", .def = "as measured", .unit = "GB/s",
+     .sample = "rail=50", .set = cr_fit_plan_set_level_vals, CR_FIT_PAT(level_GBps),
+     .help = "what-if, as predict --level-GBps: the fits read at LEVEL (world, node, package, numa, internode, rail) scale "
+             "r_inf by X / their measured link ceiling; every call re-planned, the step "
+             "shown beside the measured fabric's"},
+    {.name = "level-latency-us", .arg = "LEVEL=Y[,...]", .def = "as measured", .unit = "us",
+     .sample = "internode=2", .set = cr_fit_plan_set_level_vals, CR_FIT_PAT(level_latency_us),
+     .help = "what-if, as predict --level-latency-us: the latency floor of the fits read at "
+             "LEVEL becomes Y at the rank count predicted"},
     {.name = "hier", .arg = "ALG", .def = "rail", .sample = "leader", .set = cr_fit_plan_set_hier,
      .help = "hierarchical algorithm for calls across nodes that were not measured at the "
              "target topology: rail or leader (as predict --hier)"},
@@ -276,6 +294,10 @@ static void cr_fit_plan_print(const cr_workload_t *wl, const cr_fit_plan_t *p,
         if (p->lv[l] > 0) printf(" (%s %.4g)", cr_fit_plan_levels[l], p->lv[l]);
     printf("\n  step   %.4g us   [%.4g, %.4g] (95%%: call lines independent, repetitions of a "
            "line one error)\n", p->t, p->t_lo, p->t_hi);
+    if (p->whatif[0])
+        printf("  what-if %s: step %.4g us; on the measured fabric %.4g us [%.4g, %.4g] "
+               "(what-if / measured = %.3f)\n", p->whatif, p->t, p->t_measured,
+               p->t_measured_lo, p->t_measured_hi, p->t / p->t_measured);
     fflush(stdout);
 }
 
@@ -298,6 +320,8 @@ int cr_fit_cmd_plan(int argc, char **argv)
     memset(&o, 0, sizeof o);
     o.base.cadence = a.cadence;
     o.base.hier_alg = a.hier_alg;
+    memcpy(o.base.level_GBps, a.level_GBps, sizeof o.base.level_GBps);
+    memcpy(o.base.level_latency_us, a.level_latency_us, sizeof o.base.level_latency_us);
     o.peak_flops = a.peak_tflops * 1e12;
     o.mem_Bps = a.mem_GBps * 1e9;
     o.overlap = a.overlap;
@@ -316,7 +340,8 @@ int cr_fit_cmd_plan(int argc, char **argv)
     for (int k = 0; k < a.nnodes && !rc; k++) {
         o.nodes = a.nodes[k];
         o.ppn = a.ppn;
-        if (cr_fit_plan_run(&m, &wl, &o, &plans[k], err, sizeof err) != CR_OK) {
+        if (cr_fit_plan_run(&m, &wl, &o, &plans[k], err, sizeof err) != CR_OK ||
+            cr_fit_plan_measured(&m, &wl, &o, &plans[k], err, sizeof err) != CR_OK) {
             cr_error("%s", err);
             rc = 2;
             break;

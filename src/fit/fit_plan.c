@@ -290,6 +290,7 @@ cr_status_t cr_fit_plan_run(const cr_fit_model_t *m, const cr_workload_t *wl,
     int N = o->nodes, P = o->ppn, T = wl->tp;
     double var = 0;
     memset(out, 0, sizeof *out);
+    out->t_measured = out->t_measured_lo = out->t_measured_hi = NAN;
     out->nodes = N;
     out->ppn = P;
     out->tp = T;
@@ -305,6 +306,7 @@ cr_status_t cr_fit_plan_run(const cr_fit_model_t *m, const cr_workload_t *wl,
         char why[256] = "", have[512];
         cr_status_t st;
         memset(pc, 0, sizeof *pc);
+        pc->t_row_measured = NAN;
         pc->call = c;
         q.collective = c->ops->name;
         q.bytes = c->bytes;
@@ -365,4 +367,31 @@ cr_status_t cr_fit_plan_run(const cr_fit_model_t *m, const cr_workload_t *wl,
     out->t_lo = out->compute + out->exposed_lo;
     out->t_hi = out->compute + out->exposed_hi;
     return CR_OK;
+}
+
+cr_status_t cr_fit_plan_measured(const cr_fit_model_t *m, const cr_workload_t *wl,
+                                 const cr_fit_plan_opts_t *o, cr_fit_plan_t *p, char *err,
+                                 size_t errlen)
+{
+    cr_fit_plan_opts_t om = *o;
+    cr_fit_plan_t *twin;
+    if (!cr_fit_query_has_whatif(&o->base)) return CR_OK;
+    cr_fit_query_measured(&o->base, &om.base);
+    if (!(twin = malloc(sizeof *twin))) {
+        snprintf(err, errlen, "out of memory for the measured fabric's plan");
+        return CR_ERR_NOMEM;
+    }
+    cr_status_t st = cr_fit_plan_run(m, wl, &om, twin, err, errlen);
+    if (st == CR_OK) {
+        cr_fit_query_whatif_str(&o->base, p->whatif, sizeof p->whatif);
+        p->t_measured = twin->t;
+        p->t_measured_lo = twin->t_lo;
+        p->t_measured_hi = twin->t_hi;
+        for (int i = 0; i < p->ncalls && i < twin->ncalls; i++) {
+            const cr_fit_plan_call_t *c = &twin->calls[i];
+            p->calls[i].t_row_measured = c->call->count * (c->compute + c->exposed);
+        }
+    }
+    free(twin);
+    return st;
 }

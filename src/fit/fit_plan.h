@@ -45,6 +45,8 @@ typedef struct cr_fit_plan_call {
     double exposed, exposed_lo, exposed_hi;   /* t - min(overlap x t, compute) at t, t_lo, t_hi */
     char binds[40];                   /* compute | memory | comm:LEVEL */
     char warning[384];                /* "" or why the answer is a long shot */
+    double t_row_measured;            /* with what-ifs: count x (compute + exposed) on the
+                                       * measured fabric (cr_fit_plan_measured); NAN else */
 } cr_fit_plan_call_t;
 
 typedef struct cr_fit_plan {
@@ -56,6 +58,10 @@ typedef struct cr_fit_plan {
     double t, t_lo, t_hi;
     double lv[CR_FIT_PLAN_NLV];       /* exposed communication per level */
     int extrapolated;
+    /* With what-ifs (cr_fit_query_has_whatif of the base query): what they are, in
+     * words, and the step on the measured fabric (NAN without). */
+    char whatif[256];
+    double t_measured, t_measured_lo, t_measured_hi;
 } cr_fit_plan_t;
 
 /* Predicts wl on o's target. CR_OK, or CR_ERR_INVAL with one message
@@ -69,6 +75,13 @@ cr_status_t cr_fit_plan_run(const cr_fit_model_t *m, const cr_workload_t *wl,
  * row; columns from one table (fit_plan_csv.c). Replaces path. */
 cr_status_t cr_fit_plan_csv(const char *path, const cr_workload_t *wl, const cr_fit_plan_t *p,
                             int n);
+
+/* With what-ifs in o->base: the same plan on the measured fabric (the query without
+ * them) into p's t_measured* and each call's t_row_measured, and p->whatif; without
+ * them those stay NAN and "". */
+cr_status_t cr_fit_plan_measured(const cr_fit_model_t *m, const cr_workload_t *wl,
+                                 const cr_fit_plan_opts_t *o, cr_fit_plan_t *p, char *err,
+                                 size_t errlen);
 
 /* A call's time with overlap f behind compute c: t - min(f t, c). */
 double cr_fit_plan_exposed(double t, double f, double c);

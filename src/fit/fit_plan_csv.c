@@ -16,7 +16,8 @@ enum {
     PC_COUNT, PC_LEVEL, PC_ALGORITHM, PC_EXTRAP, PC_T_CALL, PC_T_CALL_LO, PC_T_CALL_HI, PC_COMM_US,
     PC_COMM_LO, PC_COMM_HI, PC_OVERLAP, PC_EXPOSED, PC_EXPOSED_LO, PC_EXPOSED_HI, PC_EXP_NODE,
     PC_EXP_RAIL, PC_EXP_INTERNODE, PC_EXP_WORLD, PC_GAP, PC_COMPUTE, PC_FLOPS, PC_MEM, PC_T_MATH,
-    PC_T_MEM, PC_INTENSITY, PC_CRITICAL, PC_BINDS, PC_T, PC_T_LO, PC_T_HI, PC_WARNING, PC_N
+    PC_T_MEM, PC_INTENSITY, PC_CRITICAL, PC_BINDS, PC_T, PC_T_LO, PC_T_HI, PC_WARNING, PC_WHATIF,
+    PC_T_MEASURED, PC_N
 };
 
 /* The columns, in order (docs/formats.md repeats this table). */
@@ -35,6 +36,7 @@ static const char *const cr_fit_plan_cols[PC_N] = {
     [PC_T_MEM] = "t_mem_us", [PC_INTENSITY] = "intensity_flop_per_byte",
     [PC_CRITICAL] = "critical_flop_per_byte", [PC_BINDS] = "binds", [PC_T] = "t_us",
     [PC_T_LO] = "t_lo_us", [PC_T_HI] = "t_hi_us", [PC_WARNING] = "warning",
+    [PC_WHATIF] = "whatif", [PC_T_MEASURED] = "t_measured_fabric_us",
 };
 
 typedef char cr_fit_cell_t[400];
@@ -123,6 +125,8 @@ static void cr_fit_plan_call_row(FILE *f, const cr_fit_plan_t *p, int i)
     cr_fit_num(cell[PC_T_LO], w->count * (c->compute + c->exposed_lo));
     cr_fit_num(cell[PC_T_HI], w->count * (c->compute + c->exposed_hi));
     cr_fit_str(cell[PC_WARNING], c->warning);
+    cr_fit_str(cell[PC_WHATIF], p->whatif);
+    cr_fit_num(cell[PC_T_MEASURED], c->t_row_measured);
     cr_fit_plan_put(f, cell);
 }
 
@@ -165,6 +169,8 @@ static void cr_fit_plan_step_row(FILE *f, const cr_workload_t *wl, const cr_fit_
     cr_fit_num(cell[PC_T], p->t);
     cr_fit_num(cell[PC_T_LO], p->t_lo);
     cr_fit_num(cell[PC_T_HI], p->t_hi);
+    cr_fit_str(cell[PC_WHATIF], p->whatif);
+    cr_fit_num(cell[PC_T_MEASURED], p->t_measured);
     (void)wl;
     cr_fit_plan_put(f, cell);
 }
