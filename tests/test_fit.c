@@ -522,6 +522,7 @@ extern CU_TestInfo test_fit_cli_tests[];
 extern CU_TestInfo test_fit_proj_tests[];
 extern CU_TestInfo test_fit_whatif_tests[];
 extern CU_TestInfo test_fit_hier_tests[];
+extern CU_TestInfo test_fit_energy_tests[];
 int test_fit_io_init(void);
 int test_fit_io_clean(void);
 
@@ -539,6 +540,7 @@ int main(void)
         { "fit-proj", NULL, NULL, NULL, NULL, test_fit_proj_tests },
         { "fit-whatif", NULL, NULL, NULL, NULL, test_fit_whatif_tests },
         { "fit-hier", NULL, NULL, NULL, NULL, test_fit_hier_tests },
+        { "fit-energy", NULL, NULL, NULL, NULL, test_fit_energy_tests },
         CU_SUITE_INFO_NULL,
     };
     unsigned fails;

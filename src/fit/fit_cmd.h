@@ -52,6 +52,10 @@ typedef struct cr_fit_plan_args {
     double overlap;                 /* 0..1 */
     int overlap_given, overlap_from_fit, hier_alg, help;
     double level_GBps[CR_LEVEL_COUNT], level_latency_us[CR_LEVEL_COUNT];   /* what-ifs; 0: as measured */
+    /* --energy: link energy per level (fit_energy.h) */
+    int energy;
+    char link[1024];                /* the --link specs, comma-joined */
+    const char *links, *energy_run; /* --links FILE, --energy-run RUN */
 } cr_fit_plan_args_t;
 int cr_fit_plan_parse(int argc, char **argv, cr_fit_plan_args_t *a);
 

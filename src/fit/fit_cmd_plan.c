@@ -13,6 +13,7 @@
 #include <string.h>
 #include "cr_dtype.h"
 #include "cr_fs.h"
+#include "fit_energy.h"
 #include "fit_plan.h"
 #include "fit_plot.h"
 
@@ -102,6 +103,22 @@ static cr_status_t cr_fit_plan_set_level_vals(const cr_cli_opt_t *opt, void *tar
     return cr_fit_level_values(name, arg, (double *)((char *)target + opt->field), err, errlen);
 }
 
+/* --link LEVEL=CLASS[:HOPS],...: appended to what earlier --link options gave. */
+static cr_status_t cr_fit_plan_set_link(const cr_cli_opt_t *opt, void *target, const char *arg,
+                                        char *err, size_t errlen)
+{
+    cr_fit_plan_args_t *a = target;
+    size_t used = strlen(a->link);
+    (void)opt;
+    if (used + strlen(arg) + 2 > sizeof a->link) {
+        snprintf(err, errlen, "invalid --link '%s': the --link options exceed %zu characters",
+                 arg, sizeof a->link - 1);
+        return CR_ERR_INVAL;
+    }
+    snprintf(a->link + used, sizeof a->link - used, "%s%s", used ? "," : "", arg);
+    return CR_OK;
+}
+
 #define CR_FIT_PAT(member) .field = offsetof(cr_fit_plan_args_t, member)
 
 static const cr_cli_opt_t cr_fit_plan_table[] = {
@@ -135,9 +152,9 @@ static const cr_cli_opt_t cr_fit_plan_table[] = {
              "nearest measured size; 0 where none)"},
     {.name = "level-GBps", .arg = "LEVEL=X[,...]", .def = "as measured", .unit = "GB/s",
      .sample = "rail=50", .set = cr_fit_plan_set_level_vals, CR_FIT_PAT(level_GBps),
-     .help = "what-if, as predict --level-GBps: the fits read at LEVEL (world, node, package, numa, internode, rail) scale "
-             "r_inf by X / their measured link ceiling; every call re-planned, the step "
-             "shown beside the measured fabric's"},
+     .help = "what-if, as predict --level-GBps: the fits read at LEVEL (world, node, "
+             "package, numa, internode, rail) scale r_inf by X / their measured link "
+             "ceiling; every call re-planned, the step shown beside the measured fabric's"},
     {.name = "level-latency-us", .arg = "LEVEL=Y[,...]", .def = "as measured", .unit = "us",
      .sample = "internode=2", .set = cr_fit_plan_set_level_vals, CR_FIT_PAT(level_latency_us),
      .help = "what-if, as predict --level-latency-us: the latency floor of the fits read at "
@@ -156,6 +173,25 @@ static const cr_cli_opt_t cr_fit_plan_table[] = {
      .set = cr_fit_plan_set_str, CR_FIT_PAT(plot),
      .help = "write plot-plan.gp, plan.dat and plan.svg (step time per node count, stacked "
              "by compute and exposed communication per level) into DIR"},
+    {.name = "energy", .def = "off", .set = cr_cli_set_flag, CR_FIT_PAT(energy), .lo = 1,
+     .help = "link energy per call and per step: the bytes crossing each level (modelled "
+             "from the collectives' bus factors) x the energy per bit of the level's link "
+             "class (--link), as a low-high range; needs --link"},
+    {.name = "link", .arg = "LEVEL=CLASS[:HOPS][,...]", .def = "none: every level that "
+     "carries bytes must be given", .sample = "internode=pluggable-800g-2xdr4:2,node=none",
+     .set = cr_fit_plan_set_link,
+     .help = "the link class of a level (node, rail, internode, world) from the catalog, "
+             "HOPS the links a byte crosses there (default 1; 2 through one switch), or none "
+             "to leave a level unpriced; repeatable"},
+    {.name = "links", .arg = "FILE", .def = "the shipped catalog only", .sample = "mylinks.csv",
+     .set = cr_fit_plan_set_str, CR_FIT_PAT(links),
+     .help = "a link catalog of your own (docs/formats.md, links.csv): its rows replace the "
+             "shipped ones of the same class id and add new ones"},
+    {.name = "energy-run", .arg = "RUN", .def = "none", .sample = "run1",
+     .set = cr_fit_plan_set_str, CR_FIT_PAT(energy_run),
+     .help = "a run directory or results.csv whose energy_* columns (RAPL) give the measured "
+             "host energy per call, shown apart from the link energy, for calls it measured "
+             "at the same collective, ranks, nodes, ppn and bytes"},
     {.name = "help", .letter = 'h', .set = cr_cli_set_flag, CR_FIT_PAT(help), .lo = 1,
      .help = "this help"},
     {.name = NULL},
@@ -168,7 +204,8 @@ const cr_cli_t cr_fit_cli_plan = {
 "usage: collroof-fit plan --fit DIR --workload FILE [--nodes N[,N...] --ppn P]\n"
 "                         [--peak-tflops T] [--mem-GBps B]\n"
 "                         [--overlap F | --overlap-from-fit] [--hier rail|leader]\n"
-"                         [--csv FILE] [--plot DIR]\n"
+"                         [--energy --link LEVEL=CLASS[:HOPS],... [--links FILE]\n"
+"                          [--energy-run RUN]] [--csv FILE] [--plot DIR]\n"
 "\n"
 "Predicts the step of a workload file (the one collroof --workload replays) call by\n"
 "call from a fit, on nodes x ppn: each call's communication with its 95% prediction\n"
@@ -209,6 +246,17 @@ int cr_fit_plan_parse(int argc, char **argv, cr_fit_plan_args_t *a)
     }
     if (!a->fit || !a->workload) {
         cr_error("plan needs --fit DIR and --workload FILE");
+        return 2;
+    }
+    if (a->energy != (a->link[0] != '\0')) {
+        cr_error(a->energy ? "--energy needs --link LEVEL=CLASS[,LEVEL=CLASS...]: which link "
+                             "class each level uses (collroof-fit plan --help; the classes are "
+                             "in links.csv, docs/formats.md)"
+                           : "--link prices link energy: give --energy with it");
+        return 2;
+    }
+    if (!a->energy && (a->links || a->energy_run)) {
+        cr_error("--links and --energy-run belong to --energy");
         return 2;
     }
     if (a->overlap_given && a->overlap_from_fit) {
@@ -301,6 +349,44 @@ static void cr_fit_plan_print(const cr_workload_t *wl, const cr_fit_plan_t *p,
     fflush(stdout);
 }
 
+/* The link energy of a plan, each class used cited with its source. */
+static void cr_fit_plan_print_energy(const cr_fit_plan_t *p, const cr_fit_link_assign_t *la)
+{
+    double bytes = 0;
+    printf("  link energy per step (bytes crossing each level x the class's energy per bit, "
+           "low-high; bytes %s):\n", p->ncalls && !strcmp(p->calls[0].bytes_basis, "measured")
+           ? "measured" : "modelled from the algorithms, not measured");
+    for (int l = 0; l < CR_FIT_PLAN_NLV; l++) {
+        if (p->link_bytes[l] <= 0) continue;
+        bytes += p->link_bytes[l];
+        if (la->none[l])
+            printf("    %-9s %-22s %12.6g bytes  not priced (--link %s=none)\n",
+                   cr_fit_plan_levels[l], "none", p->link_bytes[l], cr_fit_plan_levels[l]);
+        else
+            printf("    %-9s %-19s x%-2d %12.6g bytes  [%.4g, %.4g] J  (%.4g-%.4g pJ/bit)\n",
+                   cr_fit_plan_levels[l], la->cls[l]->id, la->hops[l], p->link_bytes[l],
+                   p->e_lv_lo[l], p->e_lv_hi[l], la->cls[l]->pJ_lo, la->cls[l]->pJ_hi);
+    }
+    printf("  link energy per step [%.4g, %.4g] J; at the step rate (%.4g us) [%.4g, %.4g] W; "
+           "[%.4g, %.4g] pJ per byte crossing a link\n", p->e_lo, p->e_hi, p->t,
+           p->t > 0 ? p->e_lo / (p->t * 1e-6) : 0, p->t > 0 ? p->e_hi / (p->t * 1e-6) : 0,
+           bytes > 0 ? p->e_lo / bytes * 1e12 : 0, bytes > 0 ? p->e_hi / bytes * 1e12 : 0);
+    if (p->host_calls)
+        printf("  host energy, measured (RAPL, package + DRAM, summed over hosts) for %d of %d "
+               "call lines: %.4g J per step of those lines\n", p->host_calls, p->ncalls,
+               p->host_J);
+    for (int l = 0; l < CR_FIT_PLAN_NLV; l++) {
+        const cr_link_class_t *c = la->cls[l];
+        int dup = 0;
+        if (!c || p->link_bytes[l] <= 0) continue;
+        for (int k = 0; k < l; k++) dup |= la->cls[k] == c && p->link_bytes[k] > 0;
+        if (dup) continue;
+        printf("  %s: %s; includes %s; source (%s%s): %s\n", c->id, c->description, c->includes,
+               c->source_kind, c->user ? ", from your --links file" : "", c->source);
+    }
+    fflush(stdout);
+}
+
 int cr_fit_cmd_plan(int argc, char **argv)
 {
     cr_fit_plan_args_t a;
@@ -308,6 +394,8 @@ int cr_fit_cmd_plan(int argc, char **argv)
     cr_fit_model_t m;
     cr_fit_plan_t *plans = NULL;
     cr_fit_plan_opts_t o;
+    static cr_links_t links;
+    cr_fit_link_assign_t la;
     char err[1024];
     int rc = cr_fit_plan_parse(argc, argv, &a);
     if (rc) return rc;
@@ -316,6 +404,15 @@ int cr_fit_cmd_plan(int argc, char **argv)
         return 0;
     }
     if ((rc = cr_fit_plan_read_wl(a.workload, &wl)) != 0) return rc;
+    memset(&la, 0, sizeof la);
+    if (a.energy) {
+        cr_status_t st = cr_links_load(a.links, &links, err, sizeof err);
+        if (st == CR_OK) st = cr_fit_link_parse(a.link, &links, &la, err, sizeof err);
+        if (st != CR_OK) {
+            cr_error("%s", err);
+            return st == CR_ERR_INVAL ? 2 : 1;
+        }
+    }
     if (cr_fit_model_load(a.fit, &m) != CR_OK) return 1;
     memset(&o, 0, sizeof o);
     o.base.cadence = a.cadence;
@@ -346,7 +443,15 @@ int cr_fit_cmd_plan(int argc, char **argv)
             rc = 2;
             break;
         }
+        if (a.energy && (cr_fit_energy_plan(&la, &plans[k], err, sizeof err) != CR_OK ||
+                         (a.energy_run &&
+                          cr_fit_energy_rapl(a.energy_run, &plans[k], err, sizeof err) != CR_OK))) {
+            cr_error("%s", err);
+            rc = 2;
+            break;
+        }
         cr_fit_plan_print(&wl, &plans[k], &o);
+        if (a.energy) cr_fit_plan_print_energy(&plans[k], &la);
         for (int i = 0; i < plans[k].ncalls; i++)
             if (plans[k].calls[i].warning[0])
                 cr_warn("line %d on %d nodes: %s", plans[k].calls[i].call->line, o.nodes,

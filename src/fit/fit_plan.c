@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cr_coll.h"
+#include "fit_energy.h"
 #include "fit_proj.h"
 
 const char *const cr_fit_plan_levels[CR_FIT_PLAN_NLV + 1] = {"node", "rail", "internode",
@@ -135,6 +136,9 @@ static cr_status_t cr_fit_plan_flat(const cr_fit_model_t *m, const cr_fit_query_
     pc->t_lo = pr.t_lo;
     pc->t_hi = pr.t_hi;
     pc->lv[cr_fit_plan_lv(lv)] = pr.t;
+    /* every rank of the target takes part: world / p groups; within one node: node */
+    pc->link_bytes[!strcmp(lv, "node") || nodes == 1 ? 0 : cr_fit_plan_lv(lv)] +=
+        (double)(pc->world / p) * cr_fit_energy_bytes(q.collective, p, q.bytes);
     pc->extrapolated = pr.extrapolated;
     snprintf(pc->warning, sizeof pc->warning, "%s", pr.warning);
     return CR_OK;
@@ -159,7 +163,13 @@ static cr_status_t cr_fit_plan_hier(const cr_fit_model_t *m, const cr_fit_query_
         if (used < sizeof pc->algorithm)
             used += (size_t)snprintf(pc->algorithm + used, sizeof pc->algorithm - used,
                                      "%s %s %s p=%d", i ? " +" : "", ph->level, ph->op, ph->ranks);
+        int node = !strcmp(ph->level, "node");
+        /* instances of the phase in one group: one per node within nodes; across
+         * nodes one per local rank (rail) or one of the leaders */
+        double inst = node ? N : h.alg == CR_FIT_HIER_LEADER ? 1 : Q;
         pc->lv[cr_fit_plan_lv(ph->level)] += ph->pr.t;
+        pc->link_bytes[node ? 0 : cr_fit_plan_lv(ph->level)] +=
+            (double)(pc->world / (N * Q)) * inst * cr_fit_energy_bytes(ph->op, ph->ranks, ph->bytes);
         pc->extrapolated |= ph->pr.extrapolated;
         if (ph->pr.warning[0] && !pc->warning[0])
             snprintf(pc->warning, sizeof pc->warning, "%s phase: %s", ph->level, ph->pr.warning);
@@ -308,6 +318,9 @@ cr_status_t cr_fit_plan_run(const cr_fit_model_t *m, const cr_workload_t *wl,
         memset(pc, 0, sizeof *pc);
         pc->t_row_measured = NAN;
         pc->call = c;
+        pc->world = N * P;
+        pc->bytes_basis = "modelled";
+        pc->host_J = NAN;
         q.collective = c->ops->name;
         q.bytes = c->bytes;
         q.skew = c->ops->skewed && strcmp(c->skew.spec, "uniform") ? c->skew.spec : NULL;
@@ -357,6 +370,7 @@ cr_status_t cr_fit_plan_run(const cr_fit_model_t *m, const cr_workload_t *wl,
         }
     }
     out->ncalls = wl->ncalls;
+    out->host_J = NAN;
     out->exposed_lo = out->exposed_hi = out->exposed;
     if (out->exposed > 0) {
         double se = sqrt(var) / out->exposed;

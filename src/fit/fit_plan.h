@@ -47,6 +47,15 @@ typedef struct cr_fit_plan_call {
     char warning[384];                /* "" or why the answer is a long shot */
     double t_row_measured;            /* with what-ifs: count x (compute + exposed) on the
                                        * measured fabric (cr_fit_plan_measured); NAN else */
+    /* Link energy (fit_energy.h). Bytes per call crossing each level, summed over
+     * hosts, from the phases' collectives (cr_fit_energy_bytes); J per call, low-high. */
+    int world;                        /* ranks of the target, nodes x ppn */
+    double link_bytes[CR_FIT_PLAN_NLV];
+    const char *bytes_basis;          /* "modelled" | "measured" */
+    double e_lv_lo[CR_FIT_PLAN_NLV], e_lv_hi[CR_FIT_PLAN_NLV];
+    double e_lo, e_hi;                /* J per call, all levels */
+    double host_J;                    /* measured host energy per call (RAPL), NAN: none */
+    char host_src[320];
 } cr_fit_plan_call_t;
 
 typedef struct cr_fit_plan {
@@ -62,6 +71,14 @@ typedef struct cr_fit_plan {
      * words, and the step on the measured fabric (NAN without). */
     char whatif[256];
     double t_measured, t_measured_lo, t_measured_hi;
+    /* Link energy per step (cr_fit_energy_plan; energy 0: not asked for). */
+    int energy;
+    double link_bytes[CR_FIT_PLAN_NLV];
+    double e_lv_lo[CR_FIT_PLAN_NLV], e_lv_hi[CR_FIT_PLAN_NLV];
+    double e_lo, e_hi;                /* J per step */
+    double host_J;                    /* measured, summed over the calls that have it; NAN none */
+    int host_calls;                   /* call lines with a measured host energy */
+    char classes[512];                /* "internode=pluggable-800g-2xdr4 x2; node=none" */
 } cr_fit_plan_t;
 
 /* Predicts wl on o's target. CR_OK, or CR_ERR_INVAL with one message

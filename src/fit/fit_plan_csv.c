@@ -16,8 +16,13 @@ enum {
     PC_COUNT, PC_LEVEL, PC_ALGORITHM, PC_EXTRAP, PC_T_CALL, PC_T_CALL_LO, PC_T_CALL_HI, PC_COMM_US,
     PC_COMM_LO, PC_COMM_HI, PC_OVERLAP, PC_EXPOSED, PC_EXPOSED_LO, PC_EXPOSED_HI, PC_EXP_NODE,
     PC_EXP_RAIL, PC_EXP_INTERNODE, PC_EXP_WORLD, PC_GAP, PC_COMPUTE, PC_FLOPS, PC_MEM, PC_T_MATH,
-    PC_T_MEM, PC_INTENSITY, PC_CRITICAL, PC_BINDS, PC_T, PC_T_LO, PC_T_HI, PC_WARNING, PC_WHATIF,
-    PC_T_MEASURED, PC_N
+    PC_T_MEM, PC_INTENSITY, PC_CRITICAL, PC_BINDS, PC_T, PC_T_LO, PC_T_HI, PC_WARNING,
+    /* link energy (--energy): appended */
+    PC_L_BASIS, PC_LB_NODE, PC_LB_RAIL, PC_LB_INTERNODE, PC_LB_WORLD, PC_LE_NODE_LO,
+    PC_LE_NODE_HI, PC_LE_RAIL_LO, PC_LE_RAIL_HI, PC_LE_INTERNODE_LO, PC_LE_INTERNODE_HI,
+    PC_LE_WORLD_LO, PC_LE_WORLD_HI, PC_LE_CALL_LO, PC_LE_CALL_HI, PC_LE_LO, PC_LE_HI, PC_LP_LO,
+    PC_LP_HI, PC_LPB_LO, PC_LPB_HI, PC_HOST_J, PC_HOST_SRC, PC_CLASSES,
+    PC_WHATIF, PC_T_MEASURED, PC_N
 };
 
 /* The columns, in order (docs/formats.md repeats this table). */
@@ -36,8 +41,21 @@ static const char *const cr_fit_plan_cols[PC_N] = {
     [PC_T_MEM] = "t_mem_us", [PC_INTENSITY] = "intensity_flop_per_byte",
     [PC_CRITICAL] = "critical_flop_per_byte", [PC_BINDS] = "binds", [PC_T] = "t_us",
     [PC_T_LO] = "t_lo_us", [PC_T_HI] = "t_hi_us", [PC_WARNING] = "warning",
+    [PC_L_BASIS] = "link_bytes_basis", [PC_LB_NODE] = "link_node_bytes",
+    [PC_LB_RAIL] = "link_rail_bytes", [PC_LB_INTERNODE] = "link_internode_bytes",
+    [PC_LB_WORLD] = "link_world_bytes", [PC_LE_NODE_LO] = "link_node_lo_J",
+    [PC_LE_NODE_HI] = "link_node_hi_J", [PC_LE_RAIL_LO] = "link_rail_lo_J",
+    [PC_LE_RAIL_HI] = "link_rail_hi_J", [PC_LE_INTERNODE_LO] = "link_internode_lo_J",
+    [PC_LE_INTERNODE_HI] = "link_internode_hi_J", [PC_LE_WORLD_LO] = "link_world_lo_J",
+    [PC_LE_WORLD_HI] = "link_world_hi_J", [PC_LE_CALL_LO] = "link_call_lo_J",
+    [PC_LE_CALL_HI] = "link_call_hi_J", [PC_LE_LO] = "link_lo_J", [PC_LE_HI] = "link_hi_J",
+    [PC_LP_LO] = "link_power_lo_W", [PC_LP_HI] = "link_power_hi_W",
+    [PC_LPB_LO] = "link_lo_pJ_per_byte", [PC_LPB_HI] = "link_hi_pJ_per_byte",
+    [PC_HOST_J] = "host_measured_J", [PC_HOST_SRC] = "host_measured_source",
+    [PC_CLASSES] = "link_classes",
     [PC_WHATIF] = "whatif", [PC_T_MEASURED] = "t_measured_fabric_us",
 };
+
 
 typedef char cr_fit_cell_t[400];
 
@@ -55,6 +73,37 @@ static void cr_fit_int(cr_fit_cell_t c, long long v)
 static void cr_fit_str(cr_fit_cell_t c, const char *s)
 {
     snprintf(c, sizeof(cr_fit_cell_t), "%s", s);
+}
+
+/* The link energy cells of a call line (count x per call) or of the step (lb bytes,
+ * e_lo/e_hi J, lv_lo/lv_hi J per level); power at the step's time t_step_us. */
+static void cr_fit_plan_energy_cells(cr_fit_cell_t *cell, const cr_fit_plan_t *p,
+                                     const char *basis, const double *lb, const double *lv_lo,
+                                     const double *lv_hi, double count, double e_lo,
+                                     double e_hi, double host_J, const char *host_src)
+{
+    double bytes = 0;
+    if (!p->energy) return;
+    snprintf(cell[PC_L_BASIS], sizeof cell[PC_L_BASIS], "%s", basis);
+    for (int l = 0; l < CR_FIT_PLAN_NLV; l++) {
+        snprintf(cell[PC_LB_NODE + l], sizeof cell[0], "%.10g", count * lb[l]);
+        snprintf(cell[PC_LE_NODE_LO + 2 * l], sizeof cell[0], "%.10g", count * lv_lo[l]);
+        snprintf(cell[PC_LE_NODE_HI + 2 * l], sizeof cell[0], "%.10g", count * lv_hi[l]);
+        bytes += count * lb[l];
+    }
+    snprintf(cell[PC_LE_LO], sizeof cell[0], "%.10g", count * e_lo);
+    snprintf(cell[PC_LE_HI], sizeof cell[0], "%.10g", count * e_hi);
+    if (p->t > 0) {
+        snprintf(cell[PC_LP_LO], sizeof cell[0], "%.10g", count * e_lo / (p->t * 1e-6));
+        snprintf(cell[PC_LP_HI], sizeof cell[0], "%.10g", count * e_hi / (p->t * 1e-6));
+    }
+    if (bytes > 0) {
+        snprintf(cell[PC_LPB_LO], sizeof cell[0], "%.10g", count * e_lo / bytes * 1e12);
+        snprintf(cell[PC_LPB_HI], sizeof cell[0], "%.10g", count * e_hi / bytes * 1e12);
+    }
+    if (isfinite(host_J)) snprintf(cell[PC_HOST_J], sizeof cell[0], "%.10g", count * host_J);
+    snprintf(cell[PC_HOST_SRC], sizeof cell[0], "%s", host_src);
+    snprintf(cell[PC_CLASSES], sizeof cell[0], "%.399s", p->classes);
 }
 
 static void cr_fit_plan_put(FILE *f, cr_fit_cell_t *cell)
@@ -125,6 +174,13 @@ static void cr_fit_plan_call_row(FILE *f, const cr_fit_plan_t *p, int i)
     cr_fit_num(cell[PC_T_LO], w->count * (c->compute + c->exposed_lo));
     cr_fit_num(cell[PC_T_HI], w->count * (c->compute + c->exposed_hi));
     cr_fit_str(cell[PC_WARNING], c->warning);
+    cr_fit_plan_energy_cells(cell, p, c->bytes_basis, c->link_bytes, c->e_lv_lo, c->e_lv_hi,
+                             w->count, c->e_lo, c->e_hi, c->host_J,
+                             isnan(c->host_J) ? "not measured" : c->host_src);
+    if (p->energy) {
+        cr_fit_num(cell[PC_LE_CALL_LO], c->e_lo);
+        cr_fit_num(cell[PC_LE_CALL_HI], c->e_hi);
+    }
     cr_fit_str(cell[PC_WHATIF], p->whatif);
     cr_fit_num(cell[PC_T_MEASURED], c->t_row_measured);
     cr_fit_plan_put(f, cell);
@@ -172,6 +228,14 @@ static void cr_fit_plan_step_row(FILE *f, const cr_workload_t *wl, const cr_fit_
     cr_fit_str(cell[PC_WHATIF], p->whatif);
     cr_fit_num(cell[PC_T_MEASURED], p->t_measured);
     (void)wl;
+    {
+        char src[96];
+        int modelled = 0;
+        for (int i = 0; i < p->ncalls; i++) modelled |= !strcmp(p->calls[i].bytes_basis, "modelled");
+        snprintf(src, sizeof src, "%d of %d call lines measured (RAPL)", p->host_calls, p->ncalls);
+        cr_fit_plan_energy_cells(cell, p, modelled ? "modelled" : "measured", p->link_bytes,
+                                 p->e_lv_lo, p->e_lv_hi, 1, p->e_lo, p->e_hi, p->host_J, src);
+    }
     cr_fit_plan_put(f, cell);
 }
 
