@@ -28,6 +28,13 @@ static void cr_allgather_data_bytes(const cr_coll_shape_t *sh, uint64_t *sent, u
     *recvd = (uint64_t)(sh->p - 1) * block;
 }
 
+/* Every host needs the (n−1)/n·S that the other hosts' ranks hold: (n−1)·S
+ * received over all hosts, as much sent. */
+static uint64_t cr_allgather_wire_min_bytes(const cr_coll_shape_t *sh, int hosts)
+{
+    return hosts > 1 ? (uint64_t)(hosts - 1) * sh->block_count * sh->dsize * (uint64_t)sh->p : 0;
+}
+
 #ifdef CR_COLL_MPI
 static void cr_allgather_fill(const cr_coll_buf_t *b)
 {
@@ -73,6 +80,7 @@ const cr_coll_ops_t cr_coll_allgather = {
     .buf_bytes = cr_allgather_buf_bytes,
     .bus_factor = cr_allgather_bus_factor,
     .data_bytes = cr_allgather_data_bytes,
+    .wire_min_bytes = cr_allgather_wire_min_bytes,
     .ops_per_call = 1,
     .fill = CR_COLL_MPI_FN(cr_allgather_fill),
     .run = CR_COLL_MPI_FN(cr_allgather_run),

@@ -26,6 +26,14 @@ static void cr_allreduce_data_bytes(const cr_coll_shape_t *sh, uint64_t *sent, u
     *sent = *recvd = sh->p > 1 ? (uint64_t)sh->block_count * sh->dsize : 0;
 }
 
+/* Every host needs the sum of every host's S: per element, 2(n−1) one-way messages
+ * at least (reduce along a tree, broadcast back: the gossip bound), 2(n−1)/n·S per
+ * host as a ring sends. */
+static uint64_t cr_allreduce_wire_min_bytes(const cr_coll_shape_t *sh, int hosts)
+{
+    return hosts > 1 ? 2 * (uint64_t)(hosts - 1) * (uint64_t)sh->block_count * sh->dsize : 0;
+}
+
 #ifdef CR_COLL_MPI
 static void cr_allreduce_fill(const cr_coll_buf_t *b)
 {
@@ -71,6 +79,7 @@ const cr_coll_ops_t cr_coll_allreduce = {
     .buf_bytes = cr_allreduce_buf_bytes,
     .bus_factor = cr_allreduce_bus_factor,
     .data_bytes = cr_allreduce_data_bytes,
+    .wire_min_bytes = cr_allreduce_wire_min_bytes,
     .ops_per_call = 1,
     .fill = CR_COLL_MPI_FN(cr_allreduce_fill),
     .prepare_timed = CR_COLL_MPI_FN(cr_allreduce_prepare_timed),

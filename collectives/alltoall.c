@@ -26,6 +26,14 @@ static void cr_alltoall_data_bytes(const cr_coll_shape_t *sh, uint64_t *sent, ui
     *sent = *recvd = (uint64_t)(sh->p - 1) * sh->block_count * sh->dsize;
 }
 
+/* Every block bound for a rank on another host crosses once; nothing combines:
+ * p·(p − p/n) blocks of S/p, (n−1)/n·S per rank, ppn times that per host. */
+static uint64_t cr_alltoall_wire_min_bytes(const cr_coll_shape_t *sh, int hosts)
+{
+    double blocks = (double)sh->p * ((double)sh->p - (double)sh->p / hosts);
+    return hosts > 1 ? (uint64_t)(blocks * (double)(sh->block_count * sh->dsize) + 0.5) : 0;
+}
+
 #ifdef CR_COLL_MPI
 static void cr_alltoall_fill(const cr_coll_buf_t *b)
 {
@@ -71,6 +79,7 @@ const cr_coll_ops_t cr_coll_alltoall = {
     .buf_bytes = cr_alltoall_buf_bytes,
     .bus_factor = cr_alltoall_bus_factor,
     .data_bytes = cr_alltoall_data_bytes,
+    .wire_min_bytes = cr_alltoall_wire_min_bytes,
     .ops_per_call = 1,
     .fill = CR_COLL_MPI_FN(cr_alltoall_fill),
     .run = CR_COLL_MPI_FN(cr_alltoall_run),

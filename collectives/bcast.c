@@ -29,6 +29,12 @@ static void cr_bcast_data_bytes(const cr_coll_shape_t *sh, uint64_t *sent, uint6
     *recvd = sh->rank != CR_BCAST_ROOT ? s : 0;
 }
 
+/* The n−1 hosts without the root each receive S at least once. */
+static uint64_t cr_bcast_wire_min_bytes(const cr_coll_shape_t *sh, int hosts)
+{
+    return hosts > 1 ? (uint64_t)(hosts - 1) * (uint64_t)sh->block_count * sh->dsize : 0;
+}
+
 #ifdef CR_COLL_MPI
 static void cr_bcast_fill(const cr_coll_buf_t *b)
 {
@@ -64,6 +70,7 @@ const cr_coll_ops_t cr_coll_bcast = {
     .buf_bytes = cr_bcast_buf_bytes,
     .bus_factor = cr_bcast_bus_factor,
     .data_bytes = cr_bcast_data_bytes,
+    .wire_min_bytes = cr_bcast_wire_min_bytes,
     .ops_per_call = 1,
     .fill = CR_COLL_MPI_FN(cr_bcast_fill),
     .run = CR_COLL_MPI_FN(cr_bcast_run),

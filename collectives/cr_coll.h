@@ -76,6 +76,12 @@ typedef struct cr_coll_ops {
     /* Bytes the most-loaded rank of the p receives in one call, its own block
      * included (rank is ignored). Optional: NULL = not reported (column 0). */
     uint64_t (*max_recv_bytes)(const cr_coll_shape_t *sh);
+    /* Bytes that must cross between hosts in one call, summed over the hosts, when
+     * the p ranks sit on `hosts` hosts, p/hosts on each: the least any algorithm
+     * moves, the library being free to combine the data of one host's ranks first
+     * (docs/method.md, "Bytes on the wire"). hosts = 1: 0. rank is ignored.
+     * Optional: NULL = not derived (column wire_min_bytes_per_call empty). */
+    uint64_t (*wire_min_bytes)(const cr_coll_shape_t *sh, int hosts);
 
     /* ---- MPI build only (CR_COLL_MPI_FN); optional ones may be NULL there too ---- */
     /* Per-measurement state, outside the timed loop, after the buffers exist: may

@@ -37,6 +37,13 @@ static void cr_gather_data_bytes(const cr_coll_shape_t *sh, uint64_t *sent, uint
     *recvd = root || any ? (uint64_t)(sh->p - 1) * block : 0;
 }
 
+/* The blocks of the ranks on the n−1 hosts without the root: (p − p/n) of S/p. */
+static uint64_t cr_gather_wire_min_bytes(const cr_coll_shape_t *sh, int hosts)
+{
+    double off = (double)sh->p - (double)sh->p / hosts;
+    return hosts > 1 ? (uint64_t)(off * (double)sh->block_count * (double)sh->dsize + 0.5) : 0;
+}
+
 #ifdef CR_COLL_MPI
 static int cr_gather_in_place(const cr_coll_buf_t *b)
 {
@@ -88,6 +95,7 @@ const cr_coll_ops_t cr_coll_gather = {
     .buf_bytes = cr_gather_buf_bytes,
     .bus_factor = cr_gather_bus_factor,
     .data_bytes = cr_gather_data_bytes,
+    .wire_min_bytes = cr_gather_wire_min_bytes,
     .ops_per_call = 1,
     .named_only = 1,
     .root_result = 1,

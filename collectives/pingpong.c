@@ -30,6 +30,12 @@ static void cr_pingpong_data_bytes(const cr_coll_shape_t *sh, uint64_t *sent, ui
     *sent = *recvd = sh->p > 1 && sh->rank <= 1 ? (uint64_t)sh->block_count * sh->dsize : 0;
 }
 
+/* A round trip between two hosts: S each way. */
+static uint64_t cr_pingpong_wire_min_bytes(const cr_coll_shape_t *sh, int hosts)
+{
+    return hosts > 1 ? 2 * (uint64_t)sh->block_count * sh->dsize : 0;
+}
+
 #ifdef CR_COLL_MPI
 static void cr_pingpong_fill(const cr_coll_buf_t *b)
 {
@@ -71,6 +77,7 @@ const cr_coll_ops_t cr_coll_pingpong = {
     .buf_bytes = cr_pingpong_buf_bytes,
     .bus_factor = cr_pingpong_bus_factor,
     .data_bytes = cr_pingpong_data_bytes,
+    .wire_min_bytes = cr_pingpong_wire_min_bytes,
     .ops_per_call = 2,   /* one round trip = two one-way trips */
     .fill = CR_COLL_MPI_FN(cr_pingpong_fill),
     .run = CR_COLL_MPI_FN(cr_pingpong_run),

@@ -31,6 +31,12 @@ static void cr_pingpong_bidir_data_bytes(const cr_coll_shape_t *sh, uint64_t *se
     *sent = *recvd = sh->p > 1 && sh->rank <= 1 ? (uint64_t)sh->block_count * sh->dsize : 0;
 }
 
+/* An exchange between two hosts: S each way. */
+static uint64_t cr_pingpong_bidir_wire_min_bytes(const cr_coll_shape_t *sh, int hosts)
+{
+    return hosts > 1 ? 2 * (uint64_t)sh->block_count * sh->dsize : 0;
+}
+
 #ifdef CR_COLL_MPI
 static void cr_pingpong_bidir_fill(const cr_coll_buf_t *b)
 {
@@ -65,6 +71,7 @@ const cr_coll_ops_t cr_coll_pingpong_bidir = {
     .buf_bytes = cr_pingpong_bidir_buf_bytes,
     .bus_factor = cr_pingpong_bidir_bus_factor,
     .data_bytes = cr_pingpong_bidir_data_bytes,
+    .wire_min_bytes = cr_pingpong_bidir_wire_min_bytes,
     .ops_per_call = 1,
     .fill = CR_COLL_MPI_FN(cr_pingpong_bidir_fill),
     .run = CR_COLL_MPI_FN(cr_pingpong_bidir_run),

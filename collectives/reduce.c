@@ -37,6 +37,12 @@ static void cr_reduce_data_bytes(const cr_coll_shape_t *sh, uint64_t *sent, uint
     *recvd = sh->rank == CR_REDUCE_ROOT || sh->rank < 0 ? s : 0;
 }
 
+/* Each of the n−1 hosts without the root sends S (its ranks' sum) at least once. */
+static uint64_t cr_reduce_wire_min_bytes(const cr_coll_shape_t *sh, int hosts)
+{
+    return hosts > 1 ? (uint64_t)(hosts - 1) * (uint64_t)sh->block_count * sh->dsize : 0;
+}
+
 #ifdef CR_COLL_MPI
 static int cr_reduce_in_place(const cr_coll_buf_t *b)
 {
@@ -91,6 +97,7 @@ const cr_coll_ops_t cr_coll_reduce = {
     .buf_bytes = cr_reduce_buf_bytes,
     .bus_factor = cr_reduce_bus_factor,
     .data_bytes = cr_reduce_data_bytes,
+    .wire_min_bytes = cr_reduce_wire_min_bytes,
     .ops_per_call = 1,
     .named_only = 1,
     .root_result = 1,

@@ -33,6 +33,13 @@ static void cr_reduce_scatter_data_bytes(const cr_coll_shape_t *sh, uint64_t *se
     *recvd = sh->p > 1 ? block : 0;
 }
 
+/* Each host's S of input feeds the other hosts' (n−1)/n·S of output: each host
+ * sends at least that much (combined with others on the way or not). */
+static uint64_t cr_reduce_scatter_wire_min_bytes(const cr_coll_shape_t *sh, int hosts)
+{
+    return hosts > 1 ? (uint64_t)(hosts - 1) * sh->block_count * sh->dsize * (uint64_t)sh->p : 0;
+}
+
 #ifdef CR_COLL_MPI
 static void cr_reduce_scatter_fill(const cr_coll_buf_t *b)
 {
@@ -79,6 +86,7 @@ const cr_coll_ops_t cr_coll_reduce_scatter = {
     .buf_bytes = cr_reduce_scatter_buf_bytes,
     .bus_factor = cr_reduce_scatter_bus_factor,
     .data_bytes = cr_reduce_scatter_data_bytes,
+    .wire_min_bytes = cr_reduce_scatter_wire_min_bytes,
     .ops_per_call = 1,
     .fill = CR_COLL_MPI_FN(cr_reduce_scatter_fill),
     .prepare_timed = CR_COLL_MPI_FN(cr_reduce_scatter_prepare_timed),

@@ -420,6 +420,42 @@ static void test_coll_sum_contributions(void)
     }
 }
 
+/* The inter-host minimum of each plug-in (docs/method.md, "Bytes on the wire"),
+ * summed over the hosts, against hand-worked values: S = 1200 bytes of floats on p
+ * ranks over n hosts. */
+static void test_coll_wire_min(void)
+{
+    static const struct { const char *name; int p, hosts; uint64_t want; } cases[] = {
+        {"allreduce", 6, 3, 2 * 2 * 1200},      /* 2(n−1)·S: a ring's 2(n−1)/n·S per host */
+        {"allreduce", 6, 1, 0},                 /* one host: nothing must cross */
+        {"allreduce", 4, 4, 2 * 3 * 1200},
+        {"allgather", 6, 3, 2 * 1200},          /* (n−1)·S, whatever ppn */
+        {"allgather", 6, 6, 5 * 1200},
+        {"reduce_scatter", 6, 2, 1 * 1200},     /* (n−1)·S */
+        {"alltoall", 6, 3, 6 * 4 * 200},        /* p ranks × 4 off-host peers × S/p */
+        {"alltoall", 6, 6, 6 * 5 * 200},
+        {"bcast", 6, 3, 2 * 1200},
+        {"reduce", 6, 3, 2 * 1200},
+        {"gather", 6, 3, 4 * 200},              /* the 4 ranks off the root's host */
+        {"pingpong", 2, 2, 2 * 1200},           /* a round trip */
+        {"pingpong_bidir", 2, 2, 2 * 1200},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        const cr_coll_ops_t *ops = cr_coll_find(cases[i].name);
+        cr_coll_shape_t sh = { .p = cases[i].p, .rank = -1, .dsize = 4 };
+        CU_ASSERT_PTR_NOT_NULL_FATAL(ops);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(ops->wire_min_bytes);
+        sh.block_count = 1200 / 4 / (size_t)ops->s_blocks(cases[i].p);
+        if (ops->wire_min_bytes(&sh, cases[i].hosts) != cases[i].want)
+            fprintf(stderr, "%s p=%d n=%d: %llu, want %llu\n", cases[i].name, cases[i].p,
+                    cases[i].hosts, (unsigned long long)ops->wire_min_bytes(&sh, cases[i].hosts),
+                    (unsigned long long)cases[i].want);
+        CU_ASSERT_EQUAL(ops->wire_min_bytes(&sh, cases[i].hosts), cases[i].want);
+    }
+    /* routed by --skew: no closed form */
+    CU_ASSERT_PTR_NULL(cr_coll_find("alltoallv")->wire_min_bytes);
+}
+
 static CU_TestInfo dtype_tests[] = {
     { "table and MPI mapping", test_dtype_table },
     { "store and load", test_dtype_store_load },
@@ -441,6 +477,7 @@ static CU_TestInfo coll_tests[] = {
     { "fill, simulated delivery, check", test_coll_simulated },
     { "swapped blocks", test_coll_swapped_blocks },
     { "missing reduction contributions", test_coll_sum_contributions },
+    { "inter-host minimum bytes (wire_min_bytes)", test_coll_wire_min },
     CU_TEST_INFO_NULL,
 };
 

@@ -372,6 +372,8 @@ static void sample_result(cr_result_t *r)
     r->calls_per_sample = 1;
     r->faults_per_call = 0.25;
     cr_result_no_energy(r);   /* a host without counters: empty columns */
+    cr_result_no_wire(r);
+    r->wire.min = 2097152;    /* derived, so written even when nothing was read */
     r->t_pure_us = r->t_compute_us = r->overlap = r->overlap_lo = r->overlap_hi = NAN;
 }
 
@@ -414,6 +416,9 @@ static void sample_result_edge(cr_result_t *r)
     r->energy.pJ_per_B = 11.2283, r->energy.pJ_per_B_sum = 1363.9876543;
     r->t_pure_us = 0.00005, r->t_compute_us = 1.23456789e9;
     r->overlap = 0.5, r->overlap_lo = 0, r->overlap_hi = 1;
+    r->wire.tx = 2.5e12 + 3, r->wire.tx_max = 1234567.5, r->wire.rx = 0;
+    r->wire.bg = 0.000123456789, r->wire.min = 1099511627776.0, r->wire.eff = 0.43981234;
+    r->wire.bg_high = 1;
 }
 
 static void check_golden(const char *name, const char *got)
@@ -541,7 +546,8 @@ static void test_schema_empty(void)
         "energy_loop_s", "energy_pkg_J_per_call", "energy_pkg_J_per_call_sum",
         "energy_dram_J_per_call", "energy_dram_J_per_call_sum", "energy_pJ_per_byte",
         "energy_pJ_per_byte_sum", "t_pure_us", "t_compute_us", "overlap", "overlap_lo",
-        "overlap_hi",
+        "overlap_hi", "wire_tx_bytes_per_call", "wire_tx_bytes_per_call_max",
+        "wire_rx_bytes_per_call", "wire_bg_bytes_per_call", "traffic_efficiency",
     };
     cr_result_t r, back;
     char a[64], why[256];
@@ -566,7 +572,9 @@ static void test_schema_empty(void)
     for (size_t c = 0; c < cr_schema_n; c++)   /* only these may be empty */
         if (cr_schema[c].empty)
             CU_ASSERT(strncmp(cr_schema[c].name, "energy_", 7) == 0 ||
-                      strstr("t_pure_us t_compute_us overlap overlap_lo overlap_hi",
+                      strncmp(cr_schema[c].name, "wire_", 5) == 0 ||
+                      strstr("t_pure_us t_compute_us overlap overlap_lo overlap_hi "
+                             "traffic_efficiency",
                              cr_schema[c].name) != NULL);
     /* a contract column stays required: empty is not a time */
     CU_ASSERT_EQUAL(cr_schema_parse(&cr_schema[cr_schema_find("t_median_us")], "", &back, why,

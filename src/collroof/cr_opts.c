@@ -81,6 +81,7 @@ static cr_status_t cr_opts_defaults(cr_opts_t *o, long now, char *err, size_t er
     o->max_iters = 1000;
     o->time_limit = 1.0;
     o->timeout = 300;
+    snprintf(o->net_if, sizeof o->net_if, "auto");
     o->warmup = 5;
     o->validate = CR_VALIDATE_ONCE;
     o->timer = CR_TIMER_CLOCK;
@@ -369,6 +370,26 @@ static cr_status_t cr_set_workload(const cr_cli_opt_t *opt, void *target, const 
     return CR_OK;
 }
 
+/* auto, none, or a comma list of interface names and IB DEV:PORT. */
+static cr_status_t cr_set_net_if(const cr_cli_opt_t *opt, void *target, const char *arg,
+                                 char *err, size_t errlen)
+{
+    cr_opts_t *o = target;
+    const char *p = arg;
+    (void)opt;
+    for (; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+              strchr("_.:-,@", *p)))
+            break;
+    if (!*arg || *p || strlen(arg) >= sizeof o->net_if || arg[0] == ',' ||
+        arg[strlen(arg) - 1] == ',' || strstr(arg, ",,"))
+        return cr_bad(err, errlen, "--net-if", arg,
+                      "auto, none, or a comma list of interface names (eth0) and InfiniBand "
+                      "ports (mlx5_0:1), at most 255 characters");
+    snprintf(o->net_if, sizeof o->net_if, "%s", arg);
+    return CR_OK;
+}
+
 static cr_status_t cr_set_run_id(const cr_cli_opt_t *opt, void *target, const char *arg,
                                  char *err, size_t errlen)
 {
@@ -469,6 +490,12 @@ static const cr_cli_opt_t cr_opts_table[] = {
      .help = "back buffers with huge pages where available"},
     {.name = "probe-memory", .def = "off", CR_FLAG(probe_memory, 1),
      .help = "measure memory-copy bandwidth per NUMA node (a ceiling)"},
+    {.name = "net-if", .arg = "LIST", .def = "auto", .sample = "eth0,mlx5_0:1",
+     .set = cr_set_net_if,
+     .help = "network interfaces whose byte counters are read around each loop (columns "
+             "wire_*, docs/method.md \"Bytes on the wire\"): auto (every interface of "
+             "/proc/net/dev but loopback, less those down, stacked on another or IPoIB, plus "
+             "every ACTIVE InfiniBand port), none, or a comma list of names and DEV:PORT"},
     {.name = "output", .letter = 'o', .arg = "DIR", .def = "collroof-YYYYmmdd-HHMMSS",
      .sample = "run1", .section = "Output", .set = cr_set_output,
      .help = "run directory, created"},

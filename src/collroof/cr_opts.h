@@ -49,6 +49,7 @@ typedef struct cr_opts {
     cr_mem_policy_t mem;
     int mem_node;                     /* for --mem node:N */
     int cold_cache, huge_pages, probe_memory;
+    char net_if[256];                 /* --net-if: auto, none or a comma list (cr_netcount.h) */
     char workload[1024];              /* --workload FILE ("" none): replay a step, no sweep */
     const char *sweep_opt;            /* the last of -c, -m, --cadence, --levels given, or NULL */
     int quiet;                        /* no per-measurement table */

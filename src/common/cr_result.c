@@ -86,6 +86,12 @@ void cr_result_no_energy(cr_result_t *r)
     r->energy.pJ_per_B = r->energy.pJ_per_B_sum = NAN;
 }
 
+void cr_result_no_wire(cr_result_t *r)
+{
+    r->wire.tx = r->wire.tx_max = r->wire.rx = r->wire.bg = r->wire.min = r->wire.eff = NAN;
+    r->wire.bg_high = 0;
+}
+
 int cr_cadence_parse(const char *name, cr_cadence_t *out)
 {
     int i = cr_name_index(cr_cadence_names, name);

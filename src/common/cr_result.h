@@ -104,9 +104,24 @@ typedef struct cr_result {
     uint64_t max_recv_bytes;     /* bytes the most-loaded rank receives per call, own block
                                     included; 0 where the collective does not report it */
     double imbalance;            /* max_recv_bytes / mean receive bytes (= bytes); 0: not reported */
+    struct {                     /* NIC byte counters around the sampling loop, bytes per call
+                                    (docs/method.md, "Bytes on the wire"); NAN: not measured */
+        double tx, tx_max;       /* sent: sum over hosts, the host that sent the most */
+        double rx;               /* received: sum over hosts */
+        double bg;               /* sent over an idle interval, scaled to the loop: sum */
+        double min;              /* the collective's inter-host minimum (wire_min_bytes), all
+                                    groups; NAN: the plug-in derives none */
+        double eff;              /* min / tx; NAN: not measured, or min 0 */
+        int bg_high;             /* 1: bg above CR_WIRE_BG_SHARE of tx */
+    } wire;
 } cr_result_t;
+
+/* Background traffic above this share of a row's measured bytes flags it (wire_bg_high). */
+#define CR_WIRE_BG_SHARE 0.05
 
 /* Marks every energy column "not measured" (NAN). */
 void cr_result_no_energy(cr_result_t *r);
+/* Marks every wire column "not measured" (NAN, bg_high 0). */
+void cr_result_no_wire(cr_result_t *r);
 
 #endif

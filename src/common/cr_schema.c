@@ -76,6 +76,15 @@ const cr_col_t cr_schema[] = {
     { "skew_seed",        CR_COL_U64,  CR_AT(skew_seed),        "%" PRIu64,  0, 0, NULL, 0 },
     { "max_recv_bytes",   CR_COL_U64,  CR_AT(max_recv_bytes),   "%" PRIu64,  0, 0, NULL, 0 },
     { "imbalance",        CR_COL_DBL,  CR_AT(imbalance),        "%.10g",     0, 0, NULL, 0 },
+    /* NIC byte counters around the sampling loop (docs/method.md, "Bytes on the wire"):
+       bytes per call, empty where not measured; tx summed over hosts unless _max */
+    { "wire_tx_bytes_per_call",     CR_COL_DBL, CR_AT(wire.tx),      "%.15g", 0, 0, NULL, 1 },
+    { "wire_tx_bytes_per_call_max", CR_COL_DBL, CR_AT(wire.tx_max),  "%.15g", 0, 0, NULL, 1 },
+    { "wire_rx_bytes_per_call",     CR_COL_DBL, CR_AT(wire.rx),      "%.15g", 0, 0, NULL, 1 },
+    { "wire_bg_bytes_per_call",     CR_COL_DBL, CR_AT(wire.bg),      "%.15g", 0, 0, NULL, 1 },
+    { "wire_min_bytes_per_call",    CR_COL_DBL, CR_AT(wire.min),     "%.15g", 0, 0, NULL, 1 },
+    { "traffic_efficiency",         CR_COL_DBL, CR_AT(wire.eff),     "%.4f", 0, 0, NULL, 1 },
+    { "wire_bg_high",               CR_COL_INT, CR_AT(wire.bg_high), "%d",   0, 0, NULL, 0 },
 };
 const size_t cr_schema_n = sizeof cr_schema / sizeof *cr_schema;
 _Static_assert(sizeof cr_schema / sizeof *cr_schema <= CR_SCHEMA_MAX, "too many columns");

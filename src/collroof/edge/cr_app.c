@@ -435,7 +435,7 @@ static cr_status_t cr_sweep(cr_run_t *run, const cr_plan_t *plan, const cr_comm_
 
 static json_t *cr_build_meta(const cr_run_t *run, int argc, char **argv, long start,
                              const cr_place_t *pl, json_t *topo, json_t *ceil, json_t *energy,
-                             const cr_workload_t *wl, const char *wl_text)
+                             json_t *wire, const cr_workload_t *wl, const char *wl_text)
 {
     json_t *meta = cr_meta_build(run->o, argc, argv, start, &run->timer, run->wsize, run->nodes,
                                  run->ppn);
@@ -448,6 +448,7 @@ static json_t *cr_build_meta(const cr_run_t *run, int argc, char **argv, long st
     json_object_set(meta, "topology", topo ? topo : json_null());
     json_object_set(meta, "ceilings", ceil ? ceil : json_object());
     json_object_set(meta, "energy", energy ? energy : json_null());
+    json_object_set(meta, "wire", wire ? wire : json_null());
     if (wl)   /* the replayed file itself, so that the run says what it measured */
         json_object_set_new(meta, "workload", json_pack("{s:s,s:s,s:i,s:s}", "path", wl->path,
                                                         "name", wl->name, "tp", wl->tp, "text",
@@ -475,8 +476,9 @@ int cr_app_run(MPI_Comm world, int argc, char **argv)
     cr_level_ctx_t *lv = NULL, *pairs = NULL;
     int nlv = 0, npairs = 0, npl = 0, ret = CR_EXIT_RUNTIME;
     char err[CR_ERRLEN] = "", host[MPI_MAX_PROCESSOR_NAME] = "?";
-    json_t *meta = NULL, *ceil = NULL, *topo_json = NULL, *energy_json = NULL;
+    json_t *meta = NULL, *ceil = NULL, *topo_json = NULL, *energy_json = NULL, *wire_json = NULL;
     cr_energy_t energy;
+    cr_wire_t wire;
     long start = (long)time(NULL);
     cr_status_t st;
     int hlen = 0;
@@ -585,12 +587,15 @@ int cr_app_run(MPI_Comm world, int argc, char **argv)
         CR_CHECK_GOTO(cr_mpi_agree(world, cr_energy_setup(world, pl, npl, o.time_limit, &energy,
                                                           &energy_json)), st, out_with_json);
         run.energy = &energy;
+        CR_CHECK_GOTO(cr_mpi_agree(world, cr_wire_setup(world, pl, npl, o.net_if, &wire,
+                                                        &wire_json)), st, out_with_json);
+        run.wire = &wire;
     }
     cr_ph_mark(ph, CR_PH_CEIL, &t0);
     if (run.wrank == 0) {
         cr_warn_placement(pl, npl);
-        meta = cr_build_meta(&run, argc, argv, start, pl, topo_json, ceil, energy_json, wl,
-                             wl_text);
+        meta = cr_build_meta(&run, argc, argv, start, pl, topo_json, ceil, energy_json,
+                             wire_json, wl, wl_text);
         st = meta ? cr_open_outputs(&run, meta, pl, err, sizeof err) : CR_ERR_NOMEM;
         if (st != CR_OK && err[0]) cr_error("%s", err);
         if (st == CR_OK) cr_status_init(o.outdir, start, run.resume ? run.kept : -1);
@@ -657,6 +662,7 @@ out_with_writers:
                         ret, run.rows, NULL, NULL, NULL, 0, 0, 0);
     json_decref(meta);
 out_with_json:
+    json_decref(wire_json);
     json_decref(energy_json);
     json_decref(ceil);
     json_decref(topo_json);

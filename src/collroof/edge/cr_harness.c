@@ -397,6 +397,7 @@ static void cr_fill_result(const cr_run_t *run, const cr_level_ctx_t *lv, const 
     r->variant = cr_cadence_is_overlap(cad) ? CR_VARIANT_NONBLOCKING : cr_variant(run, ops);
     r->t_pure_us = r->t_compute_us = r->overlap = r->overlap_lo = r->overlap_hi = NAN;
     cr_result_no_energy(r);   /* until the hosts' counters say otherwise */
+    cr_result_no_wire(r);
     if (ops->skewed) {
         snprintf(r->skew, sizeof r->skew, "%s", run->o->skew.spec);
         r->skew_seed = run->o->skew.seed;
@@ -568,8 +569,10 @@ cr_status_t cr_harness_measure(cr_run_t *run, const cr_level_ctx_t *lv, const cr
     }
     getrusage(RUSAGE_SELF, &ru0);
     cr_energy_begin(run->energy, run->timer.now());
+    cr_wire_begin(run->wire, run->timer.now());
     CR_CHECK_GOTO(cr_sample(run, ops, &b, &bs, active, &d, &s, &ks, &r.stop, &wrong), st,
                   out_with_samples);
+    cr_wire_stop(run->wire, run->timer.now());
     if (overlap) compute = cr_sampler_median(&ks);
     getrusage(RUSAGE_SELF, &ru1);
     /* Energy of the whole loop (barriers and reductions included) per call made. */
@@ -578,6 +581,12 @@ cr_status_t cr_harness_measure(cr_run_t *run, const cr_level_ctx_t *lv, const cr
     /* An overlap loop also runs a compute-alone sample per call: its energy is not the
      * call's (docs/method.md, "Energy"). */
     if (overlap) cr_result_no_energy(&r);
+    /* Bytes on the wire of the same loop, then an idle interval for the background
+     * (docs/method.md, "Bytes on the wire"). */
+    CR_CHECK_GOTO(cr_wire_end(run->wire, run->world, lv, ops,
+                              (cr_coll_shape_t){ .block_count = cnt, .dsize = dt->size,
+                                                 .in_place = r.in_place, .skew = &o->skew },
+                              (double)s.n * calls, &r), st, out_with_samples);
     /* Page faults in the loop: an MPI library that maps fresh memory every call (a
      * temporary that malloc hands out with mmap) pays for it in every sample. */
     faults = active && s.n ? (double)(ru1.ru_minflt - ru0.ru_minflt) / ((double)s.n * calls) : 0;

@@ -5,6 +5,7 @@
 #include <mpi.h>
 #include "cr_coll_mpi.h"
 #include "cr_energy.h"
+#include "cr_wire.h"
 #include "cr_error.h"
 #include "cr_level_ctx.h"
 #include "cr_opts.h"
@@ -42,6 +43,7 @@ typedef struct cr_run {
     } last;
     int dup_warned;
     cr_energy_t *energy;       /* the hosts' energy counters around each loop; NULL: none */
+    cr_wire_t *wire;           /* the hosts' NIC byte counters around each loop; NULL: none */
     size_t max_count;          /* testing: largest MPI count (0 = INT_MAX), so that small
                                 * sizes take the large-count path (COLLROOF_MAX_COUNT) */
 } cr_run_t;
