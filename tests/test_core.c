@@ -540,6 +540,21 @@ static void test_schema_roundtrip(void)
 /* Columns "not measured" on a row (energy where the hosts expose no counters, overlap
  * columns on other cadences): NAN is an empty CSV field and a JSON null, and reads
  * back as NAN; empty stays an error for every other number column. */
+/* The readers' presence set holds every column, past 64 too, and nothing else. */
+static void test_schema_set(void)
+{
+    cr_schema_set_t s = {{0}};
+    CU_ASSERT(cr_schema_n <= CR_SCHEMA_MAX);
+    for (int i = 0; i < CR_SCHEMA_MAX; i += 7) cr_schema_set_add(&s, i);
+    cr_schema_set_add(&s, CR_SCHEMA_MAX);   /* out of range: ignored */
+    cr_schema_set_add(&s, -1);
+    for (int i = 0; i < CR_SCHEMA_MAX; i++) CU_ASSERT_EQUAL(cr_schema_set_has(&s, i), i % 7 == 0);
+    CU_ASSERT_FALSE(cr_schema_set_has(&s, CR_SCHEMA_MAX));
+    CU_ASSERT_FALSE(cr_schema_set_has(&s, -1));
+    CU_ASSERT_TRUE(cr_schema_set_has(&s, 126));
+    CU_ASSERT_FALSE(cr_schema_set_has(&s, 127));
+}
+
 static void test_schema_empty(void)
 {
     static const char *const energy[] = {
@@ -759,6 +774,7 @@ static CU_TestInfo writer_tests[] = {
     {"csv golden", test_csv_golden},
     {"jsonl golden and parse", test_jsonl_golden},
     {"schema: every column round-trips (csv, json)", test_schema_roundtrip},
+    {"schema: the readers' presence set spans CR_SCHEMA_MAX columns", test_schema_set},
     {"schema: energy columns empty when not measured", test_schema_empty},
     {"schema: bad values name column and value", test_schema_bad_values},
     {"schema: overlap columns empty when not measured", test_schema_empty},

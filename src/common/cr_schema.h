@@ -33,8 +33,23 @@ typedef struct cr_col {
                                    CSV field and a JSON null, read back as NAN */
 } cr_col_t;
 
-/* Room for a bit per column in a presence mask (readers). */
-#define CR_SCHEMA_MAX 64
+/* Room for a bit per column in a presence set (readers); a multiple of 64. */
+#define CR_SCHEMA_MAX 128
+
+/* Which columns of cr_schema an input held: bit i for cr_schema[i]. */
+typedef struct cr_schema_set {
+    uint64_t w[CR_SCHEMA_MAX / 64];
+} cr_schema_set_t;
+
+static inline void cr_schema_set_add(cr_schema_set_t *s, int i)
+{
+    if (i >= 0 && i < CR_SCHEMA_MAX) s->w[i / 64] |= UINT64_C(1) << (i % 64);
+}
+
+static inline int cr_schema_set_has(const cr_schema_set_t *s, int i)
+{
+    return i >= 0 && i < CR_SCHEMA_MAX && (s->w[i / 64] >> (i % 64) & 1);
+}
 
 /* Contract columns first, then the appended ones; cr_schema_n of them. */
 extern const cr_col_t cr_schema[];

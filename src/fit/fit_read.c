@@ -100,13 +100,13 @@ static const char *const cr_fit_needed[] = {
     "t_ci_lo_us", "t_ci_hi_us", "algbw_GBps", "busbw_GBps", "valid",
 };
 
-static int cr_fit_has(uint64_t present, const char *col)
+static int cr_fit_has(const cr_schema_set_t *present, const char *col)
 {
     int i = cr_schema_find(col);
-    return i >= 0 && (present & (UINT64_C(1) << i));
+    return cr_schema_set_has(present, i);
 }
 
-int cr_fit_row_from_result(const cr_result_t *res, uint64_t present, cr_fit_row_t *r,
+int cr_fit_row_from_result(const cr_result_t *res, const cr_schema_set_t *present, cr_fit_row_t *r,
                            char *why, size_t wl)
 {
     for (size_t i = 0; i < sizeof cr_fit_needed / sizeof *cr_fit_needed; i++)

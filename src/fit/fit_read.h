@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "fit_data.h"
+#include "cr_schema.h"
 
 typedef struct cr_fit_read_opts {
     int lenient;   /* skip malformed rows with a warning instead of failing */
@@ -24,12 +25,12 @@ cr_status_t cr_fit_read_jsonl(FILE *f, const char *name, const cr_fit_read_opts_
                               cr_fit_set_t *set);
 
 /* Shared by both readers: the fit's view of a result parsed through the column
- * schema. present has bit i set when cr_schema[i] was read; the columns collroof-fit
+ * schema. present holds column i when cr_schema[i] was read; the columns collroof-fit
  * needs must be there, the others take defaults (faults NAN, in_place 0, variant
  * blocking, dtype "" when absent). Returns 0,
  * or -1 with why = "missing key 'NAME'". */
-int cr_fit_row_from_result(const cr_result_t *res, uint64_t present, cr_fit_row_t *row,
-                           char *why, size_t wl);
+int cr_fit_row_from_result(const cr_result_t *res, const cr_schema_set_t *present,
+                           cr_fit_row_t *row, char *why, size_t wl);
 
 /* Shared by both readers: range checks of one parsed row (raw, if any, sorted
  * ascending; t_median_us must match its median). Returns NULL when

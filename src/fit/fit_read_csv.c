@@ -34,14 +34,14 @@ static int cr_fit_csv_row(char **f, size_t n, const int *col, cr_fit_row_t *r, c
                           size_t wl)
 {
     cr_result_t res;
-    uint64_t present = 0;
+    cr_schema_set_t present = {{0}};
     memset(&res, 0, sizeof res);
     for (size_t i = 0; i < n; i++) {
         if (col[i] < 0) continue;
         if (cr_schema_parse(&cr_schema[col[i]], f[i], &res, why, wl) != 0) return 0;
-        present |= UINT64_C(1) << col[i];
+        cr_schema_set_add(&present, col[i]);
     }
-    return cr_fit_row_from_result(&res, present, r, why, wl) == 0;
+    return cr_fit_row_from_result(&res, &present, r, why, wl) == 0;
 }
 
 /* Maps header fields to schema columns; every contract column must be there. */

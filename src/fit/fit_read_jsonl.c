@@ -35,16 +35,16 @@ static int cr_fit_j_raw(json_t *o, cr_fit_row_t *r, char *why, size_t wl)
 static int cr_fit_j_row(json_t *o, cr_fit_row_t *r, char *why, size_t wl)
 {
     cr_result_t res;
-    uint64_t present = 0;
+    cr_schema_set_t present = {{0}};
     memset(&res, 0, sizeof res);
     memset(r, 0, sizeof *r);
     for (size_t i = 0; i < cr_schema_n; i++) {
         json_t *v = json_object_get(o, cr_schema[i].name);
         if (!v) continue;
         if (cr_schema_from_json(&cr_schema[i], v, &res, why, wl) != 0) return 0;
-        present |= UINT64_C(1) << i;
+        cr_schema_set_add(&present, (int)i);
     }
-    if (cr_fit_row_from_result(&res, present, r, why, wl) != 0) return 0;
+    if (cr_fit_row_from_result(&res, &present, r, why, wl) != 0) return 0;
     return cr_fit_j_raw(o, r, why, wl);
 }
 
