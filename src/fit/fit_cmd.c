@@ -268,8 +268,10 @@ int cr_fit_cmd_fit(int argc, char **argv)
     CR_CHECK_GOTO(cr_fit_write_all(outdir, &rep), st, out_with_rep);
     cr_fit_writer_summary.write(stdout, &rep);
     if (a.plots) CR_CHECK_GOTO(cr_fit_plot_write(outdir, &rep, a.formats), st, out_with_rep);
-    printf("collroof-fit: %zu groups, %zu measurements, %zu raw samples, %zu workload steps "
-           "-> %s\n", rep.nres, set.rows, set.samples, wls.n, outdir);
+    printf("collroof-fit: %zu groups, %zu measurements, %zu raw samples", rep.nres, set.rows,
+           set.samples);
+    if (wls.n) printf(", %zu workload steps", wls.n);   /* README's shape without a replay */
+    printf(" -> %s\n", outdir);
 out_with_rep:
     cr_fit_report_free(&rep);
 out_with_set:
