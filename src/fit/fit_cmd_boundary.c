@@ -311,13 +311,18 @@ static void cr_fit_bnd_print(const cr_workload_t *wl, const cr_fit_bnd_args_t *a
         printf("\n");
         if (b->skipped[l][0]) printf("            not reaching: %s\n", b->skipped[l]);
     }
-    printf("  %3s  %-40s %11s %11s %11s  %-25s %5s %5s\n", "#", "assignment", "comm_us",
+    int w = 10;
+    for (int i = 0; i < b->n; i++) {
+        int len = (int)strlen(cr_fit_bnd_name(b, &b->rows[i], name, sizeof name));
+        if (len > w) w = len;
+    }
+    printf("  %3s  %-*s %11s %11s %11s  %-25s %5s %5s\n", "#", w, "assignment", "comm_us",
            "exposed_us", "step_us", "energy_J [lo, hi]", "front", "limit");
     for (int i = 0; i < b->n; i++) {
         const cr_fit_bnd_row_t *r = &b->rows[i];
         char e[64];
         snprintf(e, sizeof e, "[%.4g, %.4g]", r->e_lo, r->e_hi);
-        printf("  %3d  %-40s %11.5g %11.5g %11.5g  %-25s %5s %5s%s\n", i + 1,
+        printf("  %3d  %-*s %11.5g %11.5g %11.5g  %-25s %5s %5s%s\n", i + 1, w,
                cr_fit_bnd_name(b, r, name, sizeof name), r->comm, r->exposed, r->t, e,
                r->pareto ? "*" : "", r->meets < 0 ? "" : r->meets ? "meets" : "over",
                i == b->best ? "  <- least energy" : "");
