@@ -41,9 +41,9 @@ refused() {
 }
 refused "option '--flops' is not accepted by collroof-fit predict; collroof-fit intensity takes it" \
   "$FIT" predict --fit "$T/fit" --flops 2e12 --bytes 1M --ranks 8
-refused "option '--csv' is not accepted by collroof-fit intensity; collroof-fit predict and collroof-fit plan take it" \
+refused "option '--csv' is not accepted by collroof-fit intensity; collroof-fit predict and collroof-fit plan and collroof-fit boundary take it" \
   "$FIT" intensity --flops 2e12 --bytes 1M --peak-tflops 100 --bw-GBps 10 --csv "$T/x.csv"
-refused "option '--peak-tflops' is not accepted by collroof-fit; collroof-fit intensity and collroof-fit plan and collroof-fit workload take it" \
+refused "option '--peak-tflops' is not accepted by collroof-fit; collroof-fit intensity and collroof-fit plan and collroof-fit workload and collroof-fit boundary take it" \
   "$FIT" --peak-tflops 100 "$FIX/run-csv"
 refused "unknown option '-ü'" "$FIT" predict -ü
 refused "unknown option '--nosuch'" "$FIT" intensity --nosuch=3

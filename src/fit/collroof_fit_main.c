@@ -15,5 +15,6 @@ int main(int argc, char **argv)
         return cr_fit_cmd_intensity(argc - 1, argv + 1);
     if (argc > 1 && !strcmp(argv[1], "plan")) return cr_fit_cmd_plan(argc - 1, argv + 1);
     if (argc > 1 && !strcmp(argv[1], "workload")) return cr_fit_cmd_workload(argc - 1, argv + 1);
+    if (argc > 1 && !strcmp(argv[1], "boundary")) return cr_fit_cmd_boundary(argc - 1, argv + 1);
     return cr_fit_cmd_fit(argc, argv);
 }

@@ -136,7 +136,7 @@ static const cr_cli_opt_t cr_fit_fit_table[] = {
 
 const cr_cli_t *const cr_fit_clis[] = {
     &cr_fit_cli_fit, &cr_fit_cli_predict, &cr_fit_cli_intensity, &cr_fit_cli_plan,
-    &cr_fit_cli_workload, NULL,
+    &cr_fit_cli_workload, &cr_fit_cli_boundary, NULL,
 };
 
 const cr_cli_t cr_fit_cli_fit = {

@@ -14,6 +14,7 @@ int cr_fit_cmd_predict(int argc, char **argv);
 int cr_fit_cmd_intensity(int argc, char **argv);
 int cr_fit_cmd_plan(int argc, char **argv);
 int cr_fit_cmd_workload(int argc, char **argv);
+int cr_fit_cmd_boundary(int argc, char **argv);   /* fit_cmd_boundary.c */
 
 /* Strict number parsing for options; on a bad value writes "invalid OPT 'VAL':
  * expected WHAT" into err and returns CR_ERR_INVAL. */
@@ -60,7 +61,7 @@ typedef struct cr_fit_plan_args {
 int cr_fit_plan_parse(int argc, char **argv, cr_fit_plan_args_t *a);
 
 extern const cr_cli_t cr_fit_cli_fit, cr_fit_cli_predict, cr_fit_cli_intensity, cr_fit_cli_plan,
-    cr_fit_cli_workload;
+    cr_fit_cli_workload, cr_fit_cli_boundary;
 /* All of them, NULL-terminated: an option refused by one names the one that takes it. */
 extern const cr_cli_t *const cr_fit_clis[];
 
