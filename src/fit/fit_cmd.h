@@ -47,6 +47,7 @@ typedef struct cr_fit_pargs {
 #define CR_FIT_PLAN_MAXN 64      /* node counts in --nodes */
 typedef struct cr_fit_plan_args {
     const char *fit, *workload, *csv, *plot, *cadence;
+    const char *grid;               /* --grid SPEC: nodes, ppn, what-ifs (fit_grid.h) */
     int nodes[CR_FIT_PLAN_MAXN], nnodes;
     int ppn;
     double peak_tflops, mem_GBps;   /* TFLOP/s, GB/s; 0: not given */
@@ -59,6 +60,15 @@ typedef struct cr_fit_plan_args {
     const char *links, *energy_run; /* --links FILE, --energy-run RUN */
 } cr_fit_plan_args_t;
 int cr_fit_plan_parse(int argc, char **argv, cr_fit_plan_args_t *a);
+
+/* plan --grid (fit_cmd_plan_grid.c): one plan per point of a->grid from the command's
+ * options o (what-ifs, overlap, peak), a --csv row per call and step per point, a
+ * table of steps on stdout, --plot. Exit status 0, 1 (I/O), 2 (a bad --grid, bytes=
+ * in it, a plan the fit cannot answer). */
+struct cr_fit_plan_opts;
+struct cr_workload;
+int cr_fit_plan_grid(const cr_fit_plan_args_t *a, const struct cr_workload *wl,
+                     const cr_fit_model_t *m, struct cr_fit_plan_opts *o);
 
 extern const cr_cli_t cr_fit_cli_fit, cr_fit_cli_predict, cr_fit_cli_intensity, cr_fit_cli_plan,
     cr_fit_cli_workload, cr_fit_cli_boundary;

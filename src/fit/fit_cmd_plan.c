@@ -165,6 +165,12 @@ static const cr_cli_opt_t cr_fit_plan_table[] = {
     {.name = "cadence", .arg = "C", .def = "isolated when fitted, else the first",
      .sample = "isolated", .set = cr_fit_plan_set_str, CR_FIT_PAT(cadence),
      .help = "cadence of the fits used"},
+    {.name = "grid", .arg = "SPEC", .def = "none", .sample = "nodes=2..1024:x8,internode-GBps=25,50",
+     .set = cr_fit_plan_set_str, CR_FIT_PAT(grid),
+     .help = "sweep: one plan per point of nodes=, ppn=, LEVEL-GBps=, LEVEL-latency-us= "
+             "(as predict --grid, without bytes=: the calls carry their sizes; an axis left "
+             "out takes --nodes / --ppn / the what-if options); prints a table of step times, "
+             "--csv gets every point's rows, --plot one panel per what-if"},
     {.name = "csv", .arg = "FILE", .def = "none", .sample = "plan.csv",
      .set = cr_fit_plan_set_str, CR_FIT_PAT(csv),
      .help = "write the plan: one row per call and a step row per node count "
@@ -202,6 +208,7 @@ const cr_cli_t cr_fit_cli_plan = {
     .siblings = cr_fit_clis,
     .head =
 "usage: collroof-fit plan --fit DIR --workload FILE [--nodes N[,N...] --ppn P]\n"
+"                         [--grid nodes=A..B,ppn=P,LEVEL-GBps=X,Y...]\n"
 "                         [--peak-tflops T] [--mem-GBps B]\n"
 "                         [--overlap F | --overlap-from-fit] [--hier rail|leader]\n"
 "                         [--energy --link LEVEL=CLASS[:HOPS],... [--links FILE]\n"
@@ -253,6 +260,10 @@ int cr_fit_plan_parse(int argc, char **argv, cr_fit_plan_args_t *a)
                              "class each level uses (collroof-fit plan --help; the classes are "
                              "in links.csv, docs/formats.md)"
                            : "--link prices link energy: give --energy with it");
+        return 2;
+    }
+    if (a->grid && a->energy) {
+        cr_error("--energy prices one plan per node count: run it without --grid");
         return 2;
     }
     if (!a->energy && (a->links || a->energy_run)) {
@@ -424,11 +435,18 @@ int cr_fit_cmd_plan(int argc, char **argv)
     o.overlap = a.overlap;
     o.overlap_from_fit = a.overlap_from_fit;
     o.fit_dir = a.fit;
-    if (!a.nnodes || !a.ppn) {
+    if (a.grid || !a.nnodes || !a.ppn) {
         int dn = 0, dp = 0;
         cr_fit_plan_default_topo(&m, &dn, &dp);
-        if (!a.nnodes) a.nodes[a.nnodes++] = dn ? dn : 1;
-        if (!a.ppn) a.ppn = dp ? dp : 1;
+        o.nodes = dn ? dn : 1;
+        o.ppn = dp ? dp : 1;
+        if (a.grid) {
+            rc = cr_fit_plan_grid(&a, &wl, &m, &o);
+            cr_fit_model_free(&m);
+            return rc;
+        }
+        if (!a.nnodes) a.nodes[a.nnodes++] = o.nodes;
+        if (!a.ppn) a.ppn = o.ppn;
     }
     if (!(plans = calloc((size_t)a.nnodes, sizeof *plans))) {
         cr_fit_model_free(&m);

@@ -6,6 +6,7 @@
 #define FIT_PLAN_H
 
 #include <stdint.h>
+#include <stdio.h>
 #include "cr_workload.h"
 #include "fit_predict.h"
 
@@ -81,6 +82,16 @@ typedef struct cr_fit_plan {
     char classes[512];                /* "internode=pluggable-800g-2xdr4 x2; node=none" */
 } cr_fit_plan_t;
 
+/* One grid point of plan --grid, as its table row and plot read it. Times us. */
+typedef struct cr_fit_plan_gpt {
+    int nodes, ppn;
+    char whatif[256];                 /* "" on the measured fabric */
+    double compute, lv[CR_FIT_PLAN_NLV];   /* the step's stack */
+    double t, t_lo, t_hi, t_measured; /* t_measured NAN without what-ifs */
+    int extrapolated;
+    size_t series;                    /* points differing only in nodes share it */
+} cr_fit_plan_gpt_t;
+
 /* Predicts wl on o's target. CR_OK, or CR_ERR_INVAL with one message
  * "PATH:LINE: what is missing" in err (a collective or level the fit lacks, a tp
  * that does not divide ppn). */
@@ -92,6 +103,11 @@ cr_status_t cr_fit_plan_run(const cr_fit_model_t *m, const cr_workload_t *wl,
  * row; columns from one table (fit_plan_csv.c). Replaces path. */
 cr_status_t cr_fit_plan_csv(const char *path, const cr_workload_t *wl, const cr_fit_plan_t *p,
                             int n);
+/* The same streamed, one plan at a time (plan --grid): the header on open (NULL after
+ * reporting why), a plan's call rows and step row per add, the error check on close. */
+FILE *cr_fit_plan_csv_open(const char *path);
+void cr_fit_plan_csv_add(FILE *f, const cr_workload_t *wl, const cr_fit_plan_t *p);
+cr_status_t cr_fit_plan_csv_close(FILE *f, const char *path);
 
 /* With what-ifs in o->base: the same plan on the measured fabric (the query without
  * them) into p's t_measured* and each call's t_row_measured, and p->whatif; without

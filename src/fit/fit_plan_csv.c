@@ -239,24 +239,39 @@ static void cr_fit_plan_step_row(FILE *f, const cr_workload_t *wl, const cr_fit_
     cr_fit_plan_put(f, cell);
 }
 
-cr_status_t cr_fit_plan_csv(const char *path, const cr_workload_t *wl, const cr_fit_plan_t *p,
-                            int n)
+FILE *cr_fit_plan_csv_open(const char *path)
 {
     char err[4400];
     FILE *f = cr_fs_create(path, 1, err, sizeof err);   /* never through a link */
     if (!f) {
         cr_error("%s", err);
-        return CR_ERR_IO;
+        return NULL;
     }
     for (int k = 0; k < PC_N; k++) fprintf(f, "%s%s", k ? "," : "", cr_fit_plan_cols[k]);
     fputc('\n', f);
-    for (int j = 0; j < n; j++) {
-        for (int i = 0; i < p[j].ncalls; i++) cr_fit_plan_call_row(f, &p[j], i);
-        cr_fit_plan_step_row(f, wl, &p[j]);
-    }
+    return f;
+}
+
+void cr_fit_plan_csv_add(FILE *f, const cr_workload_t *wl, const cr_fit_plan_t *p)
+{
+    for (int i = 0; i < p->ncalls; i++) cr_fit_plan_call_row(f, p, i);
+    cr_fit_plan_step_row(f, wl, p);
+}
+
+cr_status_t cr_fit_plan_csv_close(FILE *f, const char *path)
+{
     if (ferror(f) | fclose(f)) {
         cr_error("cannot write %s: %s", path, strerror(errno));
         return CR_ERR_IO;
     }
     return CR_OK;
+}
+
+cr_status_t cr_fit_plan_csv(const char *path, const cr_workload_t *wl, const cr_fit_plan_t *p,
+                            int n)
+{
+    FILE *f = cr_fit_plan_csv_open(path);
+    if (!f) return CR_ERR_IO;
+    for (int j = 0; j < n; j++) cr_fit_plan_csv_add(f, wl, &p[j]);
+    return cr_fit_plan_csv_close(f, path);
 }

@@ -58,6 +58,12 @@ struct cr_workload;
 struct cr_fit_plan;
 cr_status_t cr_fit_plot_plan(const char *dir, const struct cr_workload *wl,
                              const struct cr_fit_plan *p, int n);
+/* plan --grid's plot (fit_plot_plan.c): DIR/plan-grid.dat (one block per series: a
+ * what-if and ppn; columns as plan.dat's) and DIR/plot-plan-grid.gp -> plan-grid.svg,
+ * one stacked panel per series on a shared y axis. */
+struct cr_fit_plan_gpt;
+cr_status_t cr_fit_plot_plan_grid(const char *dir, const struct cr_workload *wl,
+                                  const struct cr_fit_plan_gpt *pts, size_t n);
 
 /* Writes plot-LEVEL.gp and its .dat files into dir; runs gnuplot when it is
  * installed (the CR_GNUPLOT environment variable overrides the program), started
