@@ -143,6 +143,46 @@ check "hierarchical step basis measured" test "$(col "$T/hw.csv" step link_bytes
 expect 0 "modelled from the algorithms, not measured" "$FIT" plan --fit "$T/run/fit" \
   --workload "$T/ar.wl" --nodes 8 --ppn 2 --energy --links "$T/mine.csv" --link node=cu,rail=op:2
 
+# --- predict --energy: one call, flat and hierarchical, the plan's energy code ---
+# flat world allreduce p=8 at 1 MiB: 8 x 2(7/8) x S = 14 MiB on world; hierarchical
+# 4 x 2: node 8 MiB (reduce_scatter + allgather), rail 6 MiB (as plan's above)
+# (columns counted from the end: the basis text before them may hold quoted commas)
+pcol() { awk -F, -v r="$2" -v name="$3" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; H = NF; next }
+  $2 == r { print $(NF - (H - c[name])); exit }' "$1"; }
+rm -f "$T/pe.csv"
+expect 0 "link energy per call, hierarchical (4 nodes x 2 ppn)" "$FIT" predict --fit "$FX/fit" \
+  --collective allreduce --bytes 1M --nodes 4 --ppn 2 --energy --links "$T/mine.csv" \
+  --link node=cu,rail=op:2,world=op --csv "$T/pe.csv"
+check "predict names the modelled basis" grep -q "bytes modelled from the algorithms, not measured" "$T/out"
+check "predict cites the classes" grep -q "op: hand-made optics; includes both ends; source (user-given" "$T/out"
+is "predict flat world bytes (14 MiB)" "$(pcol "$T/pe.csv" world link_world_bytes)" $((14 * MiB))
+is "predict flat energy high = 14 MiB x 8 x 30 pJ" "$(pcol "$T/pe.csv" world link_hi_J)" \
+  "$(awk -v m=$MiB 'BEGIN { printf "%.7g", 14 * m * 8 * 30e-12 }')"
+is "predict hierarchical rail bytes (6 MiB)" "$(pcol "$T/pe.csv" hierarchical link_rail_bytes)" $((6 * MiB))
+is "predict hierarchical node bytes (8 MiB)" "$(pcol "$T/pe.csv" hierarchical link_node_bytes)" $((8 * MiB))
+is "predict hierarchical energy low" "$(pcol "$T/pe.csv" hierarchical link_lo_J)" \
+  "$(awk -v m=$MiB 'BEGIN { printf "%.7g", (6 * m * 10 * 2 + 8 * m * 1) * 8e-12 }')"
+is "predict hierarchical pJ per byte of S (high)" "$(pcol "$T/pe.csv" hierarchical link_hi_pJ_per_byte_S)" \
+  "$(awk -v m=$MiB 'BEGIN { printf "%.7g", (6 * m * 30 * 2 + 8 * m * 2) * 8 / m }')"
+check "predict's CSV: energy columns appended at the end" sh -c \
+  "head -1 '$T/pe.csv' | grep -q 'whatif_time_ratio,link_bytes_basis,.*,link_classes,link_bytes_source\$'"
+# measured: a world row at the fit's topology (2 x 2, p=4) flips the flat answer
+{ echo "$R"; echo "allreduce,world,isolated,4,2,2,1048576,,,4000000,0"
+  echo "allreduce,world,isolated,4,4,1,1048576,,,1,0"; } > "$T/pw.csv"
+rm -f "$T/pm.csv"
+expect 0 "bytes measured across nodes: wire_tx_bytes_per_call of .*pw.csv:2" "$FIT" predict \
+  --fit "$FX/fit" --collective allreduce --bytes 1M --nodes 2 --ppn 2 --energy \
+  --links "$T/mine.csv" --link node=cu,rail=op,world=op --energy-run "$T/pw.csv" --csv "$T/pm.csv"
+is "predict measured world bytes (4e6, not the 4x1 row)" "$(pcol "$T/pm.csv" world link_world_bytes)" 4000000
+check "predict measured basis" test "$(pcol "$T/pm.csv" world link_bytes_basis)" = measured
+is "predict measured energy low = 4e6 x 8 x 10 pJ" "$(pcol "$T/pm.csv" world link_lo_J)" 0.00032
+expect 2 "--energy needs --link" "$FIT" predict --fit "$FX/fit" --collective allreduce --bytes 1M \
+  --ranks 4 --energy
+expect 2 "give --energy with them" "$FIT" predict --fit "$FX/fit" --collective allreduce --bytes 1M \
+  --ranks 4 --link world=cu
+expect 2 "across the world level, which --link does not price" "$FIT" predict --fit "$FX/fit" \
+  --collective allreduce --bytes 1M --nodes 2 --ppn 2 --energy --links "$T/mine.csv" --link node=cu
+
 # --- --links: same id replaces, a new one adds ---
 { echo "$H"; echo "ucie-2d,mine,electrical,32,16,512,,7,8,,,x,user-given,our measurement,"; } > "$T/o.csv"
 expect 0 "ucie-2d  *x1 .*(7-8 pJ/bit)" "$FIT" plan --fit "$FX/fit" --workload "$FX/step.wl" \

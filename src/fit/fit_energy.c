@@ -130,15 +130,20 @@ cr_status_t cr_fit_link_parse(const char *spec, const cr_links_t *l, cr_fit_link
     return CR_OK;
 }
 
-int cr_fit_energy_measured_bytes(const cr_fit_plan_call_t *c, double bytes[CR_FIT_PLAN_NLV])
+void cr_fit_energy_apply_wire(double wire, const double m[CR_FIT_PLAN_NLV],
+                              double out[CR_FIT_PLAN_NLV])
 {
     double cross = 0;
+    for (int l = 1; l < CR_FIT_PLAN_NLV; l++) cross += m[l];
+    out[0] = m[0];
+    for (int l = 1; l < CR_FIT_PLAN_NLV; l++) out[l] = cross > 0 ? wire * m[l] / cross : 0;
+    if (!(cross > 0)) out[CR_FIT_PLAN_NLV - 1] = wire;
+}
+
+int cr_fit_energy_measured_bytes(const cr_fit_plan_call_t *c, double bytes[CR_FIT_PLAN_NLV])
+{
     if (isnan(c->wire_bytes)) return 0;
-    memcpy(bytes, c->link_bytes, sizeof c->link_bytes);
-    for (int l = 1; l < CR_FIT_PLAN_NLV; l++) cross += c->link_bytes[l];
-    for (int l = 1; l < CR_FIT_PLAN_NLV; l++)
-        bytes[l] = cross > 0 ? c->wire_bytes * c->link_bytes[l] / cross : 0;
-    if (!(cross > 0)) bytes[CR_FIT_PLAN_NLV - 1] = c->wire_bytes;
+    cr_fit_energy_apply_wire(c->wire_bytes, c->link_bytes, bytes);
     return 1;
 }
 

@@ -88,4 +88,8 @@ cr_status_t cr_fit_energy_wire(const char *path, cr_fit_plan_t *p, char *err, si
  * the modelled proportions when a call crosses several); else 0. */
 int cr_fit_energy_measured_bytes(const cr_fit_plan_call_t *c, double bytes[CR_FIT_PLAN_NLV]);
 
+/* The rule of cr_fit_energy_measured_bytes on modelled bytes m and measured wire. */
+void cr_fit_energy_apply_wire(double wire, const double m[CR_FIT_PLAN_NLV],
+                              double out[CR_FIT_PLAN_NLV]);
+
 #endif
