@@ -174,8 +174,9 @@ static const cr_cli_opt_t cr_fit_plan_table[] = {
      .help = "write plot-plan.gp, plan.dat and plan.svg (step time per node count, stacked "
              "by compute and exposed communication per level) into DIR"},
     {.name = "energy", .def = "off", .set = cr_cli_set_flag, CR_FIT_PAT(energy), .lo = 1,
-     .help = "link energy per call and per step: the bytes crossing each level (modelled "
-             "from the collectives' bus factors) x the energy per bit of the level's link "
+     .help = "link energy per call and per step: the bytes crossing each level (measured "
+             "wire bytes where the run has a row for the call, else modelled from the "
+             "collectives' bus factors) x the energy per bit of the level's link "
              "class (--link), as a low-high range; needs --link"},
     {.name = "link", .arg = "LEVEL=CLASS[:HOPS][,...]", .def = "none: every level that "
      "carries bytes must be given", .sample = "internode=pluggable-800g-2xdr4:2,node=none",
@@ -191,7 +192,9 @@ static const cr_cli_opt_t cr_fit_plan_table[] = {
      .set = cr_fit_plan_set_str, CR_FIT_PAT(energy_run),
      .help = "a run directory or results.csv whose energy_* columns (RAPL) give the measured "
              "host energy per call, shown apart from the link energy, for calls it measured "
-             "at the same collective, ranks, nodes, ppn and bytes"},
+             "at the same collective, ranks, nodes, ppn and bytes, and whose "
+             "wire_tx_bytes_per_call replace the modelled bytes across nodes (wire bytes "
+             "without it: the fit directory's results.csv, else its parent's)"},
     {.name = "help", .letter = 'h', .set = cr_cli_set_flag, CR_FIT_PAT(help), .lo = 1,
      .help = "this help"},
     {.name = NULL},
