@@ -99,6 +99,90 @@ expect 0 "host energy, measured (RAPL" "$FIT" plan --fit "$FX/fit" --workload "$
 is "line 7 (node allreduce p=2 1 MiB) host energy = package + DRAM" "$(col "$T/r.csv" 3 host_measured_J)" 0.75
 check "other lines: not measured" test "$(col "$T/r.csv" 1 host_measured_source)" = "not measured"
 
+# --- measured wire bytes (results.csv's wire_tx_bytes_per_call) replace the modelled ---
+# the rail allreduce p=2 at 2 nodes x 2 ppn, 1 MiB: 5e6 bytes per call measured (the model:
+# 4 MiB); an alltoallv row at another topology (4 x 1) and one whose background is high
+# must not be used
+R="collective,level,cadence,ranks,nodes,ppn,bytes,energy_pkg_J_per_call_sum,energy_dram_J_per_call_sum,wire_tx_bytes_per_call,wire_bg_high"
+{ echo "$R"
+  echo "allreduce,rail,isolated,2,2,2,1048576,,,5000000,0"
+  echo "alltoallv,world,isolated,4,4,1,1048576,,,9999,0"
+  echo "alltoallv,world,isolated,4,2,2,1048576,,,7777,1"
+  echo "allreduce,rail,streaming,2,2,2,1048576,,,123,0"
+} > "$T/wire.csv"
+expect 0 "line 5 allreduce: bytes across nodes measured, 5e+06 per call" "$FIT" plan --fit "$FX/fit" \
+  --workload "$FX/step.wl" --nodes 2 --ppn 2 --energy --links "$T/mine.csv" \
+  --link node=cu,rail=op:2,world=cu --energy-run "$T/wire.csv" --csv "$T/w.csv"
+check "the output says some lines are measured" grep -q "measured for some call lines, modelled for the rest" "$T/out"
+check "line 9 (alltoallv) is not said to be measured" sh -c "! grep -q 'line 9 alltoallv: bytes across nodes measured' '$T/out'"
+is "rail bytes per step: 4 calls x 5e6 measured" "$(col "$T/w.csv" step link_rail_bytes)" 20000000
+is "world bytes stay modelled (3 MiB): the 4x1 and the high-background rows unused" \
+  "$(col "$T/w.csv" step link_world_bytes)" $((3 * MiB))
+is "node bytes stay modelled (8 MiB)" "$(col "$T/w.csv" step link_node_bytes)" $((8 * MiB))
+is "rail energy low = 2e7 x 8 x 10 pJ x 2 hops" "$(col "$T/w.csv" step link_rail_lo_J)" \
+  "$(awk 'BEGIN { printf "%.12g", 2e7 * 8 * 10 * 2 * 1e-12 }')"
+check "line 5's basis flips to measured" test "$(col "$T/w.csv" 1 link_bytes_basis)" = measured
+check "line 9's basis stays modelled" test "$(col "$T/w.csv" 5 link_bytes_basis)" = modelled
+check "line 5's source is the isolated row (line 2)" sh -c "grep -q 'wire.csv:2 (allreduce rail p=2 isolated)' '$T/w.csv'"
+check "the step row counts the measured lines" sh -c "grep -q '2 of 5 call lines measured (wire)' '$T/w.csv'"
+check "the step's basis is modelled while any line is" test "$(col "$T/w.csv" step link_bytes_basis)" = modelled
+
+# hierarchical: the world row at 4 nodes x 2 ppn (7e6 bytes) replaces the rail phase's
+# modelled 6 MiB; the node phases stay modelled (8 MiB). Found without --energy-run:
+# the fit directory's parent (collroof-fit writes RUN/fit) holds results.csv
+mkdir -p "$T/run"; cp -r "$FX/fit" "$T/run/fit"
+{ echo "$R"; echo "allreduce,world,isolated,8,4,2,1048576,,,7000000,0"; } > "$T/run/results.csv"
+expect 0 "bytes measured)" "$FIT" plan --fit "$T/run/fit" --workload "$T/ar.wl" --nodes 4 --ppn 2 \
+  --energy --links "$T/mine.csv" --link node=cu,rail=op:2 --csv "$T/hw.csv"
+is "hierarchical rail bytes measured (7e6)" "$(col "$T/hw.csv" step link_rail_bytes)" 7000000
+is "hierarchical node bytes modelled (8 MiB)" "$(col "$T/hw.csv" step link_node_bytes)" $((8 * MiB))
+want=$(awk -v m=$MiB 'BEGIN { printf "%.12g", (7e6 * 30 * 2 + 8 * m * 2) * 8 * 1e-12 }')
+is "hierarchical step energy high, measured rail bytes" "$(col "$T/hw.csv" step link_hi_J)" "$want"
+check "hierarchical step basis measured" test "$(col "$T/hw.csv" step link_bytes_basis)" = measured
+# the same at another topology (8 x 2): no row fits, modelled
+expect 0 "modelled from the algorithms, not measured" "$FIT" plan --fit "$T/run/fit" \
+  --workload "$T/ar.wl" --nodes 8 --ppn 2 --energy --links "$T/mine.csv" --link node=cu,rail=op:2
+
+# --- predict --energy: one call, flat and hierarchical, the plan's energy code ---
+# flat world allreduce p=8 at 1 MiB: 8 x 2(7/8) x S = 14 MiB on world; hierarchical
+# 4 x 2: node 8 MiB (reduce_scatter + allgather), rail 6 MiB (as plan's above)
+# (columns counted from the end: the basis text before them may hold quoted commas)
+pcol() { awk -F, -v r="$2" -v name="$3" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; H = NF; next }
+  $2 == r { print $(NF - (H - c[name])); exit }' "$1"; }
+rm -f "$T/pe.csv"
+expect 0 "link energy per call, hierarchical (4 nodes x 2 ppn)" "$FIT" predict --fit "$FX/fit" \
+  --collective allreduce --bytes 1M --nodes 4 --ppn 2 --energy --links "$T/mine.csv" \
+  --link node=cu,rail=op:2,world=op --csv "$T/pe.csv"
+check "predict names the modelled basis" grep -q "bytes modelled from the algorithms, not measured" "$T/out"
+check "predict cites the classes" grep -q "op: hand-made optics; includes both ends; source (user-given" "$T/out"
+is "predict flat world bytes (14 MiB)" "$(pcol "$T/pe.csv" world link_world_bytes)" $((14 * MiB))
+is "predict flat energy high = 14 MiB x 8 x 30 pJ" "$(pcol "$T/pe.csv" world link_hi_J)" \
+  "$(awk -v m=$MiB 'BEGIN { printf "%.7g", 14 * m * 8 * 30e-12 }')"
+is "predict hierarchical rail bytes (6 MiB)" "$(pcol "$T/pe.csv" hierarchical link_rail_bytes)" $((6 * MiB))
+is "predict hierarchical node bytes (8 MiB)" "$(pcol "$T/pe.csv" hierarchical link_node_bytes)" $((8 * MiB))
+is "predict hierarchical energy low" "$(pcol "$T/pe.csv" hierarchical link_lo_J)" \
+  "$(awk -v m=$MiB 'BEGIN { printf "%.7g", (6 * m * 10 * 2 + 8 * m * 1) * 8e-12 }')"
+is "predict hierarchical pJ per byte of S (high)" "$(pcol "$T/pe.csv" hierarchical link_hi_pJ_per_byte_S)" \
+  "$(awk -v m=$MiB 'BEGIN { printf "%.7g", (6 * m * 30 * 2 + 8 * m * 2) * 8 / m }')"
+check "predict's CSV: energy columns appended at the end" sh -c \
+  "head -1 '$T/pe.csv' | grep -q 'whatif_time_ratio,link_bytes_basis,.*,link_classes,link_bytes_source\$'"
+# measured: a world row at the fit's topology (2 x 2, p=4) flips the flat answer
+{ echo "$R"; echo "allreduce,world,isolated,4,2,2,1048576,,,4000000,0"
+  echo "allreduce,world,isolated,4,4,1,1048576,,,1,0"; } > "$T/pw.csv"
+rm -f "$T/pm.csv"
+expect 0 "bytes measured across nodes: wire_tx_bytes_per_call of .*pw.csv:2" "$FIT" predict \
+  --fit "$FX/fit" --collective allreduce --bytes 1M --nodes 2 --ppn 2 --energy \
+  --links "$T/mine.csv" --link node=cu,rail=op,world=op --energy-run "$T/pw.csv" --csv "$T/pm.csv"
+is "predict measured world bytes (4e6, not the 4x1 row)" "$(pcol "$T/pm.csv" world link_world_bytes)" 4000000
+check "predict measured basis" test "$(pcol "$T/pm.csv" world link_bytes_basis)" = measured
+is "predict measured energy low = 4e6 x 8 x 10 pJ" "$(pcol "$T/pm.csv" world link_lo_J)" 0.00032
+expect 2 "--energy needs --link" "$FIT" predict --fit "$FX/fit" --collective allreduce --bytes 1M \
+  --ranks 4 --energy
+expect 2 "give --energy with them" "$FIT" predict --fit "$FX/fit" --collective allreduce --bytes 1M \
+  --ranks 4 --link world=cu
+expect 2 "across the world level, which --link does not price" "$FIT" predict --fit "$FX/fit" \
+  --collective allreduce --bytes 1M --nodes 2 --ppn 2 --energy --links "$T/mine.csv" --link node=cu
+
 # --- --links: same id replaces, a new one adds ---
 { echo "$H"; echo "ucie-2d,mine,electrical,32,16,512,,7,8,,,x,user-given,our measurement,"; } > "$T/o.csv"
 expect 0 "ucie-2d  *x1 .*(7-8 pJ/bit)" "$FIT" plan --fit "$FX/fit" --workload "$FX/step.wl" \

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include "cr_cli.h"
 #include "fit_group.h"
+#include "fit_energy.h"
 #include "fit_predict.h"
 #include "fit_read.h"
 
@@ -41,6 +42,10 @@ typedef struct cr_fit_pargs {
     double flops, peak_tflops, bw;  /* FLOP, TFLOP/s, GB/s */
     long nodes, ppn;
     int help;
+    /* predict --energy: link energy per call (fit_cmd_penergy.c) */
+    int energy;
+    char link[1024];                /* the --link specs, comma-joined */
+    const char *links, *energy_run; /* --links FILE, --energy-run RUN */
 } cr_fit_pargs_t;
 
 /* plan's options (fit_cmd_plan.c). */
@@ -108,12 +113,30 @@ cr_status_t cr_fit_level_values(const char *opt, const char *spec, double *vals,
 /* predict's spreadsheet rows (fit_cmd_pcsv.c): the header, then one row per answer;
  * numbers as plain decimals ('.' point, no exponent, no separators), empty when
  * unknown or infinite; text quoted where it needs it (RFC 4180). */
+/* Link energy of one answer (predict --energy): bytes per call crossing each level
+ * (cr_fit_plan_levels), their energy low-high (J), basis and where measured bytes
+ * came from. */
+typedef struct cr_fit_penergy {
+    double bytes[CR_FIT_PLAN_NLV], lo[CR_FIT_PLAN_NLV], hi[CR_FIT_PLAN_NLV];
+    double e_lo, e_hi;               /* J per call, all levels */
+    const char *basis;               /* "modelled" | "measured" */
+    char source[320];                /* "FILE:LINE (...)" or "modelled" */
+    char classes[512];               /* "internode=pluggable-800g-2xdr4 x2" */
+} cr_fit_penergy_t;
+
+/* predict --energy (fit_cmd_penergy.c): the flat answer's link energy into e[0],
+ * the hierarchical one's (when ans->hier_ok) into e[1]; printed, each class cited.
+ * 0, 2 on a bad --link or a level left unpriced, 1 on a file that cannot be read. */
+int cr_fit_predict_energy(const cr_fit_pargs_t *a, const cr_fit_answer_t *ans,
+                          cr_fit_penergy_t e[2]);
+
 typedef struct cr_fit_pcsv_row {
     const cr_fit_query_t *q;         /* the query with its what-ifs */
     const cr_fit_prediction_t *p;    /* the answer (what-if when asked) */
     const cr_fit_prediction_t *pm;   /* the same on the measured fabric */
     const cr_fit_hier_t *h, *hm;     /* hierarchical answer and its measured twin;
                                       * NULL: the row is the flat answer p */
+    const cr_fit_penergy_t *e;       /* --energy: the row's link energy; NULL: empty cells */
 } cr_fit_pcsv_row_t;
 void cr_fit_pcsv_header(FILE *f);
 void cr_fit_pcsv_row(FILE *f, const cr_fit_pcsv_row_t *r);

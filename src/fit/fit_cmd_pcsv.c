@@ -80,7 +80,14 @@ void cr_fit_pcsv_header(FILE *f)
     for (int i = 0; i < CR_LEVEL_COUNT; i++) fprintf(f, ",whatif_%s_GBps", cr_level_name(i));
     for (int i = 0; i < CR_LEVEL_COUNT; i++)
         fprintf(f, ",whatif_%s_latency_us", cr_level_name(i));
-    fputs(",t_measured_us,t_measured_lo_us,t_measured_hi_us,whatif_time_ratio\n", f);
+    fputs(",t_measured_us,t_measured_lo_us,t_measured_hi_us,whatif_time_ratio", f);
+    /* --energy: appended; empty without it */
+    fputs(",link_bytes_basis", f);
+    for (int l = 0; l < CR_FIT_PLAN_NLV; l++) fprintf(f, ",link_%s_bytes", cr_fit_plan_levels[l]);
+    for (int l = 0; l < CR_FIT_PLAN_NLV; l++)
+        fprintf(f, ",link_%s_lo_J,link_%s_hi_J", cr_fit_plan_levels[l], cr_fit_plan_levels[l]);
+    fputs(",link_lo_J,link_hi_J,link_lo_pJ_per_byte_S,link_hi_pJ_per_byte_S,link_classes,"
+          "link_bytes_source\n", f);
 }
 
 /* "allreduce/rail/isolated p=3 (scaling model)" of one prediction into buf at used. */
@@ -90,6 +97,27 @@ static size_t cr_fit_pcsv_fit(char *buf, size_t len, size_t used, const char *c,
     if (used >= len) return used;
     return used + (size_t)snprintf(buf + used, len - used, "%s%s/%s/%s p=%d (%s)",
                                    used ? " + " : "", c, p->level, p->cadence, ranks, p->model);
+}
+
+/* The --energy cells: per call, J and bytes; all empty without e. */
+static void cr_fit_pcsv_energy(FILE *f, const cr_fit_penergy_t *e, double S)
+{
+    if (!e) {
+        for (int k = 0; k < 1 + 3 * CR_FIT_PLAN_NLV + 6; k++) fputc(',', f);
+        return;
+    }
+    cr_fit_pcsv_t(f, e->basis);
+    for (int l = 0; l < CR_FIT_PLAN_NLV; l++) cr_fit_pcsv_n(f, e->bytes[l]);
+    for (int l = 0; l < CR_FIT_PLAN_NLV; l++) {
+        cr_fit_pcsv_n(f, e->lo[l]);
+        cr_fit_pcsv_n(f, e->hi[l]);
+    }
+    cr_fit_pcsv_n(f, e->e_lo);
+    cr_fit_pcsv_n(f, e->e_hi);
+    cr_fit_pcsv_n(f, S > 0 ? e->e_lo / S * 1e12 : NAN);
+    cr_fit_pcsv_n(f, S > 0 ? e->e_hi / S * 1e12 : NAN);
+    cr_fit_pcsv_t(f, e->classes);
+    cr_fit_pcsv_t(f, e->source);
 }
 
 void cr_fit_pcsv_row(FILE *f, const cr_fit_pcsv_row_t *r)
@@ -174,6 +202,7 @@ void cr_fit_pcsv_row(FILE *f, const cr_fit_pcsv_row_t *r)
     cr_fit_pcsv_n(f, tml);
     cr_fit_pcsv_n(f, tmh);
     cr_fit_pcsv_n(f, tm > 0 ? t / tm : NAN);
+    cr_fit_pcsv_energy(f, r->e, S);
     fputc('\n', f);
 }
 

@@ -180,8 +180,9 @@ static const cr_cli_opt_t cr_fit_plan_table[] = {
      .help = "write plot-plan.gp, plan.dat and plan.svg (step time per node count, stacked "
              "by compute and exposed communication per level) into DIR"},
     {.name = "energy", .def = "off", .set = cr_cli_set_flag, CR_FIT_PAT(energy), .lo = 1,
-     .help = "link energy per call and per step: the bytes crossing each level (modelled "
-             "from the collectives' bus factors) x the energy per bit of the level's link "
+     .help = "link energy per call and per step: the bytes crossing each level (measured "
+             "wire bytes where the run has a row for the call, else modelled from the "
+             "collectives' bus factors) x the energy per bit of the level's link "
              "class (--link), as a low-high range; needs --link"},
     {.name = "link", .arg = "LEVEL=CLASS[:HOPS][,...]", .def = "none: every level that "
      "carries bytes must be given", .sample = "internode=pluggable-800g-2xdr4:2,node=none",
@@ -197,7 +198,9 @@ static const cr_cli_opt_t cr_fit_plan_table[] = {
      .set = cr_fit_plan_set_str, CR_FIT_PAT(energy_run),
      .help = "a run directory or results.csv whose energy_* columns (RAPL) give the measured "
              "host energy per call, shown apart from the link energy, for calls it measured "
-             "at the same collective, ranks, nodes, ppn and bytes"},
+             "at the same collective, ranks, nodes, ppn and bytes, and whose "
+             "wire_tx_bytes_per_call replace the modelled bytes across nodes (wire bytes "
+             "without it: the fit directory's results.csv, else its parent's)"},
     {.name = "help", .letter = 'h', .set = cr_cli_set_flag, CR_FIT_PAT(help), .lo = 1,
      .help = "this help"},
     {.name = NULL},
@@ -364,9 +367,18 @@ static void cr_fit_plan_print(const cr_workload_t *wl, const cr_fit_plan_t *p,
 static void cr_fit_plan_print_energy(const cr_fit_plan_t *p, const cr_fit_link_assign_t *la)
 {
     double bytes = 0;
+    int measured = 0;
+    for (int i = 0; i < p->ncalls; i++) measured += !strcmp(p->calls[i].bytes_basis, "measured");
     printf("  link energy per step (bytes crossing each level x the class's energy per bit, "
-           "low-high; bytes %s):\n", p->ncalls && !strcmp(p->calls[0].bytes_basis, "measured")
-           ? "measured" : "modelled from the algorithms, not measured");
+           "low-high; bytes %s", measured == p->ncalls && measured ? "measured" : measured ?
+           "measured for some call lines, modelled for the rest" :
+           "modelled from the algorithms, not measured");
+    printf("):\n");
+    for (int i = 0; i < p->ncalls; i++)
+        if (!strcmp(p->calls[i].bytes_basis, "measured"))
+            printf("    line %d %s: bytes across nodes measured, %.6g per call (wire_tx_bytes_per_call "
+                   "of %s)\n", p->calls[i].call->line, p->calls[i].call->ops->name,
+                   p->calls[i].wire_bytes, p->calls[i].bytes_src);
     for (int l = 0; l < CR_FIT_PLAN_NLV; l++) {
         if (p->link_bytes[l] <= 0) continue;
         bytes += p->link_bytes[l];
@@ -407,7 +419,8 @@ int cr_fit_cmd_plan(int argc, char **argv)
     cr_fit_plan_opts_t o;
     static cr_links_t links;
     cr_fit_link_assign_t la;
-    char err[1024];
+    char err[1024], wbuf[4200];
+    const char *wire;
     int rc = cr_fit_plan_parse(argc, argv, &a);
     if (rc) return rc;
     if (a.help) {
@@ -425,6 +438,7 @@ int cr_fit_cmd_plan(int argc, char **argv)
         }
     }
     if (cr_fit_model_load(a.fit, &m) != CR_OK) return 1;
+    wire = a.energy ? cr_fit_energy_wire_path(a.fit, a.energy_run, wbuf, sizeof wbuf) : NULL;
     memset(&o, 0, sizeof o);
     o.base.cadence = a.cadence;
     o.base.hier_alg = a.hier_alg;
@@ -459,6 +473,12 @@ int cr_fit_cmd_plan(int argc, char **argv)
             cr_fit_plan_measured(&m, &wl, &o, &plans[k], err, sizeof err) != CR_OK) {
             cr_error("%s", err);
             rc = 2;
+            break;
+        }
+        if (a.energy && wire &&
+            cr_fit_energy_wire(wire, &plans[k], err, sizeof err) != CR_OK) {
+            cr_error("%s", err);
+            rc = 1;
             break;
         }
         if (a.energy && (cr_fit_energy_plan(&la, &plans[k], err, sizeof err) != CR_OK ||

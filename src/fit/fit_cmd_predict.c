@@ -193,6 +193,30 @@ static cr_status_t cr_fit_set_hier(const cr_cli_opt_t *opt, void *target, const 
     return CR_ERR_INVAL;
 }
 
+/* --link LEVEL=CLASS[:HOPS],...: appended to what earlier --link options gave. */
+static cr_status_t cr_fit_set_plink(const cr_cli_opt_t *opt, void *target, const char *arg,
+                                    char *err, size_t errlen)
+{
+    cr_fit_pargs_t *a = target;
+    size_t used = strlen(a->link);
+    (void)opt;
+    if (used + strlen(arg) + 2 > sizeof a->link) {
+        snprintf(err, errlen, "invalid --link '%s': the --link options exceed %zu characters",
+                 arg, sizeof a->link - 1);
+        return CR_ERR_INVAL;
+    }
+    snprintf(a->link + used, sizeof a->link - used, "%s%s", used ? "," : "", arg);
+    return CR_OK;
+}
+
+static cr_status_t cr_fit_set_pflag(const cr_cli_opt_t *opt, void *target, const char *arg,
+                                    char *err, size_t errlen)
+{
+    (void)arg, (void)err, (void)errlen;
+    *(int *)((char *)target + opt->field) = 1;
+    return CR_OK;
+}
+
 #define CR_FIT_AT(member) .field = offsetof(cr_fit_pargs_t, member)
 
 /* predict's and intensity's options, in --help order; cmds says which take each. */
@@ -286,6 +310,26 @@ static const cr_cli_opt_t cr_fit_pargs_table[] = {
      .help = "also append the prediction as CSV rows (header when new): the flat answer, "
              "and the hierarchical one with --nodes --ppn; units in the column names, plain "
              "decimals, the measured fabric's time beside a what-if's (docs/formats.md)"},
+    {.name = "energy", .def = "off", .cmds = CR_FIT_PREDICT, .set = cr_fit_set_pflag,
+     CR_FIT_AT(energy),
+     .help = "link energy per call of the flat answer and (with --nodes --ppn) the "
+             "hierarchical one: the bytes crossing each level (measured wire bytes where the "
+             "fit directory's run or --energy-run has a row for the query, else modelled) x "
+             "the energy per bit of the level's class (--link), low-high; needs --link"},
+    {.name = "link", .arg = "LEVEL=CLASS[:HOPS][,...]", .def = "none", .cmds = CR_FIT_PREDICT,
+     .sample = "internode=pluggable-800g-2xdr4:2", .set = cr_fit_set_plink,
+     .help = "the link class of a level (node, rail, internode, world) from the catalog, "
+             "HOPS the links a byte crosses there (default 1; 2 through one switch), or none "
+             "to leave the level unpriced; repeatable"},
+    {.name = "links", .arg = "FILE", .def = "the shipped catalog only", .sample = "mylinks.csv",
+     .cmds = CR_FIT_PREDICT, .set = cr_fit_set_str, CR_FIT_AT(links),
+     .help = "a link catalog of your own (docs/formats.md, links.csv): its rows replace the "
+             "shipped rows of the same class and add new ones"},
+    {.name = "energy-run", .arg = "RUN", .def = "the fit directory's results.csv, else its "
+     "parent's", .sample = "run1", .cmds = CR_FIT_PREDICT, .set = cr_fit_set_str,
+     CR_FIT_AT(energy_run),
+     .help = "a run directory or results.csv whose wire_tx_bytes_per_call gives the measured "
+             "bytes across nodes"},
     {.name = "grid", .arg = "SPEC", .def = "none", .cmds = CR_FIT_PREDICT,
      .sample = "nodes=2..64,ppn=2,bytes=1M:16M:x4,rail-GBps=25,50",
      .set = cr_fit_set_str, CR_FIT_AT(grid),
@@ -502,6 +546,7 @@ int cr_fit_cmd_predict(int argc, char **argv)
 {
     cr_fit_pargs_t a;
     static cr_fit_answer_t ans;
+    static cr_fit_penergy_t energy[2];
     const cr_fit_prediction_t *p = &ans.p;
     int rc = cr_fit_pargs_parse(&cr_fit_cli_predict, argc, argv, &a);
     if (rc) return rc;
@@ -512,6 +557,18 @@ int cr_fit_cmd_predict(int argc, char **argv)
     if (a.grid) return cr_fit_predict_grid(&a);
     if (a.grid_plot) {
         cr_error("--grid-plot DIR plots a --grid: give --grid SPEC");
+        return 2;
+    }
+    if (a.energy != (a.link[0] != '\0') || (!a.energy && (a.links || a.energy_run))) {
+        cr_error(a.energy ? "--energy needs --link LEVEL=CLASS[,LEVEL=CLASS...]: which link "
+                            "class carries each level's bytes (the classes are in links.csv, "
+                            "docs/formats.md)"
+                          : "--link, --links and --energy-run price link energy: give --energy "
+                            "with them");
+        return 2;
+    }
+    if (a.energy && a.grid) {
+        cr_error("--energy prices one answer: leave out --grid");
         return 2;
     }
     if ((rc = cr_fit_predict_run2(&a, &ans, 1)) != 0) return rc;
@@ -529,11 +586,14 @@ int cr_fit_cmd_predict(int argc, char **argv)
     if (ans.hier_ok) cr_fit_hier_print(&a, &ans);
     else if (ans.why[0]) printf("hierarchical: n/a (%s)\n", ans.why);
     if (ans.whatif) cr_fit_whatif_print(&a, &ans);
+    if (a.energy && (rc = cr_fit_predict_energy(&a, &ans, energy)) != 0) return rc;
     if (a.csv) {
-        cr_fit_pcsv_row_t row = { .q = &a.q, .p = &ans.p, .pm = &ans.pm };
+        cr_fit_pcsv_row_t row = { .q = &a.q, .p = &ans.p, .pm = &ans.pm,
+                                  .e = a.energy ? &energy[0] : NULL };
         if (cr_fit_pcsv_append(a.csv, &row) != 0) return 1;
         row.h = ans.hier_ok ? &ans.h : NULL;
         row.hm = ans.hier_ok ? &ans.hm : NULL;
+        row.e = a.energy ? &energy[1] : NULL;
         if (ans.hier_ok && cr_fit_pcsv_append(a.csv, &row) != 0) return 1;
     }
     return 0;

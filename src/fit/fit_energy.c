@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "cr_coll.h"
 #include "cr_num.h"
 
@@ -39,6 +40,51 @@ static int cr_fit_energy_level(const char *name)
 {
     for (int i = 0; i < CR_FIT_PLAN_NLV; i++)
         if (!strcmp(name, cr_fit_plan_levels[i])) return i;
+    return -1;
+}
+
+/* The plan level a level name's bytes go to: world for any name not among them. */
+static int cr_fit_energy_lv(const char *name)
+{
+    int l = cr_fit_energy_level(name);
+    return l < 0 ? CR_FIT_PLAN_NLV - 1 : l;
+}
+
+void cr_fit_energy_flat_bytes(const char *name, const char *level, int p, int nodes, uint64_t S,
+                              double groups, double bytes[CR_FIT_PLAN_NLV])
+{
+    bytes[!strcmp(level, "node") || nodes == 1 ? 0 : cr_fit_energy_lv(level)] +=
+        groups * cr_fit_energy_bytes(name, p, S);
+}
+
+void cr_fit_energy_hier_bytes(const cr_fit_hier_t *h, int N, int Q, double groups,
+                              double bytes[CR_FIT_PLAN_NLV])
+{
+    for (size_t i = 0; i < h->nph; i++) {
+        const cr_fit_phase_t *ph = &h->ph[i];
+        int node = !strcmp(ph->level, "node");
+        double inst = node ? N : h->alg == CR_FIT_HIER_LEADER ? 1 : Q;
+        bytes[node ? 0 : cr_fit_energy_lv(ph->level)] +=
+            groups * inst * cr_fit_energy_bytes(ph->op, ph->ranks, ph->bytes);
+    }
+}
+
+int cr_fit_energy_price(const cr_fit_link_assign_t *a, const double bytes[CR_FIT_PLAN_NLV],
+                        double lo[CR_FIT_PLAN_NLV], double hi[CR_FIT_PLAN_NLV], double *sum_lo,
+                        double *sum_hi)
+{
+    *sum_lo = *sum_hi = 0;
+    for (int l = 0; l < CR_FIT_PLAN_NLV; l++) lo[l] = hi[l] = 0;
+    for (int l = 0; l < CR_FIT_PLAN_NLV; l++)
+        if (bytes[l] > 0 && !a->cls[l] && !a->none[l]) return l;
+    for (int l = 0; l < CR_FIT_PLAN_NLV; l++) {
+        double bits = bytes[l] * 8;
+        if (bytes[l] <= 0 || a->none[l]) continue;
+        lo[l] = bits * a->cls[l]->pJ_lo * a->hops[l] * 1e-12;
+        hi[l] = bits * a->cls[l]->pJ_hi * a->hops[l] * 1e-12;
+        *sum_lo += lo[l];
+        *sum_hi += hi[l];
+    }
     return -1;
 }
 
@@ -84,13 +130,21 @@ cr_status_t cr_fit_link_parse(const char *spec, const cr_links_t *l, cr_fit_link
     return CR_OK;
 }
 
+void cr_fit_energy_apply_wire(double wire, const double m[CR_FIT_PLAN_NLV],
+                              double out[CR_FIT_PLAN_NLV])
+{
+    double cross = 0;
+    for (int l = 1; l < CR_FIT_PLAN_NLV; l++) cross += m[l];
+    out[0] = m[0];
+    for (int l = 1; l < CR_FIT_PLAN_NLV; l++) out[l] = cross > 0 ? wire * m[l] / cross : 0;
+    if (!(cross > 0)) out[CR_FIT_PLAN_NLV - 1] = wire;
+}
+
 int cr_fit_energy_measured_bytes(const cr_fit_plan_call_t *c, double bytes[CR_FIT_PLAN_NLV])
 {
-    /* The hook for measured wire bytes: a row's wire_tx_bytes_per_call (summed over
-     * hosts) at the inter-host levels will replace the modelled figure here, and
-     * bytes_basis become "measured". Not read yet (issue 13, "Bytes on the wire"). */
-    (void)c, (void)bytes;
-    return 0;
+    if (!c->wire_measured) return 0;
+    cr_fit_energy_apply_wire(c->wire_bytes, c->link_bytes, bytes);
+    return 1;
 }
 
 cr_status_t cr_fit_energy_plan(const cr_fit_link_assign_t *a, cr_fit_plan_t *p, char *err,
@@ -103,29 +157,23 @@ cr_status_t cr_fit_energy_plan(const cr_fit_link_assign_t *a, cr_fit_plan_t *p, 
     for (int i = 0; i < p->ncalls; i++) {
         cr_fit_plan_call_t *c = &p->calls[i];
         double measured[CR_FIT_PLAN_NLV];
+        int bad;
         if (cr_fit_energy_measured_bytes(c, measured)) {
             memcpy(c->link_bytes, measured, sizeof measured);
             c->bytes_basis = "measured";
         }
-        c->e_lo = c->e_hi = 0;
+        bad = cr_fit_energy_price(a, c->link_bytes, c->e_lv_lo, c->e_lv_hi, &c->e_lo, &c->e_hi);
+        if (bad >= 0) {
+            snprintf(err, errlen, "workload line %d: call %s moves %.6g bytes per call "
+                     "across the %s level, which --link does not price: give --link "
+                     "%s=CLASS (or %s=none to leave it out)", c->call->line,
+                     c->call->ops->name, c->link_bytes[bad], cr_fit_plan_levels[bad],
+                     cr_fit_plan_levels[bad], cr_fit_plan_levels[bad]);
+            return CR_ERR_INVAL;
+        }
         for (int l = 0; l < CR_FIT_PLAN_NLV; l++) {
-            double bits = c->link_bytes[l] * 8;
-            c->e_lv_lo[l] = c->e_lv_hi[l] = 0;
             if (c->link_bytes[l] <= 0) continue;
-            if (!a->cls[l] && !a->none[l]) {
-                snprintf(err, errlen, "workload line %d: call %s moves %.6g bytes per call "
-                         "across the %s level, which --link does not price: give --link "
-                         "%s=CLASS (or %s=none to leave it out)", c->call->line,
-                         c->call->ops->name, c->link_bytes[l], cr_fit_plan_levels[l],
-                         cr_fit_plan_levels[l], cr_fit_plan_levels[l]);
-                return CR_ERR_INVAL;
-            }
             p->link_bytes[l] += c->call->count * c->link_bytes[l];
-            if (a->none[l]) continue;
-            c->e_lv_lo[l] = bits * a->cls[l]->pJ_lo * a->hops[l] * 1e-12;
-            c->e_lv_hi[l] = bits * a->cls[l]->pJ_hi * a->hops[l] * 1e-12;
-            c->e_lo += c->e_lv_lo[l];
-            c->e_hi += c->e_lv_hi[l];
             p->e_lv_lo[l] += c->call->count * c->e_lv_lo[l];
             p->e_lv_hi[l] += c->call->count * c->e_lv_hi[l];
         }
@@ -166,19 +214,25 @@ static int cr_rapl_split(char *line, char **f, int max)
     return n;
 }
 
+/* A run directory's results.csv, or the file path names; NULL with err. */
+static FILE *cr_fit_energy_open(const char *path, char *file, size_t len, char *err, size_t errlen)
+{
+    FILE *fp;
+    snprintf(file, len, "%s/results.csv", path);
+    if ((fp = fopen(file, "r")) != NULL) return fp;
+    snprintf(file, len, "%s", path);
+    if ((fp = fopen(file, "r")) != NULL) return fp;
+    snprintf(err, errlen, "cannot read %s or %s/results.csv: %s", path, path, strerror(errno));
+    return NULL;
+}
+
 cr_status_t cr_fit_energy_rapl(const char *path, cr_fit_plan_t *p, char *err, size_t errlen)
 {
     char file[4200], *line = malloc(CR_RAPL_LINE), *f[256];
     int col[RP_N], n, lineno = 1;
     FILE *fp;
     if (!line) return CR_ERR_NOMEM;
-    snprintf(file, sizeof file, "%s/results.csv", path);
-    if (!(fp = fopen(file, "r"))) {
-        snprintf(file, sizeof file, "%s", path);
-        fp = fopen(file, "r");
-    }
-    if (!fp) {
-        snprintf(err, errlen, "cannot read %s or %s/results.csv: %s", path, path, strerror(errno));
+    if (!(fp = cr_fit_energy_open(path, file, sizeof file, err, errlen))) {
         free(line);
         return CR_ERR_IO;
     }
@@ -242,4 +296,98 @@ out_bad:
     fclose(fp);
     free(line);
     return CR_ERR_INVAL;
+}
+
+const char *cr_fit_energy_wire_path(const char *fit_dir, const char *run, char *buf, size_t len)
+{
+    if (run) {
+        snprintf(buf, len, "%s", run);
+        return buf;
+    }
+    if (!fit_dir) return NULL;
+    snprintf(buf, len, "%s/results.csv", fit_dir);
+    if (access(buf, R_OK) == 0) return buf;
+    snprintf(buf, len, "%s/../results.csv", fit_dir);
+    if (access(buf, R_OK) == 0) return buf;
+    return NULL;
+}
+
+enum { WR_COLL, WR_LEVEL, WR_CAD, WR_RANKS, WR_NODES, WR_PPN, WR_BYTES, WR_TX, WR_BG, WR_N };
+static const char *const cr_wire_cols[WR_N] = {
+    "collective", "level", "cadence", "ranks", "nodes", "ppn", "bytes",
+    "wire_tx_bytes_per_call", "wire_bg_high"};
+
+int cr_fit_energy_wire_find(const char *path, const char *coll, const char *level, int ranks,
+                            int nodes, int ppn, uint64_t bytes, double *tx, char *src,
+                            size_t srclen, char *err, size_t errlen)
+{
+    char file[4200], *line = malloc(CR_RAPL_LINE), *f[256];
+    int col[WR_N], n, lineno = 1, found = 0, found_isolated = 0;
+    FILE *fp;
+    if (!line) {
+        snprintf(err, errlen, "out of memory reading %s", path);
+        return -1;
+    }
+    if (!(fp = cr_fit_energy_open(path, file, sizeof file, err, errlen))) {
+        free(line);
+        return -1;
+    }
+    if (!fgets(line, CR_RAPL_LINE, fp)) goto out;
+    n = cr_rapl_split(line, f, 256);
+    for (int k = 0; k < WR_N; k++) {
+        col[k] = -1;
+        for (int i = 0; i < n && i < 256; i++)
+            if (!strcmp(f[i], cr_wire_cols[k])) col[k] = i;
+        if (col[k] < 0) goto out;   /* a run from before the wire columns: nothing measured */
+    }
+    while (!found_isolated && fgets(line, CR_RAPL_LINE, fp)) {
+        long long r, nd, pp, b;
+        double v;
+        int isolated;
+        lineno++;
+        if ((n = cr_rapl_split(line, f, 256)) < WR_N) continue;
+        for (int k = 0; k < WR_N; k++)
+            if (col[k] >= n) goto next;
+        if (strcmp(f[col[WR_COLL]], coll) || strcmp(f[col[WR_LEVEL]], level) ||
+            cr_num_int(f[col[WR_RANKS]], &r) || cr_num_int(f[col[WR_NODES]], &nd) ||
+            cr_num_int(f[col[WR_PPN]], &pp) || cr_num_int(f[col[WR_BYTES]], &b) ||
+            r != ranks || nd != nodes || pp != ppn || (uint64_t)b != bytes)
+            continue;
+        if (!strcmp(f[col[WR_BG]], "1")) continue;   /* others' traffic in the counters */
+        if (!*f[col[WR_TX]] || cr_num_double(f[col[WR_TX]], &v) || !(v >= 0)) continue;
+        isolated = !strcmp(f[col[WR_CAD]], "isolated");
+        if (found && !isolated) continue;   /* keep the first; an isolated row wins */
+        *tx = v;
+        snprintf(src, srclen, "%.200s:%d (%.31s %.31s p=%lld %.15s)", file, lineno, coll, level,
+                 r, f[col[WR_CAD]]);
+        found = 1;
+        found_isolated = isolated;
+    next:;
+    }
+out:
+    fclose(fp);
+    free(line);
+    return found;
+}
+
+cr_status_t cr_fit_energy_wire(const char *path, cr_fit_plan_t *p, char *err, size_t errlen)
+{
+    for (int i = 0; i < p->ncalls; i++) {
+        cr_fit_plan_call_t *c = &p->calls[i];
+        int hier = !strcmp(c->level, "hierarchical"), got;
+        double tx;
+        if (p->nodes < 2 || !strcmp(c->level, "node") || !strcmp(c->level, "none") ||
+            !c->level[0])
+            continue;   /* within a node: no wire */
+        got = cr_fit_energy_wire_find(path, c->call->ops->name, hier ? "world" : c->level,
+                                      c->ranks, p->nodes, p->ppn, c->call->bytes, &tx,
+                                      c->bytes_src, sizeof c->bytes_src, err, errlen);
+        if (got < 0) return CR_ERR_IO;
+        if (got) {
+            c->wire_bytes = tx;
+            c->wire_measured = 1;
+        }
+        else c->bytes_src[0] = '\0';
+    }
+    return CR_OK;
 }

@@ -1,6 +1,6 @@
-/* Link energy of a plan (docs/method.md, "Link energy"): the bytes each call moves
- * across each level (modelled from the collective's bus factor, per host summed over
- * hosts), times the energy per bit of the link class the user puts at that level
+/* Link energy of a plan or a prediction (docs/method.md, "Link energy"): the bytes
+ * each call moves across each level (measured wire bytes where the run has a row for
+ * the call, else modelled from the collective's bus factor; summed over hosts), times the energy per bit of the link class the user puts at that level
  * (fit_links.h), as a low-high range; beside it the host energy a run measured
  * (RAPL), kept apart. Pure but for reading a results.csv. */
 #ifndef FIT_ENERGY_H
@@ -18,6 +18,19 @@
  * 0 for p < 2 or an unknown collective. */
 double cr_fit_energy_bytes(const char *name, int p, uint64_t S);
 
+/* Bytes per call crossing each level (cr_fit_plan_levels) of `groups` concurrent
+ * instances of a flat collective at `level` on p ranks spanning `nodes` hosts: all
+ * of it on node when the group sits in one node (nodes 1 or level node), else on
+ * level (world for any other name). Added to bytes[]. */
+void cr_fit_energy_flat_bytes(const char *name, const char *level, int p, int nodes, uint64_t S,
+                              double groups, double bytes[CR_FIT_PLAN_NLV]);
+
+/* The same for a hierarchical answer on N nodes x Q ranks (fit_predict.h), `groups`
+ * of them side by side: a node phase runs once per node, the across-nodes phase
+ * once per local rank (rail family) or once among the leaders (leader family). */
+void cr_fit_energy_hier_bytes(const cr_fit_hier_t *h, int N, int Q, double groups,
+                              double bytes[CR_FIT_PLAN_NLV]);
+
 /* Which class each plan level (cr_fit_plan_levels) uses; NULL cls and none 0: not given. */
 typedef struct cr_fit_link_assign {
     const cr_link_class_t *cls[CR_FIT_PLAN_NLV];
@@ -30,8 +43,14 @@ typedef struct cr_fit_link_assign {
 cr_status_t cr_fit_link_parse(const char *spec, const cr_links_t *l, cr_fit_link_assign_t *a,
                               char *err, size_t errlen);
 
+/* Energy of bytes[] per level under a: lo[], hi[] (J) and their sums. -1, or the
+ * first level that carries bytes and has neither a class nor none (nothing priced). */
+int cr_fit_energy_price(const cr_fit_link_assign_t *a, const double bytes[CR_FIT_PLAN_NLV],
+                        double lo[CR_FIT_PLAN_NLV], double hi[CR_FIT_PLAN_NLV], double *sum_lo,
+                        double *sum_hi);
+
 /* Energy of every call and of the step of p (its calls' link_bytes filled by
- * cr_fit_plan_run). Refuses (CR_ERR_INVAL, the call line and level named) a level
+ * cr_fit_plan_run, replaced by the measured ones where cr_fit_energy_wire found a row). Refuses (CR_ERR_INVAL, the call line and level named) a level
  * that carries bytes and has no class. */
 cr_status_t cr_fit_energy_plan(const cr_fit_link_assign_t *a, cr_fit_plan_t *p, char *err,
                                size_t errlen);
@@ -43,9 +62,34 @@ cr_status_t cr_fit_energy_plan(const cr_fit_link_assign_t *a, cr_fit_plan_t *p, 
  * directory or its results.csv. */
 cr_status_t cr_fit_energy_rapl(const char *path, cr_fit_plan_t *p, char *err, size_t errlen);
 
-/* Where a row carries measured wire bytes (results.csv's wire_tx_bytes_per_call,
- * issue 13's first part, not read yet): 1 and the bytes per level. Always 0 today:
- * every figure is modelled, and the output says so. */
+/* Where the run's wire bytes come from: run when given; else the fit directory's own
+ * results.csv, else its parent's (collroof-fit writes RUN/fit by default); NULL when
+ * none is readable (every figure modelled). buf holds the answer. */
+const char *cr_fit_energy_wire_path(const char *fit_dir, const char *run, char *buf, size_t len);
+
+/* The measured wire bytes of one collective: wire_tx_bytes_per_call (summed over
+ * hosts) of the results.csv row at this collective, level, ranks, nodes, ppn and
+ * bytes, an isolated cadence preferred; rows whose background is high
+ * (wire_bg_high 1) or without wire bytes are skipped. path: a run directory or its
+ * results.csv. 1 with *tx and src ("FILE:LINE (collective level p=N cadence)"), 0
+ * when no row fits (a file without the wire columns too), -1 when the file cannot
+ * be read (err). */
+int cr_fit_energy_wire_find(const char *path, const char *coll, const char *level, int ranks,
+                            int nodes, int ppn, uint64_t bytes, double *tx, char *src,
+                            size_t srclen, char *err, size_t errlen);
+
+/* Each call of p that crosses nodes and that the run measured (a flat call: at its
+ * level; a hierarchical one: the world row at the same topology) gets wire_bytes and
+ * bytes_src. CR_ERR_IO when path cannot be read. */
+cr_status_t cr_fit_energy_wire(const char *path, cr_fit_plan_t *p, char *err, size_t errlen);
+
+/* Where c has measured wire bytes: 1 and its bytes per level, the modelled node
+ * level kept and the levels across nodes replaced by the measured bytes (shared in
+ * the modelled proportions when a call crosses several); else 0. */
 int cr_fit_energy_measured_bytes(const cr_fit_plan_call_t *c, double bytes[CR_FIT_PLAN_NLV]);
+
+/* The rule of cr_fit_energy_measured_bytes on modelled bytes m and measured wire. */
+void cr_fit_energy_apply_wire(double wire, const double m[CR_FIT_PLAN_NLV],
+                              double out[CR_FIT_PLAN_NLV]);
 
 #endif

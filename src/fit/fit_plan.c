@@ -137,8 +137,8 @@ static cr_status_t cr_fit_plan_flat(const cr_fit_model_t *m, const cr_fit_query_
     pc->t_hi = pr.t_hi;
     pc->lv[cr_fit_plan_lv(lv)] = pr.t;
     /* every rank of the target takes part: world / p groups; within one node: node */
-    pc->link_bytes[!strcmp(lv, "node") || nodes == 1 ? 0 : cr_fit_plan_lv(lv)] +=
-        (double)(pc->world / p) * cr_fit_energy_bytes(q.collective, p, q.bytes);
+    cr_fit_energy_flat_bytes(q.collective, lv, p, nodes, q.bytes, (double)(pc->world / p),
+                             pc->link_bytes);
     pc->extrapolated = pr.extrapolated;
     snprintf(pc->warning, sizeof pc->warning, "%s", pr.warning);
     return CR_OK;
@@ -163,17 +163,12 @@ static cr_status_t cr_fit_plan_hier(const cr_fit_model_t *m, const cr_fit_query_
         if (used < sizeof pc->algorithm)
             used += (size_t)snprintf(pc->algorithm + used, sizeof pc->algorithm - used,
                                      "%s %s %s p=%d", i ? " +" : "", ph->level, ph->op, ph->ranks);
-        int node = !strcmp(ph->level, "node");
-        /* instances of the phase in one group: one per node within nodes; across
-         * nodes one per local rank (rail) or one of the leaders */
-        double inst = node ? N : h.alg == CR_FIT_HIER_LEADER ? 1 : Q;
         pc->lv[cr_fit_plan_lv(ph->level)] += ph->pr.t;
-        pc->link_bytes[node ? 0 : cr_fit_plan_lv(ph->level)] +=
-            (double)(pc->world / (N * Q)) * inst * cr_fit_energy_bytes(ph->op, ph->ranks, ph->bytes);
         pc->extrapolated |= ph->pr.extrapolated;
         if (ph->pr.warning[0] && !pc->warning[0])
             snprintf(pc->warning, sizeof pc->warning, "%s phase: %s", ph->level, ph->pr.warning);
     }
+    cr_fit_energy_hier_bytes(&h, N, Q, (double)(pc->world / (N * Q)), pc->link_bytes);
     pc->t = h.t;
     pc->t_lo = h.t_lo;
     pc->t_hi = h.t_hi;
@@ -320,6 +315,7 @@ cr_status_t cr_fit_plan_run(const cr_fit_model_t *m, const cr_workload_t *wl,
         pc->call = c;
         pc->world = N * P;
         pc->bytes_basis = "modelled";
+        pc->wire_bytes = NAN;
         pc->host_J = NAN;
         q.collective = c->ops->name;
         q.bytes = c->bytes;

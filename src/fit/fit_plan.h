@@ -53,6 +53,11 @@ typedef struct cr_fit_plan_call {
     int world;                        /* ranks of the target, nodes x ppn */
     double link_bytes[CR_FIT_PLAN_NLV];
     const char *bytes_basis;          /* "modelled" | "measured" */
+    int wire_measured;                /* 1: wire_bytes holds the run's measurement (a call
+                                       * zeroed by memset is modelled) */
+    double wire_bytes;                /* measured wire_tx_bytes_per_call of the run's row for
+                                       * this call (cr_fit_energy_wire) */
+    char bytes_src[320];              /* "RUN/results.csv:LINE (...)", "": modelled */
     double e_lv_lo[CR_FIT_PLAN_NLV], e_lv_hi[CR_FIT_PLAN_NLV];
     double e_lo, e_hi;                /* J per call, all levels */
     double host_J;                    /* measured host energy per call (RAPL), NAN: none */

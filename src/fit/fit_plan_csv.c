@@ -22,7 +22,9 @@ enum {
     PC_LE_NODE_HI, PC_LE_RAIL_LO, PC_LE_RAIL_HI, PC_LE_INTERNODE_LO, PC_LE_INTERNODE_HI,
     PC_LE_WORLD_LO, PC_LE_WORLD_HI, PC_LE_CALL_LO, PC_LE_CALL_HI, PC_LE_LO, PC_LE_HI, PC_LP_LO,
     PC_LP_HI, PC_LPB_LO, PC_LPB_HI, PC_HOST_J, PC_HOST_SRC, PC_CLASSES,
-    PC_WHATIF, PC_T_MEASURED, PC_N
+    PC_WHATIF, PC_T_MEASURED,
+    PC_L_SRC,   /* appended after the what-ifs: where measured wire bytes came from */
+    PC_N
 };
 
 /* The columns, in order (docs/formats.md repeats this table). */
@@ -54,6 +56,7 @@ static const char *const cr_fit_plan_cols[PC_N] = {
     [PC_HOST_J] = "host_measured_J", [PC_HOST_SRC] = "host_measured_source",
     [PC_CLASSES] = "link_classes",
     [PC_WHATIF] = "whatif", [PC_T_MEASURED] = "t_measured_fabric_us",
+    [PC_L_SRC] = "link_bytes_source",
 };
 
 
@@ -180,6 +183,7 @@ static void cr_fit_plan_call_row(FILE *f, const cr_fit_plan_t *p, int i)
     if (p->energy) {
         cr_fit_num(cell[PC_LE_CALL_LO], c->e_lo);
         cr_fit_num(cell[PC_LE_CALL_HI], c->e_hi);
+        cr_fit_str(cell[PC_L_SRC], c->bytes_src[0] ? c->bytes_src : "modelled");
     }
     cr_fit_str(cell[PC_WHATIF], p->whatif);
     cr_fit_num(cell[PC_T_MEASURED], c->t_row_measured);
@@ -230,11 +234,17 @@ static void cr_fit_plan_step_row(FILE *f, const cr_workload_t *wl, const cr_fit_
     (void)wl;
     {
         char src[96];
-        int modelled = 0;
-        for (int i = 0; i < p->ncalls; i++) modelled |= !strcmp(p->calls[i].bytes_basis, "modelled");
+        int modelled = 0, measured = 0;
+        for (int i = 0; i < p->ncalls; i++) {
+            modelled |= !strcmp(p->calls[i].bytes_basis, "modelled");
+            measured += !strcmp(p->calls[i].bytes_basis, "measured");
+        }
         snprintf(src, sizeof src, "%d of %d call lines measured (RAPL)", p->host_calls, p->ncalls);
         cr_fit_plan_energy_cells(cell, p, modelled ? "modelled" : "measured", p->link_bytes,
                                  p->e_lv_lo, p->e_lv_hi, 1, p->e_lo, p->e_hi, p->host_J, src);
+        if (p->energy)
+            snprintf(cell[PC_L_SRC], sizeof cell[0], "%d of %d call lines measured (wire)",
+                     measured, p->ncalls);
     }
     cr_fit_plan_put(f, cell);
 }
