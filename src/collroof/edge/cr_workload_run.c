@@ -197,7 +197,7 @@ typedef struct cr_wl_live {
     cr_coll_buf_t b;
     cr_buf_t sb, rb;
     int typed, set_up;       /* cr_coll_buf_mpi done; ops->setup succeeded */
-    long units;              /* kernel units of its gap (0: none) */
+    long units;              /* kernel units of one chunk of its gap (0: no gap) */
     long wrong;              /* wrong elements, summed over ranks */
 } cr_wl_live_t;
 
@@ -341,7 +341,26 @@ static cr_status_t cr_wl_validate(cr_run_t *run, cr_wl_state_t *s)
     return st;
 }
 
-/* The gaps' kernel units, calibrated on this rank (one calibration per value). */
+/* A gap is gap_us of wall time spent in the compute kernel: chunks of at most
+ * CR_WL_GAP_CHUNK_US (calibrated on this rank) until the clock says it is over. A
+ * unit count calibrated once for the whole gap would stretch or shrink with the load
+ * on the cores between calibration and sampling; the file states microseconds. */
+#define CR_WL_GAP_CHUNK_US 20.0
+
+static double cr_wl_chunk_us(double gap_us)
+{
+    double c = gap_us / 16;
+    return c < CR_WL_GAP_CHUNK_US ? c : CR_WL_GAP_CHUNK_US;
+}
+
+static void cr_wl_gap(cr_run_t *run, cr_wl_state_t *s, const cr_wl_live_t *l)
+{
+    double end = run->timer.now() + l->c->gap_us * 1e-6;
+    do cr_kernel_run(&s->kernel, l->units);
+    while (run->timer.now() < end);
+}
+
+/* The gaps' chunk units, calibrated on this rank (one calibration per value). */
 static cr_status_t cr_wl_kernels(cr_run_t *run, cr_wl_state_t *s)
 {
     int any = 0;
@@ -353,7 +372,8 @@ static cr_status_t cr_wl_kernels(cr_run_t *run, cr_wl_state_t *s)
         if (g <= 0) continue;
         for (int k = 0; k < i && !s->live[i].units; k++)
             if (s->live[k].c->gap_us == g) s->live[i].units = s->live[k].units;
-        if (!s->live[i].units) s->live[i].units = cr_kernel_calibrate(&s->kernel, g, run->timer.now);
+        if (!s->live[i].units)
+            s->live[i].units = cr_kernel_calibrate(&s->kernel, cr_wl_chunk_us(g), run->timer.now);
     }
     return CR_OK;
 }
@@ -368,7 +388,7 @@ static cr_status_t cr_wl_step(cr_run_t *run, cr_wl_state_t *s, int gaps, double 
         for (int k = 0; k < l->c->count; k++) {
             double c0, c1;
             int rc;
-            if (gaps && l->units) cr_kernel_run(&s->kernel, l->units);
+            if (gaps && l->units) cr_wl_gap(run, s, l);
             c0 = run->timer.now();
             rc = cr_wl_call_once(run, l);
             c1 = run->timer.now();
