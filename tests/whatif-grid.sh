@@ -183,4 +183,20 @@ fi
     --grid-plot "$T/q'x\`" >/dev/null 2>&1
 check "grid plot in a directory named with quotes and a backquote: no label or name escapes" \
     sh -c "! grep -q '\`' '$T/q'\"'\"'x\`/plot-grid.gp'"
+# --- a negative intercept (time faster than linear over the segment) ---------------
+# rail allreduce p=2: alpha -500 us, r_inf 0.01 GB/s (10 B/us), no link recorded, F = 1;
+# at 1 MiB t = -500 + 104857.6 = 104357.6 us. A faster rail (X = 0.1 GB/s, 10x the
+# busbw ceiling) shortens all of it: t' = t / 10 = 10435.76 us (alpha left alone gave
+# -500 + 10485.76 = 9985.76; at 100 GB/s it gave a time <= 0 and refused). A slower
+# rail (0.005) leaves alpha as measured: -500 + 209715.2 = 209215.2 us.
+mkdir "$T/neg"
+printf '%s\n%s\n' "$(head -1 "$FIX/fit.csv")" \
+  'allreduce,rail,isolated,2,1,1024,67108864,-500,-600,-400,0.01,0.01,0.01,0.01,1,,float,0,blocking,2,1,0,' \
+  > "$T/neg/fit.csv"
+N() { "$FIT" predict --fit "$T/neg" --collective allreduce --bytes 1M --ranks 2 --level rail "$@" 2>/dev/null |
+      awk '$1 == "time" { print $2; exit }'; }
+t=$(N); check "negative alpha, as measured: $t us = 104357.6" near "$t" 104357.6
+t=$(N --level-GBps rail=0.1); check "negative alpha, 10x faster rail: $t us = 104357.6 / 10" near "$t" 10435.76
+t=$(N --level-GBps rail=100); check "negative alpha, 100 GB/s: $t us = 104357.6 / 10000 (positive)" near "$t" 10.43576
+t=$(N --level-GBps rail=0.005); check "negative alpha, slower rail: alpha kept, $t us = 209215.2" near "$t" 209215.2
 finish

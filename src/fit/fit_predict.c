@@ -672,6 +672,18 @@ cr_status_t cr_fit_predict(const cr_fit_model_t *m, const cr_fit_query_t *q,
     if (!(lfloor > 0)) lfloor = cr_fit_alpha1_other(m, &k, q->ranks);
     if (!(lfloor > 0)) lfloor = 0;
     cr_fit_query_whatif(q, k.lv, k.nodes ? k.nodes : q->nodes, &wg, &wl);
+    if (wg > 0 && al < 0 && !(wl > 0)) {
+        /* An intercept < 0 says time grows faster than linear over the segment (no
+         * latency in it, an artefact of the fit): on a faster link it shrinks with the
+         * bandwidth term, so that it cannot outweigh a faster link's S / r (which gave
+         * times <= 0); on a slower one it is left as measured, not amplified. */
+        double f = r->link_GBps > 0 ? r->link_GBps / wg : rr * Fp / wg;
+        if (isfinite(f) && f > 0 && f < 1) {
+            al *= f;
+            alo *= f;
+            ahi *= f;
+        }
+    }
     if (wg > 0 && r->link_GBps > 0) {
         /* the measured link scaled to X: every rate by X / link */
         double k = wg / r->link_GBps;
