@@ -2,7 +2,8 @@
 # Predictions against measurements they did not see (issue #8): an emulated cluster
 # of 8 hosts on network namespaces (tests/cluster/netns-cluster), every link shaped
 # to RATE by tbf. collroof measures allreduce, allgather, alltoall and reduce_scatter
-# on TRAIN hosts (2, 3, 4) with 1 and 2 ranks per host, twice each (run-to-run
+# on TRAIN hosts (3, 4, 5; 2 hosts' ring is anomalously slow on this emulator and
+# bent the fitted slopes) with 1 and 2 ranks per host, twice each (run-to-run
 # spread), at level world; collroof-fit fits them; predict answers for TEST hosts
 # (6, 8) at sizes >= 64 KiB; collroof measures those (TEST_REPS launches, alternating
 # with the training's) and the test prints the table of predicted [95% interval]
@@ -18,7 +19,7 @@
 # fitted on some rank counts cannot see the library's decision table switch
 # algorithms at a rank count it never measured, and the test is of the model.
 # PREDICT_RATE, PREDICT_BURST (tbf; default 100mbit, 32kb), PREDICT_TRAIN, PREDICT_TEST
-# (host counts; default "2 3 4", "6 8"), PREDICT_TEST_REPS (launches of each test cell;
+# (host counts; default "3 4 5", "6 8"), PREDICT_TEST_REPS (launches of each test cell;
 # default 1: 2 took 6.9 min), PREDICT_TRAIN_LEVELS and PREDICT_RS_ALG (reduce_scatter_block's
 # coll_tuned algorithm; default 3) change the setup; an 8 KB burst was tried and
 # predicted worse (56% within 15%, 88% inside). PREDICT_KEEP=DIR copies the results,
@@ -37,7 +38,7 @@ COLLROOF=$top_builddir/collroof
 FIT=$top_builddir/collroof-fit
 RATE=${PREDICT_RATE:-100mbit}
 BURST=${PREDICT_BURST:-32kb}
-TRAIN=${PREDICT_TRAIN:-2 3 4}
+TRAIN=${PREDICT_TRAIN:-3 4 5}
 TEST=${PREDICT_TEST:-6 8}
 TEST_REPS=${PREDICT_TEST_REPS:-1}
 # Training levels: world only (the flat model, asserted); PREDICT_TRAIN_LEVELS=
