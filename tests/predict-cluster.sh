@@ -2,9 +2,10 @@
 # Predictions against measurements they did not see (issue #8): an emulated cluster
 # of 8 hosts on network namespaces (tests/cluster/netns-cluster), every link shaped
 # to RATE by tbf. collroof measures allreduce, allgather, alltoall and reduce_scatter
-# on TRAIN hosts (3, 4, 5; 2 hosts' ring is anomalously slow on this emulator and
-# bent the fitted slopes) with 1 and 2 ranks per host, twice each (run-to-run
-# spread), at level world; collroof-fit fits them; predict answers for TEST hosts
+# on TRAIN hosts (3, 4, 5; on 2 hosts allreduce and alltoall are anomalously slow here,
+# 6.3-6.9 MB/s of busbw against 7.4-11 at 3-5, and bent the fitted slopes) with 1 and
+# 2 ranks per host, twice each (run-to-run spread), at level world; collroof-fit
+# fits them; predict answers for TEST hosts
 # (6, 8) at sizes >= 64 KiB; collroof measures those (TEST_REPS launches, alternating
 # with the training's) and the test prints the table of predicted [95% interval]
 # against measured (the median of a cell's launches; coverage counted per launch).
