@@ -279,3 +279,56 @@ out_with_set:
     cr_fit_wlset_free(&wls);
     return st == CR_OK ? 0 : 1;
 }
+
+cr_status_t cr_fit_opt_set_str(const cr_cli_opt_t *opt, void *target, const char *arg,
+                               char *err, size_t errlen)
+{
+    (void)err, (void)errlen;
+    *(const char **)((char *)target + opt->field) = arg;
+    return CR_OK;
+}
+
+cr_status_t cr_fit_opt_set_hier(const cr_cli_opt_t *opt, void *target, const char *arg,
+                                char *err, size_t errlen)
+{
+    for (int i = 0; cr_fit_hier_alg_names[i]; i++)
+        if (!strcmp(arg, cr_fit_hier_alg_names[i])) {
+            *(int *)((char *)target + opt->field) = i;
+            return CR_OK;
+        }
+    snprintf(err, errlen, "invalid --hier '%s': expected rail or leader", arg);
+    return CR_ERR_INVAL;
+}
+
+cr_status_t cr_fit_opt_set_level_vals(const cr_cli_opt_t *opt, void *target, const char *arg,
+                                      char *err, size_t errlen)
+{
+    char name[64];
+    snprintf(name, sizeof name, "--%s", opt->name);
+    return cr_fit_level_values(name, arg, (double *)((char *)target + opt->field), err, errlen);
+}
+
+int cr_fit_read_workload(const char *path, cr_workload_t *wl)
+{
+    char *text = malloc(CR_WL_MAX_FILE + 1), err[1024];
+    cr_skew_t sk;
+    size_t n;
+    FILE *f;
+    int rc = 0;
+    if (!text) return 1;
+    if (!(f = fopen(path, "rb"))) {
+        cr_error("cannot read workload %s: %s", path, strerror(errno));
+        free(text);
+        return 2;
+    }
+    n = fread(text, 1, CR_WL_MAX_FILE + 1, f);
+    fclose(f);
+    cr_skew_default(&sk);
+    if (cr_workload_parse(text, n, path, cr_dtype_find("float"), &sk, wl, err, sizeof err) !=
+        CR_OK) {
+        cr_error("%s", err);
+        rc = 2;
+    }
+    free(text);
+    return rc;
+}

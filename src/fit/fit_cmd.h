@@ -110,6 +110,23 @@ int cr_fit_predict_grid(cr_fit_pargs_t *a);
 cr_status_t cr_fit_level_values(const char *opt, const char *spec, double *vals, char *err,
                                 size_t errlen);
 
+/* Option setters shared by the subcommands' tables (cr_cli_opt_t.set), each writing
+ * at opt->field of the target: the argument itself (a const char *); --hier's family
+ * (an int, cr_fit_hier_alg_names); --level-GBps / --level-latency-us (double
+ * [CR_LEVEL_COUNT], cr_fit_level_values). */
+cr_status_t cr_fit_opt_set_str(const cr_cli_opt_t *opt, void *target, const char *arg,
+                               char *err, size_t errlen);
+cr_status_t cr_fit_opt_set_hier(const cr_cli_opt_t *opt, void *target, const char *arg,
+                                char *err, size_t errlen);
+cr_status_t cr_fit_opt_set_level_vals(const cr_cli_opt_t *opt, void *target, const char *arg,
+                                      char *err, size_t errlen);
+
+/* A workload file read and parsed as plan and boundary take it (float and uniform
+ * routing where the file says none, as collroof's defaults): 0, or 2 after one error
+ * naming the file (and line), 1 out of memory. */
+struct cr_workload;
+int cr_fit_read_workload(const char *path, struct cr_workload *wl);
+
 /* predict's spreadsheet rows (fit_cmd_pcsv.c): the header, then one row per answer;
  * numbers as plain decimals ('.' point, no exponent, no separators), empty when
  * unknown or infinite; text quoted where it needs it (RFC 4180). */

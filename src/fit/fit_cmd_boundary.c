@@ -26,14 +26,6 @@ typedef struct cr_fit_bnd_args {
     int overlap_given, overlap_from_fit, hier_alg, help;
 } cr_fit_bnd_args_t;
 
-static cr_status_t cr_fit_bnd_set_str(const cr_cli_opt_t *opt, void *target, const char *arg,
-                                      char *err, size_t errlen)
-{
-    (void)err, (void)errlen;
-    *(const char **)((char *)target + opt->field) = arg;
-    return CR_OK;
-}
-
 static cr_status_t cr_fit_bnd_set_int(const cr_cli_opt_t *opt, void *target, const char *arg,
                                       char *err, size_t errlen)
 {
@@ -95,28 +87,15 @@ static cr_status_t cr_fit_bnd_set_levels(const cr_cli_opt_t *opt, void *target, 
     return CR_OK;
 }
 
-static cr_status_t cr_fit_bnd_set_hier(const cr_cli_opt_t *opt, void *target, const char *arg,
-                                       char *err, size_t errlen)
-{
-    (void)opt;
-    for (int i = 0; cr_fit_hier_alg_names[i]; i++)
-        if (!strcmp(arg, cr_fit_hier_alg_names[i])) {
-            ((cr_fit_bnd_args_t *)target)->hier_alg = i;
-            return CR_OK;
-        }
-    snprintf(err, errlen, "invalid --hier '%s': expected rail or leader", arg);
-    return CR_ERR_INVAL;
-}
-
 #define CR_FIT_BAT(member) .field = offsetof(cr_fit_bnd_args_t, member)
 
 static const cr_cli_opt_t cr_fit_bnd_table[] = {
     {.name = "fit", .arg = "DIR", .def = "none (required)", .sample = "fit",
-     .set = cr_fit_bnd_set_str, CR_FIT_BAT(fit),
+     .set = cr_fit_opt_set_str, CR_FIT_BAT(fit),
      .help = "a collroof-fit output directory (fit.csv; scaling.csv, roofline.csv, "
              "overlap.csv when there)"},
     {.name = "workload", .arg = "FILE", .def = "none (required)", .sample = "step.wl",
-     .set = cr_fit_bnd_set_str, CR_FIT_BAT(workload),
+     .set = cr_fit_opt_set_str, CR_FIT_BAT(workload),
      .help = "a workload file, as collroof --workload replays it (docs/formats.md)"},
     {.name = "nodes", .arg = "N", .def = "none (required)", .unit = "nodes", .sample = "2",
      .set = cr_fit_bnd_set_int, CR_FIT_BAT(nodes), .lo = 1, .hi = 1L << 20,
@@ -139,11 +118,11 @@ static const cr_cli_opt_t cr_fit_bnd_table[] = {
      .help = "links a byte crosses at a level (2 through one switch), as plan --link "
              "LEVEL=CLASS:HOPS"},
     {.name = "links", .arg = "FILE", .def = "the shipped catalog only", .sample = "mylinks.csv",
-     .set = cr_fit_bnd_set_str, CR_FIT_BAT(links),
+     .set = cr_fit_opt_set_str, CR_FIT_BAT(links),
      .help = "a link catalog of your own (docs/formats.md, links.csv): its rows replace the "
              "shipped ones of the same class id and add new ones"},
     {.name = "classes", .arg = "C1,C2,...", .def = "every class of the catalog",
-     .sample = "dac-800g-osfp,pluggable-800g-2xdr4", .set = cr_fit_bnd_set_str,
+     .sample = "dac-800g-osfp,pluggable-800g-2xdr4", .set = cr_fit_opt_set_str,
      CR_FIT_BAT(classes), .help = "consider only these catalog classes"},
     {.name = "max-step-ms", .arg = "X", .def = "none", .unit = "ms", .sample = "0.5",
      .set = cr_fit_bnd_set_num, CR_FIT_BAT(max_step_ms),
@@ -161,15 +140,16 @@ static const cr_cli_opt_t cr_fit_bnd_table[] = {
     {.name = "mem-GBps", .arg = "B", .def = "none", .unit = "GB/s", .sample = "2000",
      .set = cr_fit_bnd_set_num, CR_FIT_BAT(mem_GBps),
      .help = "memory bandwidth, as plan --mem-GBps"},
-    {.name = "hier", .arg = "ALG", .def = "rail", .sample = "leader", .set = cr_fit_bnd_set_hier,
+    {.name = "hier", .arg = "ALG", .def = "rail", .sample = "leader",
+     .set = cr_fit_opt_set_hier, CR_FIT_BAT(hier_alg),
      .help = "hierarchical algorithm for calls across nodes (as plan --hier)"},
     {.name = "cadence", .arg = "C", .def = "isolated when fitted, else the first",
-     .sample = "isolated", .set = cr_fit_bnd_set_str, CR_FIT_BAT(cadence),
+     .sample = "isolated", .set = cr_fit_opt_set_str, CR_FIT_BAT(cadence),
      .help = "cadence of the fits used"},
     {.name = "csv", .arg = "FILE", .def = "none", .sample = "boundary.csv",
-     .set = cr_fit_bnd_set_str, CR_FIT_BAT(csv),
+     .set = cr_fit_opt_set_str, CR_FIT_BAT(csv),
      .help = "write one row per assignment (docs/formats.md, boundary CSV); replaced"},
-    {.name = "plot", .arg = "DIR", .def = "none", .sample = "bndplot", .set = cr_fit_bnd_set_str,
+    {.name = "plot", .arg = "DIR", .def = "none", .sample = "bndplot", .set = cr_fit_opt_set_str,
      CR_FIT_BAT(plot),
      .help = "write plot-boundary.gp, boundary.dat and boundary.svg (energy per step vs step "
              "time, one labelled point per assignment, the Pareto front drawn) into DIR"},
@@ -268,31 +248,6 @@ static int cr_fit_bnd_catalog(const cr_fit_bnd_args_t *a, cr_links_t *out)
     return 0;
 }
 
-static int cr_fit_bnd_read_wl(const char *path, cr_workload_t *wl)
-{
-    char *text = malloc(CR_WL_MAX_FILE + 1), err[1024];
-    cr_skew_t sk;
-    size_t n;
-    FILE *f;
-    int rc = 0;
-    if (!text) return 1;
-    if (!(f = fopen(path, "rb"))) {
-        cr_error("cannot read workload %s: %s", path, strerror(errno));
-        free(text);
-        return 2;
-    }
-    n = fread(text, 1, CR_WL_MAX_FILE + 1, f);
-    fclose(f);
-    cr_skew_default(&sk);
-    if (cr_workload_parse(text, n, path, cr_dtype_find("float"), &sk, wl, err, sizeof err) !=
-        CR_OK) {
-        cr_error("%s", err);
-        rc = 2;
-    }
-    free(text);
-    return rc;
-}
-
 static void cr_fit_bnd_print(const cr_workload_t *wl, const cr_fit_bnd_args_t *a,
                              const cr_fit_bnd_t *b)
 {
@@ -381,7 +336,7 @@ int cr_fit_cmd_boundary(int argc, char **argv)
         cr_cli_usage(&cr_fit_cli_boundary, stdout);
         return 0;
     }
-    if ((rc = cr_fit_bnd_read_wl(a.workload, &wl)) != 0) return rc;
+    if ((rc = cr_fit_read_workload(a.workload, &wl)) != 0) return rc;
     if ((rc = cr_fit_bnd_catalog(&a, &links)) != 0) return rc;
     if (cr_fit_model_load(a.fit, &m) != CR_OK) return 1;
     memset(&o, 0, sizeof o);

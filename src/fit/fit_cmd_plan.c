@@ -17,14 +17,6 @@
 #include "fit_plan.h"
 #include "fit_plot.h"
 
-static cr_status_t cr_fit_plan_set_str(const cr_cli_opt_t *opt, void *target, const char *arg,
-                                       char *err, size_t errlen)
-{
-    (void)err, (void)errlen;
-    *(const char **)((char *)target + opt->field) = arg;
-    return CR_OK;
-}
-
 /* --nodes N or a list N1,N2,... (each 1..2^20, at most CR_FIT_PLAN_MAXN). */
 static cr_status_t cr_fit_plan_set_nodes(const cr_cli_opt_t *opt, void *target, const char *arg,
                                          char *err, size_t errlen)
@@ -81,28 +73,6 @@ static cr_status_t cr_fit_plan_set_overlap(const cr_cli_opt_t *opt, void *target
                              err, errlen);
 }
 
-static cr_status_t cr_fit_plan_set_hier(const cr_cli_opt_t *opt, void *target, const char *arg,
-                                        char *err, size_t errlen)
-{
-    (void)opt;
-    for (int i = 0; cr_fit_hier_alg_names[i]; i++)
-        if (!strcmp(arg, cr_fit_hier_alg_names[i])) {
-            ((cr_fit_plan_args_t *)target)->hier_alg = i;
-            return CR_OK;
-        }
-    snprintf(err, errlen, "invalid --hier '%s': expected rail or leader", arg);
-    return CR_ERR_INVAL;
-}
-
-/* --level-GBps and --level-latency-us: as predict's (cr_fit_level_values). */
-static cr_status_t cr_fit_plan_set_level_vals(const cr_cli_opt_t *opt, void *target,
-                                              const char *arg, char *err, size_t errlen)
-{
-    char name[64];
-    snprintf(name, sizeof name, "--%s", opt->name);
-    return cr_fit_level_values(name, arg, (double *)((char *)target + opt->field), err, errlen);
-}
-
 /* --link LEVEL=CLASS[:HOPS],...: appended to what earlier --link options gave. */
 static cr_status_t cr_fit_plan_set_link(const cr_cli_opt_t *opt, void *target, const char *arg,
                                         char *err, size_t errlen)
@@ -123,11 +93,11 @@ static cr_status_t cr_fit_plan_set_link(const cr_cli_opt_t *opt, void *target, c
 
 static const cr_cli_opt_t cr_fit_plan_table[] = {
     {.name = "fit", .arg = "DIR", .def = "none (required)", .sample = "fit",
-     .set = cr_fit_plan_set_str, CR_FIT_PAT(fit),
+     .set = cr_fit_opt_set_str, CR_FIT_PAT(fit),
      .help = "a collroof-fit output directory (fit.csv; scaling.csv, roofline.csv, "
              "overlap.csv when there)"},
     {.name = "workload", .arg = "FILE", .def = "none (required)", .sample = "step.wl",
-     .set = cr_fit_plan_set_str, CR_FIT_PAT(workload),
+     .set = cr_fit_opt_set_str, CR_FIT_PAT(workload),
      .help = "a workload file, as collroof --workload replays it (docs/formats.md)"},
     {.name = "nodes", .arg = "N[,N...]", .def = "the most nodes the fit measured",
      .unit = "nodes", .sample = "2,4,8", .set = cr_fit_plan_set_nodes,
@@ -151,32 +121,33 @@ static const cr_cli_opt_t cr_fit_plan_table[] = {
      .help = "take each call's overlap from the fit's overlap.csv (its collective, the "
              "nearest measured size; 0 where none)"},
     {.name = "level-GBps", .arg = "LEVEL=X[,...]", .def = "as measured", .unit = "GB/s",
-     .sample = "rail=50", .set = cr_fit_plan_set_level_vals, CR_FIT_PAT(level_GBps),
+     .sample = "rail=50", .set = cr_fit_opt_set_level_vals, CR_FIT_PAT(level_GBps),
      .help = "what-if, as predict --level-GBps: the fits read at LEVEL (world, node, "
              "package, numa, internode, rail) scale r_inf by X / their measured link "
              "ceiling; every call re-planned, the step shown beside the measured fabric's"},
     {.name = "level-latency-us", .arg = "LEVEL=Y[,...]", .def = "as measured", .unit = "us",
-     .sample = "internode=2", .set = cr_fit_plan_set_level_vals, CR_FIT_PAT(level_latency_us),
+     .sample = "internode=2", .set = cr_fit_opt_set_level_vals, CR_FIT_PAT(level_latency_us),
      .help = "what-if, as predict --level-latency-us: the latency floor of the fits read at "
              "LEVEL becomes Y at the rank count predicted"},
-    {.name = "hier", .arg = "ALG", .def = "rail", .sample = "leader", .set = cr_fit_plan_set_hier,
+    {.name = "hier", .arg = "ALG", .def = "rail", .sample = "leader",
+     .set = cr_fit_opt_set_hier, CR_FIT_PAT(hier_alg),
      .help = "hierarchical algorithm for calls across nodes that were not measured at the "
              "target topology: rail or leader (as predict --hier)"},
     {.name = "cadence", .arg = "C", .def = "isolated when fitted, else the first",
-     .sample = "isolated", .set = cr_fit_plan_set_str, CR_FIT_PAT(cadence),
+     .sample = "isolated", .set = cr_fit_opt_set_str, CR_FIT_PAT(cadence),
      .help = "cadence of the fits used"},
     {.name = "grid", .arg = "SPEC", .def = "none", .sample = "nodes=2..1024:x8,internode-GBps=25,50",
-     .set = cr_fit_plan_set_str, CR_FIT_PAT(grid),
+     .set = cr_fit_opt_set_str, CR_FIT_PAT(grid),
      .help = "sweep: one plan per point of nodes=, ppn=, LEVEL-GBps=, LEVEL-latency-us= "
              "(as predict --grid, without bytes=: the calls carry their sizes; an axis left "
              "out takes --nodes / --ppn / the what-if options); prints a table of step times, "
              "--csv gets every point's rows, --plot one panel per what-if"},
     {.name = "csv", .arg = "FILE", .def = "none", .sample = "plan.csv",
-     .set = cr_fit_plan_set_str, CR_FIT_PAT(csv),
+     .set = cr_fit_opt_set_str, CR_FIT_PAT(csv),
      .help = "write the plan: one row per call and a step row per node count "
              "(docs/formats.md, plan CSV); replaced if it exists"},
     {.name = "plot", .arg = "DIR", .def = "none", .sample = "planplot",
-     .set = cr_fit_plan_set_str, CR_FIT_PAT(plot),
+     .set = cr_fit_opt_set_str, CR_FIT_PAT(plot),
      .help = "write plot-plan.gp, plan.dat and plan.svg (step time per node count, stacked "
              "by compute and exposed communication per level) into DIR"},
     {.name = "energy", .def = "off", .set = cr_cli_set_flag, CR_FIT_PAT(energy), .lo = 1,
@@ -191,11 +162,11 @@ static const cr_cli_opt_t cr_fit_plan_table[] = {
              "HOPS the links a byte crosses there (default 1; 2 through one switch), or none "
              "to leave a level unpriced; repeatable"},
     {.name = "links", .arg = "FILE", .def = "the shipped catalog only", .sample = "mylinks.csv",
-     .set = cr_fit_plan_set_str, CR_FIT_PAT(links),
+     .set = cr_fit_opt_set_str, CR_FIT_PAT(links),
      .help = "a link catalog of your own (docs/formats.md, links.csv): its rows replace the "
              "shipped ones of the same class id and add new ones"},
     {.name = "energy-run", .arg = "RUN", .def = "none", .sample = "run1",
-     .set = cr_fit_plan_set_str, CR_FIT_PAT(energy_run),
+     .set = cr_fit_opt_set_str, CR_FIT_PAT(energy_run),
      .help = "a run directory or results.csv whose energy_* columns (RAPL) give the measured "
              "host energy per call, shown apart from the link energy, for calls it measured "
              "at the same collective, ranks, nodes, ppn and bytes, and whose "
@@ -279,33 +250,6 @@ int cr_fit_plan_parse(int argc, char **argv, cr_fit_plan_args_t *a)
         return 2;
     }
     return 0;
-}
-
-/* The workload file, parsed (float and uniform routing where the file says none,
- * as collroof's defaults). */
-static int cr_fit_plan_read_wl(const char *path, cr_workload_t *wl)
-{
-    char *text = malloc(CR_WL_MAX_FILE + 1), err[1024];
-    cr_skew_t sk;
-    size_t n;
-    FILE *f;
-    int rc = 0;
-    if (!text) return 1;
-    if (!(f = fopen(path, "rb"))) {
-        cr_error("cannot read workload %s: %s", path, strerror(errno));
-        free(text);
-        return 2;
-    }
-    n = fread(text, 1, CR_WL_MAX_FILE + 1, f);
-    fclose(f);
-    cr_skew_default(&sk);
-    if (cr_workload_parse(text, n, path, cr_dtype_find("float"), &sk, wl, err, sizeof err) !=
-        CR_OK) {
-        cr_error("%s", err);
-        rc = 2;
-    }
-    free(text);
-    return rc;
 }
 
 /* The topology the fit measured most nodes at (world rows first), for defaults. */
@@ -427,7 +371,7 @@ int cr_fit_cmd_plan(int argc, char **argv)
         cr_cli_usage(&cr_fit_cli_plan, stdout);
         return 0;
     }
-    if ((rc = cr_fit_plan_read_wl(a.workload, &wl)) != 0) return rc;
+    if ((rc = cr_fit_read_workload(a.workload, &wl)) != 0) return rc;
     memset(&la, 0, sizeof la);
     if (a.energy) {
         cr_status_t st = cr_links_load(a.links, &links, err, sizeof err);

@@ -18,14 +18,6 @@
 
 enum { CR_FIT_PREDICT = 1, CR_FIT_INTENSITY = 2, CR_FIT_BOTH = 3 };
 
-static cr_status_t cr_fit_set_str(const cr_cli_opt_t *opt, void *target, const char *arg,
-                                  char *err, size_t errlen)
-{
-    (void)err, (void)errlen;
-    *(const char **)((char *)target + opt->field) = arg;
-    return CR_OK;
-}
-
 /* A collective the registry knows (its F(p) comes from there). */
 static cr_status_t cr_fit_set_collective(const cr_cli_opt_t *opt, void *target,
                                          const char *arg, char *err, size_t errlen)
@@ -134,15 +126,6 @@ cr_status_t cr_fit_level_values(const char *opt, const char *spec, double *vals,
     return CR_OK;
 }
 
-/* --level-GBps and --level-latency-us: repeatable, each item into its level's slot. */
-static cr_status_t cr_fit_set_level_vals(const cr_cli_opt_t *opt, void *target, const char *arg,
-                                         char *err, size_t errlen)
-{
-    char name[64];
-    snprintf(name, sizeof name, "--%s", opt->name);
-    return cr_fit_level_values(name, arg, (double *)((char *)target + opt->field), err, errlen);
-}
-
 static cr_status_t cr_fit_set_flops(const cr_cli_opt_t *opt, void *target, const char *arg,
                                     char *err, size_t errlen)
 {
@@ -165,7 +148,7 @@ static cr_status_t cr_fit_set_in_place(const cr_cli_opt_t *opt, void *target, co
                  arg);
         return CR_ERR_INVAL;
     }
-    return cr_fit_set_str(opt, target, arg, err, errlen);
+    return cr_fit_opt_set_str(opt, target, arg, err, errlen);
 }
 
 static cr_status_t cr_fit_set_variant(const cr_cli_opt_t *opt, void *target, const char *arg,
@@ -176,21 +159,7 @@ static cr_status_t cr_fit_set_variant(const cr_cli_opt_t *opt, void *target, con
         snprintf(err, errlen, "invalid --variant '%s': expected blocking or nonblocking", arg);
         return CR_ERR_INVAL;
     }
-    return cr_fit_set_str(opt, target, arg, err, errlen);
-}
-
-/* --hier rail|leader: the hierarchical family (cr_fit_hier_alg_t). */
-static cr_status_t cr_fit_set_hier(const cr_cli_opt_t *opt, void *target, const char *arg,
-                                   char *err, size_t errlen)
-{
-    (void)opt;
-    for (int i = 0; cr_fit_hier_alg_names[i]; i++)
-        if (!strcmp(arg, cr_fit_hier_alg_names[i])) {
-            ((cr_fit_pargs_t *)target)->q.hier_alg = i;
-            return CR_OK;
-        }
-    snprintf(err, errlen, "invalid --hier '%s': expected rail or leader", arg);
-    return CR_ERR_INVAL;
+    return cr_fit_opt_set_str(opt, target, arg, err, errlen);
 }
 
 /* --link LEVEL=CLASS[:HOPS],...: appended to what earlier --link options gave. */
@@ -235,7 +204,7 @@ static const cr_cli_opt_t cr_fit_pargs_table[] = {
      .help = "communication bandwidth; without it, bandwidth = S / the time predict gives "
              "for size S from the options below"},
     {.name = "fit", .arg = "DIR", .def = "none (required; intensity: or --bw-GBps)",
-     .sample = "fit", .cmds = CR_FIT_BOTH, .set = cr_fit_set_str, CR_FIT_AT(fit),
+     .sample = "fit", .cmds = CR_FIT_BOTH, .set = cr_fit_opt_set_str, CR_FIT_AT(fit),
      .help = "a collroof-fit output directory (fit.csv, scaling.csv, roofline.csv)"},
     {.name = "collective", .arg = "C", .def = "none (required with --fit)", .sample = "allreduce",
      .cmds = CR_FIT_BOTH, .set = cr_fit_set_collective, CR_FIT_AT(q.collective),
@@ -253,13 +222,13 @@ static const cr_cli_opt_t cr_fit_pargs_table[] = {
      .cmds = CR_FIT_BOTH, .set = cr_fit_set_long, CR_FIT_AT(ppn), .lo = 1, .hi = 1L << 12,
      .help = "ranks per node (with --nodes)"},
     {.name = "level", .arg = "L", .def = "world when fitted, else the first", .sample = "node",
-     .cmds = CR_FIT_BOTH, .set = cr_fit_set_str, CR_FIT_AT(q.level),
+     .cmds = CR_FIT_BOTH, .set = cr_fit_opt_set_str, CR_FIT_AT(q.level),
      .help = "topology level: @LEVELS@, or a probe's distance class"},
     {.name = "cadence", .arg = "C", .def = "isolated when fitted, else the first",
-     .sample = "streaming", .cmds = CR_FIT_BOTH, .set = cr_fit_set_str, CR_FIT_AT(q.cadence),
+     .sample = "streaming", .cmds = CR_FIT_BOTH, .set = cr_fit_opt_set_str, CR_FIT_AT(q.cadence),
      .help = "isolated, streaming, overlap or overlap_test"},
     {.name = "dtype", .arg = "T", .def = "the one fitted", .sample = "float",
-     .cmds = CR_FIT_BOTH, .set = cr_fit_set_str, CR_FIT_AT(q.dtype),
+     .cmds = CR_FIT_BOTH, .set = cr_fit_opt_set_str, CR_FIT_AT(q.dtype),
      .help = "datatype of the fitted rows; where a fit holds several datatypes, in-place "
              "settings or variants, predict names them and asks which"},
     {.name = "in-place", .arg = "0|1", .def = "the one fitted", .sample = "0",
@@ -269,7 +238,7 @@ static const cr_cli_opt_t cr_fit_pargs_table[] = {
      .cmds = CR_FIT_BOTH, .set = cr_fit_set_variant, CR_FIT_AT(q.variant),
      .help = "blocking or nonblocking rows"},
     {.name = "skew", .arg = "SPEC", .def = "uniform when fitted, else refused naming the skews",
-     .sample = "zipf:1.2", .cmds = CR_FIT_BOTH, .set = cr_fit_set_str, CR_FIT_AT(q.skew),
+     .sample = "zipf:1.2", .cmds = CR_FIT_BOTH, .set = cr_fit_opt_set_str, CR_FIT_AT(q.skew),
      .help = "alltoallv's routing (fit.csv's skew column: uniform, zipf:S, hot:F:K); "
              "refused for other collectives; routings are never mixed"},
     {.name = "link-GBps", .arg = "X", .def = "as measured", .unit = "GB/s", .sample = "25",
@@ -284,7 +253,7 @@ static const cr_cli_opt_t cr_fit_pargs_table[] = {
              "hierarchical answer, the phases across nodes; --level-latency-us overrides it "
              "per level"},
     {.name = "level-GBps", .arg = "LEVEL=X[,...]", .def = "as measured", .unit = "GB/s",
-     .sample = "rail=50", .cmds = CR_FIT_PREDICT, .set = cr_fit_set_level_vals,
+     .sample = "rail=50", .cmds = CR_FIT_PREDICT, .set = cr_fit_opt_set_level_vals,
      CR_FIT_AT(q.level_GBps),
      .help = "what-if: the links of LEVEL (@LEVELS@) run at X: the fits read at that level "
              "scale r_inf by X / their measured link ceiling (X is the busbw ceiling where "
@@ -292,21 +261,21 @@ static const cr_cli_opt_t cr_fit_pargs_table[] = {
              "without their own; repeatable; overrides --link-GBps there; the answer is "
              "shown beside the measured fabric's"},
     {.name = "level-latency-us", .arg = "LEVEL=Y[,...]", .def = "as measured", .unit = "us",
-     .sample = "internode=2", .cmds = CR_FIT_PREDICT, .set = cr_fit_set_level_vals,
+     .sample = "internode=2", .cmds = CR_FIT_PREDICT, .set = cr_fit_opt_set_level_vals,
      CR_FIT_AT(q.level_latency_us),
      .help = "what-if: the latency floor alpha of the fits read at LEVEL becomes Y at the "
              "rank count predicted (each segment's intercept moves with it); internode also "
              "applies to rail and multi-host world fits without their own; repeatable; "
              "overrides --latency-us there"},
     {.name = "hier", .arg = "ALG", .def = "rail", .sample = "leader", .cmds = CR_FIT_PREDICT,
-     .set = cr_fit_set_hier,
+     .set = cr_fit_opt_set_hier, CR_FIT_AT(q.hier_alg),
      .help = "hierarchical algorithm priced with --nodes --ppn: rail (node reduce-scatter, "
              "rail allreduce of S/ppn, node allgather: every rank crosses nodes) or leader "
              "(node reduce, internode allreduce of S among one leader per node, node bcast: "
              "Open MPI coll/han, MPICH smp; the node reduce or gather priced as the node bcast "
              "or allgather when the fit has no node reduce or gather)"},
     {.name = "csv", .arg = "FILE", .def = "none", .sample = "pred.csv", .cmds = CR_FIT_PREDICT,
-     .set = cr_fit_set_str, CR_FIT_AT(csv),
+     .set = cr_fit_opt_set_str, CR_FIT_AT(csv),
      .help = "also append the prediction as CSV rows (header when new): the flat answer, "
              "and the hierarchical one with --nodes --ppn; units in the column names, plain "
              "decimals, the measured fabric's time beside a what-if's (docs/formats.md)"},
@@ -322,17 +291,17 @@ static const cr_cli_opt_t cr_fit_pargs_table[] = {
              "HOPS the links a byte crosses there (default 1; 2 through one switch), or none "
              "to leave the level unpriced; repeatable"},
     {.name = "links", .arg = "FILE", .def = "the shipped catalog only", .sample = "mylinks.csv",
-     .cmds = CR_FIT_PREDICT, .set = cr_fit_set_str, CR_FIT_AT(links),
+     .cmds = CR_FIT_PREDICT, .set = cr_fit_opt_set_str, CR_FIT_AT(links),
      .help = "a link catalog of your own (docs/formats.md, links.csv): its rows replace the "
              "shipped rows of the same class and add new ones"},
     {.name = "energy-run", .arg = "RUN", .def = "the fit directory's results.csv, else its "
-     "parent's", .sample = "run1", .cmds = CR_FIT_PREDICT, .set = cr_fit_set_str,
+     "parent's", .sample = "run1", .cmds = CR_FIT_PREDICT, .set = cr_fit_opt_set_str,
      CR_FIT_AT(energy_run),
      .help = "a run directory or results.csv whose wire_tx_bytes_per_call gives the measured "
              "bytes across nodes"},
     {.name = "grid", .arg = "SPEC", .def = "none", .cmds = CR_FIT_PREDICT,
      .sample = "nodes=2..64,ppn=2,bytes=1M:16M:x4,rail-GBps=25,50",
-     .set = cr_fit_set_str, CR_FIT_AT(grid),
+     .set = cr_fit_opt_set_str, CR_FIT_AT(grid),
      .help = "sweep in one command: FIELD=VALUES[,FIELD=VALUES...] with fields nodes, ppn "
              "(lists, A..B doubling, A..B:xK, A..B:+K), bytes (64K,1M or 1M:1G:x4), "
              "LEVEL-GBps and LEVEL-latency-us (what-if rates), link-GBps, latency-us; "
@@ -340,7 +309,7 @@ static const cr_cli_opt_t cr_fit_pargs_table[] = {
              "hierarchical answer where the fits have its phases, else the flat one) and a "
              "table on stdout"},
     {.name = "grid-plot", .arg = "DIR", .def = "none", .sample = "gridplot",
-     .cmds = CR_FIT_PREDICT, .set = cr_fit_set_str, CR_FIT_AT(grid_plot),
+     .cmds = CR_FIT_PREDICT, .set = cr_fit_opt_set_str, CR_FIT_AT(grid_plot),
      .help = "with --grid: plot-grid.gp, grid.dat and grid.svg in DIR: predicted time vs "
              "nodes (log-log), one line per what-if, ppn and size, 95% intervals as bars"},
     {.name = "help", .letter = 'h', .cmds = CR_FIT_BOTH, .set = cr_cli_set_flag, CR_FIT_AT(help),
