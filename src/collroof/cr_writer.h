@@ -60,6 +60,12 @@ void cr_writer_close(cr_writer_t *w);
  * line began and the error reported once, naming the file. */
 cr_status_t cr_writer_line(cr_writer_t *w, const char *text);
 
+/* The JSONL formats (results.jsonl, workload.jsonl): obj (a new reference, taken;
+ * NULL: a build that failed) written compactly as one whole line; and line 1, a copy
+ * of meta with "type": "metadata" (an empty object for NULL meta). */
+cr_status_t cr_writer_jsonl_dump(cr_writer_t *w, json_t *obj);
+cr_status_t cr_writer_jsonl_begin(cr_writer_t *w, const json_t *meta);
+
 /* Removes the last row written (after a later writer failed on it), so that the
  * run's files hold the same rows. */
 void cr_writer_unrow(cr_writer_t *w);

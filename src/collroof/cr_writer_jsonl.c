@@ -12,7 +12,7 @@
 
 /* A line with raw samples is longer than stdio's buffer and would reach the file
  * in pieces; it is built whole and handed over at once (cr_writer_line). */
-static cr_status_t cr_jsonl_dump(cr_writer_t *w, json_t *obj)
+cr_status_t cr_writer_jsonl_dump(cr_writer_t *w, json_t *obj)
 {
     char *text;
     cr_status_t st;
@@ -28,11 +28,11 @@ static cr_status_t cr_jsonl_dump(cr_writer_t *w, json_t *obj)
     return st;
 }
 
-static cr_status_t cr_jsonl_begin(cr_writer_t *w, const json_t *meta)
+cr_status_t cr_writer_jsonl_begin(cr_writer_t *w, const json_t *meta)
 {
     json_t *m = meta ? json_deep_copy(meta) : json_object();
     if (m) json_object_set_new(m, "type", json_string("metadata"));
-    return cr_jsonl_dump(w, m);
+    return cr_writer_jsonl_dump(w, m);
 }
 
 static cr_status_t cr_jsonl_row(cr_writer_t *w, const cr_result_t *r, const double *raw, size_t n)
@@ -43,12 +43,12 @@ static cr_status_t cr_jsonl_row(cr_writer_t *w, const cr_result_t *r, const doub
         for (size_t i = 0; arr && i < n; i++) json_array_append_new(arr, json_real(raw[i]));
         json_object_set_new(obj, "raw_us", arr);
     }
-    return cr_jsonl_dump(w, obj);
+    return cr_writer_jsonl_dump(w, obj);
 }
 
 const cr_writer_ops_t cr_writer_jsonl = {
     .name = "jsonl",
     .file = "results.jsonl",
-    .begin = cr_jsonl_begin,
+    .begin = cr_writer_jsonl_begin,
     .row = cr_jsonl_row,
 };

@@ -4,36 +4,9 @@
  * --no-raw). */
 #include "config.h"
 
-#include <stdlib.h>
-
 #include "cr_schema_json.h"
 #include "cr_wl_schema.h"
 #include "cr_writer.h"
-
-#define CR_JSON_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(10))
-
-static cr_status_t cr_wl_jsonl_dump(cr_writer_t *w, json_t *obj)
-{
-    char *text;
-    cr_status_t st;
-    if (!obj) {
-        cr_error("cannot build a JSON line for %s", w->path);
-        return CR_ERR_NOMEM;
-    }
-    text = json_dumps(obj, CR_JSON_FLAGS);
-    json_decref(obj);
-    CR_CHECK_ALLOC(text, 0);
-    st = cr_writer_line(w, text);
-    free(text);
-    return st;
-}
-
-static cr_status_t cr_wl_jsonl_begin(cr_writer_t *w, const json_t *meta)
-{
-    json_t *m = meta ? json_deep_copy(meta) : json_object();
-    if (m) json_object_set_new(m, "type", json_string("metadata"));
-    return cr_wl_jsonl_dump(w, m);
-}
 
 static cr_status_t cr_wl_jsonl_row(cr_writer_t *w, const cr_wl_row_t *r, const double *raw,
                                    size_t n)
@@ -44,12 +17,12 @@ static cr_status_t cr_wl_jsonl_row(cr_writer_t *w, const cr_wl_row_t *r, const d
         for (size_t i = 0; arr && i < n; i++) json_array_append_new(arr, json_real(raw[i]));
         json_object_set_new(obj, "samples", arr);
     }
-    return cr_wl_jsonl_dump(w, obj);
+    return cr_writer_jsonl_dump(w, obj);
 }
 
 const cr_writer_ops_t cr_writer_wl_jsonl = {
     .name = "workload-jsonl",
     .file = "workload.jsonl",
-    .begin = cr_wl_jsonl_begin,
+    .begin = cr_writer_jsonl_begin,
     .wl_row = cr_wl_jsonl_row,
 };
