@@ -3,7 +3,8 @@
 # rank — is continued with the same options: the measurements it finished are kept,
 # the rest measured and appended, and the set of rows equals an uninterrupted run's,
 # with no duplicates, results.csv and results.jsonl alike, status.json "complete".
-# Torn lines are cut and measured again. Another job (options, ranks), --overwrite,
+# Torn lines are cut and measured again. Another job (options, --net-if among them,
+# also for a run recorded before options held it; ranks), --overwrite,
 # -o elsewhere, a missing run or another version's header are refused (exit 2) with
 # one message naming the difference. Ranks are signalled by PID only.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
@@ -147,6 +148,18 @@ refuse "--overwrite" "--overwrite would replace it" 2 --resume "$T/d" --overwrit
 refuse "-o elsewhere" "name two directories" 2 --resume "$T/d" -o "$T/elsewhere"
 refuse "other --run-id" "but the run's id is" 2 --resume "$T/d" --run-id other
 refuse "no run there" "cannot read $T/none/results.jsonl" 2 --resume "$T/none"
+# --net-if names the interfaces every row's wire_* columns count: another set would
+# mix two interfaces' bytes in one file; the message names both values
+check "the metadata records --net-if among the options" \
+    grep -q '"options":{[^}]*"net_if":"auto"' "$T/d/results.jsonl"
+refuse "other --net-if" 'option net_if: the run had "auto", this one "lo"' 2 --resume "$T/d" --net-if lo
+# a run recorded before options held net_if compares as its wire object says (auto)
+cp "$T/d/results.jsonl" "$T/d.jsonl"
+sed -i '1s/\("options":{[^}]*\),"net_if":"auto"/\1/' "$T/d/results.jsonl"
+check "an older run's metadata (no options.net_if) made for the next check" \
+    sh -c "! grep -q '\"options\":{[^}]*\"net_if\"' '$T/d/results.jsonl'"
+refuse "other --net-if, older run" 'option net_if: the run had "auto", this one "lo"' 2 --resume "$T/d" --net-if lo
+cp "$T/d.jsonl" "$T/d/results.jsonl"
 sed -i '1s/$/,extra/' "$T/d/results.csv"
 cp "$T/d/results.csv" "$T/d.before"
 refuse "another version's header" "header is not the one this collroof writes" 2 --resume "$T/d"
@@ -172,6 +185,6 @@ else
 fi
 check "no rank outlived its launcher by 10 s ($(cat "$T/alive" 2>/dev/null))" test ! -e "$T/alive"
 sed -i '1s/,extra$//' "$T/d/results.csv"
-crun 2 "${OPTS[@]}" --resume "$T/d" >"$T/d.res" 2>&1
-check "the run's options given again are accepted (rc $?)" test "$(keys "$T/d")" = "$(cat "$T/full.keys")"
+crun 2 "${OPTS[@]}" --net-if auto --resume "$T/d" >"$T/d.res" 2>&1
+check "the run's options given again, --net-if auto too, are accepted (rc $?)" test "$(keys "$T/d")" = "$(cat "$T/full.keys")"
 finish

@@ -495,7 +495,8 @@ static const cr_cli_opt_t cr_opts_table[] = {
      .help = "network interfaces whose byte counters are read around each loop (columns "
              "wire_*, docs/method.md \"Bytes on the wire\"): auto (every interface of "
              "/proc/net/dev but loopback, less those down, stacked on another or IPoIB, plus "
-             "every ACTIVE InfiniBand port), none, or a comma list of names and DEV:PORT"},
+             "every ACTIVE InfiniBand port), none, or a comma list of names and DEV:PORT; "
+             "--resume refuses another than the run's"},
     {.name = "output", .letter = 'o', .arg = "DIR", .def = "collroof-YYYYmmdd-HHMMSS",
      .sample = "run1", .section = "Output", .set = cr_set_output,
      .help = "run directory, created"},
@@ -671,5 +672,9 @@ json_t *cr_opts_to_json(const cr_opts_t *o)
         json_object_set_new(j, "skew", json_string(o->skew.spec));
         json_object_set_new(j, "skew_seed", json_integer((json_int_t)o->skew.seed));
     }
+    /* The interfaces whose counters fill every row's wire_* columns: a run resumed
+     * with others would mix two interfaces' bytes in one file (runs from before it:
+     * cr_resume_meta_compat). */
+    if (j) json_object_set_new(j, "net_if", json_string(o->net_if));
     return j;
 }

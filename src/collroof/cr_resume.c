@@ -64,6 +64,16 @@ static cr_status_t cr_resume_push(cr_resume_key_t **keys, size_t *n, size_t *cap
     return CR_OK;
 }
 
+/* A run recorded before options.net_if: the interfaces its wire object names (what
+ * the run read), else auto (the default then), so that it compares as it ran. */
+static void cr_resume_meta_compat(json_t *meta)
+{
+    json_t *opts = json_object_get(meta, "options");
+    const char *was = json_string_value(json_object_get(json_object_get(meta, "wire"), "net_if"));
+    if (json_is_object(opts) && !json_object_get(opts, "net_if"))
+        json_object_set_new(opts, "net_if", json_string(was ? was : "auto"));
+}
+
 /* results.jsonl: the metadata, then whole measurement lines (keys, ends). */
 static cr_status_t cr_resume_jsonl(FILE *f, const char *path, cr_resume_t *rs,
                                    cr_resume_key_t **keys, long **ends, size_t *n, char *err,
@@ -82,6 +92,7 @@ static cr_status_t cr_resume_jsonl(FILE *f, const char *path, cr_resume_t *rs,
         free(l.text);
         return CR_ERR_INVAL;
     }
+    cr_resume_meta_compat(rs->meta);
     rs->jsonl_keep = ftell(f); /* the metadata line alone, until a row is kept */
     while (cr_resume_next(f, &l)) {
         json_t *row;
