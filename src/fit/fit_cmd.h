@@ -68,12 +68,14 @@ int cr_fit_plan_parse(int argc, char **argv, cr_fit_plan_args_t *a);
 
 /* plan --grid (fit_cmd_plan_grid.c): one plan per point of a->grid from the command's
  * options o (what-ifs, overlap, peak), a --csv row per call and step per point, a
- * table of steps on stdout, --plot. Exit status 0, 1 (I/O), 2 (a bad --grid, bytes=
- * in it, a plan the fit cannot answer). */
-struct cr_fit_plan_opts;
-struct cr_workload;
+ * table of steps on stdout, --plot. With --energy (la not NULL): every point priced
+ * as plan --energy prices one plan, measured wire bytes from wire (NULL: every call
+ * modelled), host energy from a->energy_run. Exit status 0, 1 (I/O), 2 (a bad
+ * --grid, bytes= in it, a plan the fit cannot answer, a level --link leaves
+ * unpriced at some point). */
 int cr_fit_plan_grid(const cr_fit_plan_args_t *a, const struct cr_workload *wl,
-                     const cr_fit_model_t *m, struct cr_fit_plan_opts *o);
+                     const cr_fit_model_t *m, struct cr_fit_plan_opts *o,
+                     const cr_fit_link_assign_t *la, const cr_fit_wire_t *wire);
 
 extern const cr_cli_t cr_fit_cli_fit, cr_fit_cli_predict, cr_fit_cli_intensity, cr_fit_cli_plan,
     cr_fit_cli_workload, cr_fit_cli_boundary;

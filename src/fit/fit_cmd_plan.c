@@ -141,7 +141,9 @@ static const cr_cli_opt_t cr_fit_plan_table[] = {
      .help = "sweep: one plan per point of nodes=, ppn=, LEVEL-GBps=, LEVEL-latency-us= "
              "(as predict --grid, without bytes=: the calls carry their sizes; an axis left "
              "out takes --nodes / --ppn / the what-if options); prints a table of step times, "
-             "--csv gets every point's rows, --plot one panel per what-if"},
+             "--csv gets every point's rows, --plot one panel per what-if; with --energy "
+             "each point's link energy (a what-if rate changes the time and the power, not "
+             "the energy per bit: that is --link's class)"},
     {.name = "csv", .arg = "FILE", .def = "none", .sample = "plan.csv",
      .set = cr_fit_opt_set_str, CR_FIT_PAT(csv),
      .help = "write the plan: one row per call and a step row per node count "
@@ -234,10 +236,6 @@ int cr_fit_plan_parse(int argc, char **argv, cr_fit_plan_args_t *a)
                              "class each level uses (collroof-fit plan --help; the classes are "
                              "in links.csv, docs/formats.md)"
                            : "--link prices link energy: give --energy with it");
-        return 2;
-    }
-    if (a->grid && a->energy) {
-        cr_error("--energy prices one plan per node count: run it without --grid");
         return 2;
     }
     if (!a->energy && (a->links || a->energy_run)) {
@@ -399,7 +397,15 @@ int cr_fit_cmd_plan(int argc, char **argv)
         o.nodes = dn ? dn : 1;
         o.ppn = dp ? dp : 1;
         if (a.grid) {
-            rc = cr_fit_plan_grid(&a, &wl, &m, &o);
+            cr_fit_wire_t w;
+            cr_status_t st = wire ? cr_fit_wire_load(wire, &w, err, sizeof err) : CR_OK;
+            if (st != CR_OK) {
+                cr_error("%s", err);
+                cr_fit_model_free(&m);
+                return 1;
+            }
+            rc = cr_fit_plan_grid(&a, &wl, &m, &o, a.energy ? &la : NULL, wire ? &w : NULL);
+            if (wire) cr_fit_wire_free(&w);
             cr_fit_model_free(&m);
             return rc;
         }

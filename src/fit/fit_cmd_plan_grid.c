@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cr_fs.h"
+#include "fit_energy.h"
 #include "fit_grid.h"
 #include "fit_plan.h"
 #include "fit_plot.h"
@@ -83,8 +84,20 @@ static const char *cr_fit_plan_gpt_binds(const cr_fit_plan_gpt_t *pt, char *buf,
     return buf;
 }
 
+/* Prices plan p at its point as plan --energy prices one plan (fit_energy.h). */
+static cr_status_t cr_fit_plan_grid_energy(const cr_fit_plan_args_t *a,
+                                           const cr_fit_link_assign_t *la,
+                                           const cr_fit_wire_t *wire, cr_fit_plan_t *p,
+                                           char *err, size_t errlen)
+{
+    if (wire) cr_fit_energy_wire_apply(wire, p);
+    CR_CHECK(cr_fit_energy_plan(la, p, err, errlen));
+    return a->energy_run ? cr_fit_energy_rapl(a->energy_run, p, err, errlen) : CR_OK;
+}
+
 int cr_fit_plan_grid(const cr_fit_plan_args_t *a, const cr_workload_t *wl,
-                     const cr_fit_model_t *m, cr_fit_plan_opts_t *o)
+                     const cr_fit_model_t *m, cr_fit_plan_opts_t *o,
+                     const cr_fit_link_assign_t *la, const cr_fit_wire_t *wire)
 {   /* o->nodes, o->ppn: the defaults where neither --grid nor the options give them */
     cr_fit_grid_t g;
     cr_fit_plan_t *p = NULL;
@@ -112,9 +125,10 @@ int cr_fit_plan_grid(const cr_fit_plan_args_t *a, const cr_workload_t *wl,
     }
     printf("plan %s --grid %s: %zu points; step = sum of count x (compute + exposed "
            "communication)\n", wl->name, a->grid, n);
-    printf("%-7s %-5s %-28s %12s %27s %12s %12s %12s %12s %12s  %-14s %s\n", "nodes", "ppn",
-           "what-if", "step_us", "[95% interval]", "measured_us", "compute_us", "exp_node_us",
-           "exp_rail_us", "exp_inter_us", "binds", "extrap");
+    printf("%-7s %-5s %-28s %12s %27s %12s %12s %12s %12s %12s  %-14s %s%s\n", "nodes",
+           "ppn", "what-if", "step_us", "[95% interval]", "measured_us", "compute_us",
+           "exp_node_us", "exp_rail_us", "exp_inter_us", "binds", "extrap",
+           la ? "    link_J [lo, hi]             bytes" : "");
     for (size_t i = 0; i < n; i++) {
         cr_fit_query_t q;
         char iv[64];
@@ -128,24 +142,47 @@ int cr_fit_plan_grid(const cr_fit_plan_args_t *a, const cr_workload_t *wl,
             rc = 2;
             goto out_with_csv;
         }
+        if (la) {
+            cr_status_t st = cr_fit_plan_grid_energy(a, la, wire, p, err, sizeof err);
+            if (st != CR_OK) {
+                cr_error("grid point %zu (%d nodes x %d ppn): %s", i + 1, q.nodes, q.ppn, err);
+                rc = st == CR_ERR_INVAL ? 2 : 1;
+                goto out_with_csv;
+            }
+        }
         for (int k = 0; k < p->ncalls; k++) nwarn += p->calls[k].warning[0] != '\0';
         if (csv) cr_fit_plan_csv_add(csv, wl, p);
         cr_fit_plan_gpt_set(p, cr_fit_grid_series(&g, i), &pts[i]);
         snprintf(iv, sizeof iv, "[%.5g, %.5g]", p->t_lo, p->t_hi);
-        printf("%-7d %-5d %-28s %12.5g %27s %12.5g %12.5g %12.5g %12.5g %12.5g  %-14s %s\n",
+        printf("%-7d %-5d %-28s %12.5g %27s %12.5g %12.5g %12.5g %12.5g %12.5g  %-14s %s",
                p->nodes, p->ppn, p->whatif[0] ? p->whatif : "-", p->t, iv, pts[i].t_measured,
                p->compute, p->lv[0], p->lv[1], p->lv[2] + p->lv[3],
                cr_fit_plan_gpt_binds(&pts[i], binds, sizeof binds),
                p->extrapolated ? "yes" : "no");
+        if (la) {
+            int measured = 0;
+            for (int k = 0; k < p->ncalls; k++)
+                measured += !strcmp(p->calls[k].bytes_basis, "measured");
+            snprintf(iv, sizeof iv, "[%.4g, %.4g]", p->e_lo, p->e_hi);
+            printf("%*s  %-26s %s", p->extrapolated ? 4 : 5, "", iv, measured == p->ncalls && measured ? "measured" :
+                   measured ? "part measured" : "modelled");
+        }
+        printf("\n");
     }
     printf("exp_inter_us: internode and world levels; measured_us: the same step on the "
            "measured fabric (what-if points)\n");
+    if (la)
+        printf("link_J: link energy per step, low-high, at the classes --link names (bytes "
+               "measured where the run has the call's row: CSV link_bytes_source). A what-if "
+               "rate changes the time and so the power, not the energy per bit, which is the "
+               "class's: another class is another --link\n");
     if (nwarn)
         printf("%d call warnings over the grid (extrapolation beyond the measured scale, in "
                "the CSV's warning column; plan without --grid prints them per call)\n", nwarn);
     fflush(stdout);
 out_with_csv:
     if (csv && cr_fit_plan_csv_close(csv, a->csv) != CR_OK && !rc) rc = 1;
+    if (csv && rc) remove(a->csv);   /* no spreadsheet that stops at the failing point */
     if (!rc && a->plot) {
         if (cr_mkdir_p(a->plot, err, sizeof err) != CR_OK) {
             cr_error("%s", err);

@@ -317,20 +317,20 @@ static const char *const cr_wire_cols[WR_N] = {
     "collective", "level", "cadence", "ranks", "nodes", "ppn", "bytes",
     "wire_tx_bytes_per_call", "wire_bg_high"};
 
-int cr_fit_energy_wire_find(const char *path, const char *coll, const char *level, int ranks,
-                            int nodes, int ppn, uint64_t bytes, double *tx, char *src,
-                            size_t srclen, char *err, size_t errlen)
+cr_status_t cr_fit_wire_load(const char *path, cr_fit_wire_t *w, char *err, size_t errlen)
 {
-    char file[4200], *line = malloc(CR_RAPL_LINE), *f[256];
-    int col[WR_N], n, lineno = 1, found = 0, found_isolated = 0;
+    char *line = malloc(CR_RAPL_LINE), *f[256];
+    int col[WR_N], n, lineno = 1;
+    size_t cap = 0;
     FILE *fp;
+    memset(w, 0, sizeof *w);
     if (!line) {
         snprintf(err, errlen, "out of memory reading %s", path);
-        return -1;
+        return CR_ERR_NOMEM;
     }
-    if (!(fp = cr_fit_energy_open(path, file, sizeof file, err, errlen))) {
+    if (!(fp = cr_fit_energy_open(path, w->file, sizeof w->file, err, errlen))) {
         free(line);
-        return -1;
+        return CR_ERR_IO;
     }
     if (!fgets(line, CR_RAPL_LINE, fp)) goto out;
     n = cr_rapl_split(line, f, 256);
@@ -340,54 +340,114 @@ int cr_fit_energy_wire_find(const char *path, const char *coll, const char *leve
             if (!strcmp(f[i], cr_wire_cols[k])) col[k] = i;
         if (col[k] < 0) goto out;   /* a run from before the wire columns: nothing measured */
     }
-    while (!found_isolated && fgets(line, CR_RAPL_LINE, fp)) {
-        long long r, nd, pp, b;
-        double v;
-        int isolated;
+    while (fgets(line, CR_RAPL_LINE, fp)) {
+        cr_fit_wire_row_t r;
+        long long b;
         lineno++;
         if ((n = cr_rapl_split(line, f, 256)) < WR_N) continue;
         for (int k = 0; k < WR_N; k++)
             if (col[k] >= n) goto next;
-        if (strcmp(f[col[WR_COLL]], coll) || strcmp(f[col[WR_LEVEL]], level) ||
-            cr_num_int(f[col[WR_RANKS]], &r) || cr_num_int(f[col[WR_NODES]], &nd) ||
-            cr_num_int(f[col[WR_PPN]], &pp) || cr_num_int(f[col[WR_BYTES]], &b) ||
-            r != ranks || nd != nodes || pp != ppn || (uint64_t)b != bytes)
-            continue;
         if (!strcmp(f[col[WR_BG]], "1")) continue;   /* others' traffic in the counters */
-        if (!*f[col[WR_TX]] || cr_num_double(f[col[WR_TX]], &v) || !(v >= 0)) continue;
-        isolated = !strcmp(f[col[WR_CAD]], "isolated");
-        if (found && !isolated) continue;   /* keep the first; an isolated row wins */
-        *tx = v;
-        snprintf(src, srclen, "%.200s:%d (%.31s %.31s p=%lld %.15s)", file, lineno, coll, level,
-                 r, f[col[WR_CAD]]);
-        found = 1;
-        found_isolated = isolated;
+        if (!*f[col[WR_TX]] || cr_num_double(f[col[WR_TX]], &r.tx) || !(r.tx >= 0)) continue;
+        if (cr_num_int(f[col[WR_RANKS]], &r.ranks) || cr_num_int(f[col[WR_NODES]], &r.nodes) ||
+            cr_num_int(f[col[WR_PPN]], &r.ppn) || cr_num_int(f[col[WR_BYTES]], &b) || b < 0 ||
+            strlen(f[col[WR_COLL]]) >= sizeof r.coll || strlen(f[col[WR_LEVEL]]) >= sizeof r.level ||
+            strlen(f[col[WR_CAD]]) >= sizeof r.cadence)
+            continue;
+        r.bytes = (uint64_t)b;
+        r.line = lineno;
+        strcpy(r.coll, f[col[WR_COLL]]);
+        strcpy(r.level, f[col[WR_LEVEL]]);
+        strcpy(r.cadence, f[col[WR_CAD]]);
+        if (w->n == cap) {
+            size_t c = cap ? 2 * cap : 64;
+            cr_fit_wire_row_t *g = realloc(w->rows, c * sizeof *g);
+            if (!g) {
+                snprintf(err, errlen, "out of memory reading %s", w->file);
+                fclose(fp);
+                free(line);
+                cr_fit_wire_free(w);
+                return CR_ERR_NOMEM;
+            }
+            w->rows = g;
+            cap = c;
+        }
+        w->rows[w->n++] = r;
     next:;
     }
 out:
     fclose(fp);
     free(line);
-    return found;
+    return CR_OK;
+}
+
+void cr_fit_wire_free(cr_fit_wire_t *w)
+{
+    free(w->rows);
+    w->rows = NULL;
+    w->n = 0;
+}
+
+int cr_fit_wire_lookup(const cr_fit_wire_t *w, const char *coll, const char *level, int ranks,
+                       int nodes, int ppn, uint64_t bytes, double *tx, char *src, size_t srclen)
+{
+    const cr_fit_wire_row_t *got = NULL;
+    for (size_t i = 0; i < w->n; i++) {
+        const cr_fit_wire_row_t *r = &w->rows[i];
+        if (strcmp(r->coll, coll) || strcmp(r->level, level) || r->ranks != ranks ||
+            r->nodes != nodes || r->ppn != ppn || r->bytes != bytes)
+            continue;
+        if (!got) got = r;   /* keep the first; an isolated row wins */
+        if (!strcmp(r->cadence, "isolated")) {
+            got = r;
+            break;
+        }
+    }
+    if (!got) return 0;
+    *tx = got->tx;
+    snprintf(src, srclen, "%.200s:%d (%.31s %.31s p=%lld %.15s)", w->file, got->line, coll,
+             level, got->ranks, got->cadence);
+    return 1;
+}
+
+int cr_fit_energy_wire_find(const char *path, const char *coll, const char *level, int ranks,
+                            int nodes, int ppn, uint64_t bytes, double *tx, char *src,
+                            size_t srclen, char *err, size_t errlen)
+{
+    cr_fit_wire_t w;
+    int got;
+    if (cr_fit_wire_load(path, &w, err, errlen) != CR_OK) return -1;
+    got = cr_fit_wire_lookup(&w, coll, level, ranks, nodes, ppn, bytes, tx, src, srclen);
+    cr_fit_wire_free(&w);
+    return got;
+}
+
+void cr_fit_energy_wire_apply(const cr_fit_wire_t *w, cr_fit_plan_t *p)
+{
+    for (int i = 0; i < p->ncalls; i++) {
+        cr_fit_plan_call_t *c = &p->calls[i];
+        int hier = !strcmp(c->level, "hierarchical");
+        double tx;
+        c->wire_measured = 0;
+        c->bytes_src[0] = '\0';
+        if (p->nodes < 2 || !strcmp(c->level, "node") || !strcmp(c->level, "none") ||
+            !c->level[0])
+            continue;   /* within a node: no wire */
+        if (cr_fit_wire_lookup(w, c->call->ops->name, hier ? "world" : c->level, c->ranks,
+                               p->nodes, p->ppn, c->call->bytes, &tx, c->bytes_src,
+                               sizeof c->bytes_src)) {
+            c->wire_bytes = tx;
+            c->wire_measured = 1;
+        }
+    }
 }
 
 cr_status_t cr_fit_energy_wire(const char *path, cr_fit_plan_t *p, char *err, size_t errlen)
 {
-    for (int i = 0; i < p->ncalls; i++) {
-        cr_fit_plan_call_t *c = &p->calls[i];
-        int hier = !strcmp(c->level, "hierarchical"), got;
-        double tx;
-        if (p->nodes < 2 || !strcmp(c->level, "node") || !strcmp(c->level, "none") ||
-            !c->level[0])
-            continue;   /* within a node: no wire */
-        got = cr_fit_energy_wire_find(path, c->call->ops->name, hier ? "world" : c->level,
-                                      c->ranks, p->nodes, p->ppn, c->call->bytes, &tx,
-                                      c->bytes_src, sizeof c->bytes_src, err, errlen);
-        if (got < 0) return CR_ERR_IO;
-        if (got) {
-            c->wire_bytes = tx;
-            c->wire_measured = 1;
-        }
-        else c->bytes_src[0] = '\0';
-    }
+    cr_fit_wire_t w;
+    cr_status_t st = cr_fit_wire_load(path, &w, err, errlen);
+    if (st != CR_OK) return st;
+    cr_fit_energy_wire_apply(&w, p);
+    cr_fit_wire_free(&w);
     return CR_OK;
 }

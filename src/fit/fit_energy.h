@@ -67,6 +67,34 @@ cr_status_t cr_fit_energy_rapl(const char *path, cr_fit_plan_t *p, char *err, si
  * none is readable (every figure modelled). buf holds the answer. */
 const char *cr_fit_energy_wire_path(const char *fit_dir, const char *run, char *buf, size_t len);
 
+/* The usable wire rows of a run's results.csv, read once (plan --grid and boundary
+ * look them up per point): rows whose background is high (wire_bg_high 1) or
+ * without wire bytes left out; none when the file lacks the wire columns. */
+typedef struct cr_fit_wire_row {
+    char coll[32], level[48], cadence[16];
+    long long ranks, nodes, ppn;
+    uint64_t bytes;
+    double tx;                        /* wire_tx_bytes_per_call, summed over hosts */
+    int line;                         /* in file */
+} cr_fit_wire_row_t;
+
+typedef struct cr_fit_wire {
+    char file[4200];                  /* the results.csv read */
+    cr_fit_wire_row_t *rows;
+    size_t n;
+} cr_fit_wire_t;
+
+/* path: a run directory or its results.csv. CR_OK (free with cr_fit_wire_free), or
+ * CR_ERR_IO / CR_ERR_NOMEM with err. */
+cr_status_t cr_fit_wire_load(const char *path, cr_fit_wire_t *w, char *err, size_t errlen);
+void cr_fit_wire_free(cr_fit_wire_t *w);
+
+/* The row at this collective, level, ranks, nodes, ppn and bytes, an isolated cadence
+ * preferred (else the first): 1 with *tx and src ("FILE:LINE (collective level p=N
+ * cadence)"), 0 when none. */
+int cr_fit_wire_lookup(const cr_fit_wire_t *w, const char *coll, const char *level, int ranks,
+                       int nodes, int ppn, uint64_t bytes, double *tx, char *src, size_t srclen);
+
 /* The measured wire bytes of one collective: wire_tx_bytes_per_call (summed over
  * hosts) of the results.csv row at this collective, level, ranks, nodes, ppn and
  * bytes, an isolated cadence preferred; rows whose background is high
@@ -82,6 +110,8 @@ int cr_fit_energy_wire_find(const char *path, const char *coll, const char *leve
  * level; a hierarchical one: the world row at the same topology) gets wire_bytes and
  * bytes_src. CR_ERR_IO when path cannot be read. */
 cr_status_t cr_fit_energy_wire(const char *path, cr_fit_plan_t *p, char *err, size_t errlen);
+/* The same from rows read once; a call without a row is reset to modelled. */
+void cr_fit_energy_wire_apply(const cr_fit_wire_t *w, cr_fit_plan_t *p);
 
 /* Where c has measured wire bytes: 1 and its bytes per level, the modelled node
  * level kept and the levels across nodes replaced by the measured bytes (shared in
