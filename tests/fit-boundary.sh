@@ -2,7 +2,8 @@
 # collroof-fit boundary on the hand-made fit of fit-plan.sh (tests/fixtures/plan/fit)
 # and a hand-made catalog, without MPI: every assignment's step time and link energy
 # against hand arithmetic, the reach rule, the step limit, the Pareto front exactly,
-# "matters most", the CSV, the plot, and the refusals (exit 2, the bad value named).
+# "matters most", the CSV, the plot, measured wire bytes used and labelled (a run whose
+# bytes differ from the model), and the refusals (exit 2, the bad value named).
 set -u
 . "$(dirname "$0")/lib.sh"
 FIT="$top_builddir/collroof-fit"
@@ -98,6 +99,44 @@ check "matters most: rail, by 0.001074 J and 10.486 us" grep -q \
   "matters most: rail (its choice moves step energy by up to 0.001074 J and step time by up to 10.486 us" "$T/out"
 check "node's spread beside it" grep -q "node: up to 0.0005369 J and 10.486 us" "$T/out"
 check "classes cited as the user's" grep -q "cu: hand-made copper; includes both ends; source (user-given, from your --links file): test figure" "$T/out"
+same "without a run's wire bytes each level's bytes are labelled modelled" \
+  "$(col "$T/b.csv" 1 link_node_basis),$(col "$T/b.csv" 1 link_rail_basis),$(col "$T/b.csv" 1 link_bytes_source)" \
+  "modelled,modelled,0 of 2 call lines measured (wire)"
+
+# --- (e) measured wire bytes, as plan uses them: the run measured the rail allreduce
+# (p=2, 2 x 2, 1 MiB) at 5e6 bytes per call, not the model's 4 MiB; the node call
+# stays modelled (no wire counter sees it). Found beside the fit (RUN/fit's parent)
+# and by --energy-run; a row at another topology or with high background is not used.
+mkdir -p "$T/run"; cp -r "$FX/fit" "$T/run/fit"
+{ echo "collective,level,cadence,ranks,nodes,ppn,bytes,wire_tx_bytes_per_call,wire_bg_high"
+  echo "allreduce,rail,isolated,2,4,2,1048576,9999,0"
+  echo "allreduce,rail,isolated,2,2,2,1048576,7777,1"
+  echo "allreduce,rail,isolated,2,2,2,1048576,5000000,0"
+} > "$T/run/results.csv"
+WBASE="--workload $T/two.wl --nodes 2 --ppn 2 --links $T/mine.csv --reach node=1,rail=1 --hops rail=2 --classes cu,op"
+for how in parent energy-run; do
+  if [ $how = parent ]; then set -- --fit "$T/run/fit"; else set -- --fit "$FX/fit" --energy-run "$T/run"; fi
+  # shellcheck disable=SC2086
+  expect 0 "line 4 allreduce: bytes across nodes measured, 5e+06 per call (wire_tx_bytes_per_call of .*results.csv:4 (allreduce rail p=2 isolated))" \
+    "$FIT" boundary "$@" $WBASE --csv "$T/w.csv"
+  check "($how) the header says some lines are measured" grep -q "bytes measured for some call lines, modelled for the rest" "$T/out"
+  check "($how) the rail level's bytes are labelled measured, node's modelled" sh -c \
+    "grep -q '^  rail  *5e+06 bytes per step (measured) over 1 m' '$T/out' && grep -q '^  node  *4.1943e+06 bytes per step (modelled)' '$T/out'"
+  same "($how) rail bytes: the measured 5e6 in every row" "$(column "$T/w.csv" link_rail_bytes)" "5000000,5000000,5000000,5000000"
+  same "($how) node bytes stay modelled (4 MiB)" "$(col "$T/w.csv" 1 link_node_bytes)" 4194304
+  is "($how) row 4 rail energy high = 5e6 x 8 x 20 pJ x 2 hops" "$(col "$T/w.csv" 4 energy_rail_hi_J)" 1.6e-3
+  is "($how) row 1 energy high = node cu 4 MiB x 8 x 4 pJ + rail cu 5e6 x 8 x 4 pJ x 2" \
+    "$(col "$T/w.csv" 1 energy_hi_J)" "$(awk 'BEGIN { printf "%.12g", 33554432 * 4e-12 + 5e6 * 8 * 4e-12 * 2 }')"
+  is "($how) time unchanged by measured bytes (row 1)" "$(col "$T/w.csv" 1 step_us)" 71.94304
+  same "($how) labels: step modelled (a line is), node modelled, rail measured, 1 of 2 lines" \
+    "$(col "$T/w.csv" 1 bytes_basis),$(col "$T/w.csv" 1 link_node_basis),$(col "$T/w.csv" 1 link_rail_basis),$(col "$T/w.csv" 1 link_internode_basis),$(col "$T/w.csv" 1 link_bytes_source)" \
+    "modelled,modelled,measured,,1 of 2 call lines measured (wire)"
+done
+# a rail-only step: every line measured, the step's basis measured
+printf 'collroof-workload 1\nname rail\ncall allreduce 1M comm=rail\n' > "$T/rail.wl"
+expect 0 "(bytes measured;" "$FIT" boundary --fit "$T/run/fit" --workload "$T/rail.wl" --nodes 2 --ppn 2 \
+  --links "$T/mine.csv" --reach rail=1 --classes cu,op --csv "$T/wr.csv"
+same "rail-only step: bytes_basis measured" "$(col "$T/wr.csv" 1 bytes_basis)" measured
 # the plot: a labelled point per assignment, the front (rows 4, 2, 1 by time) as a line
 check "plot written" test -s "$T/plot/plot-boundary.gp" -a -s "$T/plot/boundary.dat"
 check "a quoted label per assignment" grep -q "set label 3 'node=cu rail=op' at 61.45728, 0.001476395008" "$T/plot/plot-boundary.gp"

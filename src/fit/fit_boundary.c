@@ -130,15 +130,31 @@ cr_status_t cr_fit_bnd_run(const cr_fit_model_t *m, const cr_workload_t *wl,
     cr_fit_query_measured(&o->plan.base, &po.base);
     memset(&la, 0, sizeof la);
     for (int l = 0; l < CR_FIT_PLAN_NLV; l++) la.none[l] = 1;
-    if ((st = cr_fit_plan_run(m, wl, &po, p, err, errlen)) != CR_OK ||
-        (st = cr_fit_energy_plan(&la, p, err, errlen)) != CR_OK)
+    if ((st = cr_fit_plan_run(m, wl, &po, p, err, errlen)) != CR_OK)
         goto out_with_plan;
+    if (o->wire) cr_fit_energy_wire_apply(o->wire, p);
+    if ((st = cr_fit_energy_plan(&la, p, err, errlen)) != CR_OK) goto out_with_plan;
     b.nodes = o->plan.nodes;
     b.ppn = o->plan.ppn;
     b.measured_t = p->t;
     b.basis = "measured";
-    for (int i = 0; i < p->ncalls; i++)
-        if (!strcmp(p->calls[i].bytes_basis, "modelled")) b.basis = "modelled";
+    b.ncalls = p->ncalls;
+    for (int l = 0; l < CR_FIT_PLAN_NLV; l++)
+        if (p->link_bytes[l] > 0) b.lv_basis[l] = l ? "measured" : "modelled";
+    for (int i = 0; i < p->ncalls; i++) {
+        const cr_fit_plan_call_t *c = &p->calls[i];
+        int measured = !strcmp(c->bytes_basis, "measured");
+        if (!measured) b.basis = "modelled";
+        for (int l = 1; l < CR_FIT_PLAN_NLV; l++)
+            if (c->link_bytes[l] > 0 && !measured) b.lv_basis[l] = "modelled";
+        if (measured) {
+            cr_fit_bnd_meas_t *e = &b.meas[b.nmeas++];
+            e->line = c->call->line;
+            e->collective = c->call->ops->name;
+            e->wire_bytes = c->wire_bytes;
+            snprintf(e->src, sizeof e->src, "%s", c->bytes_src);
+        }
+    }
     for (int l = 0; l < CR_FIT_PLAN_NLV; l++) {
         b.bytes[l] = p->link_bytes[l];
         b.crossed[l] = b.bytes[l] > 0;
@@ -173,9 +189,10 @@ cr_status_t cr_fit_bnd_run(const cr_fit_model_t *m, const cr_workload_t *wl,
             r->ceil_GBps[l] = cr_fit_bnd_ceiling(r->cls[l], o->ports[l]);
             po.base.level_GBps[cr_fit_bnd_lv[l]] = r->ceil_GBps[l];
         }
-        if ((st = cr_fit_plan_run(m, wl, &po, p, err, errlen)) != CR_OK ||
-            (st = cr_fit_energy_plan(&la, p, err, errlen)) != CR_OK)
+        if ((st = cr_fit_plan_run(m, wl, &po, p, err, errlen)) != CR_OK)
             goto out_with_rows;
+        if (o->wire) cr_fit_energy_wire_apply(o->wire, p);   /* bytes as on the measured fabric */
+        if ((st = cr_fit_energy_plan(&la, p, err, errlen)) != CR_OK) goto out_with_rows;
         r->comm = p->comm;
         r->exposed = p->exposed;
         r->t = p->t;

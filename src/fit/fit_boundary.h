@@ -23,7 +23,17 @@ typedef struct cr_fit_bnd_opts {
                                          * ports); 0: 1 */
     int hops[CR_FIT_PLAN_NLV];          /* links a byte crosses at a level; 0: 1 */
     double max_step_us;                 /* step limit, us; 0: none */
+    const cr_fit_wire_t *wire;          /* the run's wire rows (plan's rule: measured bytes
+                                         * for calls whose row it has); NULL: modelled */
 } cr_fit_bnd_opts_t;
+
+/* A call line whose bytes across nodes were measured. */
+typedef struct cr_fit_bnd_meas {
+    int line;
+    const char *collective;
+    double wire_bytes;                  /* per call, summed over hosts */
+    char src[320];                      /* "RUN/results.csv:LINE (...)" */
+} cr_fit_bnd_meas_t;
 
 /* One assignment. Times us per step, energy J per step. */
 typedef struct cr_fit_bnd_row {
@@ -40,7 +50,15 @@ typedef struct cr_fit_bnd_row {
 typedef struct cr_fit_bnd {
     int nodes, ppn;
     double bytes[CR_FIT_PLAN_NLV];      /* crossing each level per step, summed over hosts */
-    const char *basis;                  /* "modelled" | "measured" */
+    const char *basis;                  /* "measured" when every call line's bytes are,
+                                         * else "modelled" */
+    const char *lv_basis[CR_FIT_PLAN_NLV];   /* per crossed level: "measured" when every
+                                              * line carrying bytes there is; node always
+                                              * modelled (no wire counter sees it); NULL:
+                                              * not crossed */
+    int ncalls;                         /* call lines of the step */
+    cr_fit_bnd_meas_t meas[CR_WL_MAX_CALLS];
+    int nmeas;                          /* lines with measured bytes */
     int crossed[CR_FIT_PLAN_NLV];       /* 1: the step moves bytes across the level */
     const cr_link_class_t *cand[CR_FIT_PLAN_NLV][CR_LINKS_MAX];
     int ncand[CR_FIT_PLAN_NLV];

@@ -48,7 +48,10 @@ cr_status_t cr_fit_bnd_csv(const char *path, const cr_fit_bnd_t *b)
                 lv, lv, lv, lv);
     }
     fputs(",comm_us,exposed_us,step_us,step_lo_us,step_hi_us,energy_lo_J,energy_mid_J,"
-          "energy_hi_J,pareto,meets_limit,best,bytes_basis\n", f);
+          "energy_hi_J,pareto,meets_limit,best,bytes_basis", f);
+    /* appended: each level's bytes labelled, and where measured ones came from */
+    for (int l = 0; l < CR_FIT_PLAN_NLV; l++) fprintf(f, ",link_%s_basis", cr_fit_plan_levels[l]);
+    fputs(",link_bytes_source\n", f);
     for (int i = 0; i < b->n; i++) {
         const cr_fit_bnd_row_t *r = &b->rows[i];
         fprintf(f, "%d,%d,%d", i + 1, b->nodes, b->ppn);
@@ -76,7 +79,11 @@ cr_status_t cr_fit_bnd_csv(const char *path, const cr_fit_bnd_t *b)
         if (r->meets >= 0) fprintf(f, "%d", r->meets);
         fprintf(f, ",%d,", i == b->best);
         cr_fit_bnd_text(f, b->basis);
-        fputc('\n', f);
+        for (int l = 0; l < CR_FIT_PLAN_NLV; l++) {
+            fputc(',', f);
+            if (b->lv_basis[l]) fputs(b->lv_basis[l], f);
+        }
+        fprintf(f, ",%d of %d call lines measured (wire)\n", b->nmeas, b->ncalls);
     }
     if (ferror(f) | fclose(f)) {
         cr_error("cannot write %s: %s", path, strerror(errno));

@@ -17,7 +17,7 @@
 #include "fit_plot.h"
 
 typedef struct cr_fit_bnd_args {
-    const char *fit, *workload, *csv, *plot, *cadence, *links, *classes;
+    const char *fit, *workload, *csv, *plot, *cadence, *links, *classes, *energy_run;
     int nodes, ppn;
     double reach[CR_FIT_PLAN_NLV];    /* metres; 0: not given */
     double ports[CR_FIT_PLAN_NLV];    /* ports per host; 0: 1 */
@@ -121,6 +121,11 @@ static const cr_cli_opt_t cr_fit_bnd_table[] = {
      .set = cr_fit_opt_set_str, CR_FIT_BAT(links),
      .help = "a link catalog of your own (docs/formats.md, links.csv): its rows replace the "
              "shipped ones of the same class id and add new ones"},
+    {.name = "energy-run", .arg = "RUN", .def = "the fit directory's results.csv, else its "
+     "parent's", .sample = "run1", .set = cr_fit_opt_set_str, CR_FIT_BAT(energy_run),
+     .help = "a run directory or results.csv whose wire_tx_bytes_per_call replace the "
+             "modelled bytes across nodes for the calls it measured at the target (as plan "
+             "--energy-run; each level's bytes labelled measured or modelled)"},
     {.name = "classes", .arg = "C1,C2,...", .def = "every class of the catalog",
      .sample = "dac-800g-osfp,pluggable-800g-2xdr4", .set = cr_fit_opt_set_str,
      CR_FIT_BAT(classes), .help = "consider only these catalog classes"},
@@ -165,14 +170,16 @@ const cr_cli_t cr_fit_cli_boundary = {
 "usage: collroof-fit boundary --fit DIR --workload FILE --nodes N --ppn P\n"
 "                             --reach LEVEL=METRES,... [--links FILE] [--classes C,...]\n"
 "                             [--ports LEVEL=K,...] [--hops LEVEL=H,...] [--max-step-ms X]\n"
-"                             [--overlap F | --overlap-from-fit] [--csv FILE] [--plot DIR]\n"
+"                             [--overlap F | --overlap-from-fit] [--energy-run RUN]\n"
+"                             [--csv FILE] [--plot DIR]\n"
 "\n"
 "Where should the electrical/optical boundary sit? For each level the step's\n"
 "traffic crosses, the catalog's link classes whose reach covers that level's\n"
 "distance; every assignment (one class per level) planned as plan would with the\n"
 "class's port rate x ports as the level's what-if ceiling, and priced as plan\n"
 "--energy would: communication, exposed communication and step time, link energy\n"
-"per step low-high. The Pareto front is in (step time, high-end energy).\n"
+"per step low-high (bytes measured where the run has the call's row, as plan's).\n"
+"The Pareto front is in (step time, high-end energy).\n"
 "\n",
     .opts = cr_fit_bnd_table,
 };
@@ -254,11 +261,17 @@ static void cr_fit_bnd_print(const cr_workload_t *wl, const cr_fit_bnd_args_t *a
     char name[256];
     printf("boundary %s on %d nodes x %d ppn: %d assignments (bytes %s; energy: link energy per "
            "step, low-high; front and choice by the high end)\n", wl->name, b->nodes, b->ppn,
-           b->n, !strcmp(b->basis, "measured") ? "measured" : "modelled from the algorithms");
+           b->n, b->nmeas == b->ncalls && b->nmeas ? "measured" : b->nmeas ?
+           "measured for some call lines, modelled for the rest" : "modelled from the algorithms");
+    for (int i = 0; i < b->nmeas; i++)
+        printf("    line %d %s: bytes across nodes measured, %.6g per call "
+               "(wire_tx_bytes_per_call of %s)\n", b->meas[i].line, b->meas[i].collective,
+               b->meas[i].wire_bytes, b->meas[i].src);
     for (int l = 0; l < CR_FIT_PLAN_NLV; l++) {
         if (!b->crossed[l]) continue;
-        printf("  %-9s %12.6g bytes per step over %g m; %d candidate%s:", cr_fit_plan_levels[l],
-               b->bytes[l], a->reach[l], b->ncand[l], b->ncand[l] == 1 ? "" : "s");
+        printf("  %-9s %12.6g bytes per step (%s) over %g m; %d candidate%s:",
+               cr_fit_plan_levels[l], b->bytes[l], b->lv_basis[l], a->reach[l], b->ncand[l],
+               b->ncand[l] == 1 ? "" : "s");
         for (int k = 0; k < b->ncand[l]; k++)
             printf(" %s (%g GB/s x%g, %g-%g pJ/bit x%g)", b->cand[l][k]->id,
                    b->cand[l][k]->port_Gbps / 8, a->ports[l] > 0 ? a->ports[l] : 1,
@@ -355,7 +368,17 @@ int cr_fit_cmd_boundary(int argc, char **argv)
         o.hops[l] = (int)a.hops[l];
     }
     o.max_step_us = a.max_step_ms * 1e3;
+    cr_fit_wire_t wire;
+    char wbuf[4200];
+    const char *wpath = cr_fit_energy_wire_path(a.fit, a.energy_run, wbuf, sizeof wbuf);
+    if (wpath && cr_fit_wire_load(wpath, &wire, err, sizeof err) != CR_OK) {
+        cr_error("%s", err);
+        cr_fit_model_free(&m);
+        return 1;
+    }
+    o.wire = wpath ? &wire : NULL;
     cr_status_t st = cr_fit_bnd_run(&m, &wl, &o, &links, &b, err, sizeof err);
+    if (wpath) cr_fit_wire_free(&wire);
     if (st != CR_OK) {
         cr_error("%s", err);
         cr_fit_model_free(&m);
