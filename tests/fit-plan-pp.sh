@@ -71,4 +71,14 @@ mkdir "$T/nodeonly" && grep -v ',rail,' "$FX/fit/fit.csv" >"$T/nodeonly/fit.csv"
 "$FIT" plan --fit "$T/nodeonly" --workload "$T/pp2.wl" --nodes 2 --ppn 4 >"$T/out" 2>&1
 check "node rows only, stages on 2 hosts: exit 2" test $? -eq 2
 check "... naming -l rail,internode" grep -q 'stage boundaries cross hosts: measure one rank per host, e.g. collroof -c sendrecv -l rail,internode' "$T/out"
+# The generator's file plans: 4 stages on 4 nodes x 4, 8 micro-batches of 8M, fwd
+# 1000 us, bwd 2000 us: compute (m + p - 1) x 3000 = 33000 us, 16 shifts of the rail
+# sendrecv p=4 (25 + 8388608 / 1000 us each).
+"$FIT" workload pp --stages 4 --micro-batches 8 --activation-bytes 8M --fwd-us 1000 \
+  --bwd-us 2000 -o "$T/gen.wl"
+"$FIT" plan --fit "$FX/fit" --workload "$T/gen.wl" --nodes 4 --ppn 4 --csv "$T/gen.csv" >"$T/out" 2>&1
+check "the pp generator's file plans" test $? -eq 0
+is "... step compute = 11 x 3000" "$(col "$T/gen.csv" step compute_us)" 33000
+is "... step = 33000 + 16 x (25 + 8388.608)" "$(col "$T/gen.csv" step t_us)" \
+  "$(awk 'BEGIN { printf "%.6f", 33000 + 16 * (25 + 8388.608) }')"
 finish

@@ -54,6 +54,20 @@ crun 4 --workload "$T/pp3.wl" $OPTS -o "$T/r3" 2>"$T/err3"
 check "pp=3 on 4 ranks: exit 2" test $? -eq 2
 check "... naming the layout line and the world" grep -q "pp3.wl:2: layout pp=3 does not divide the world's 4 ranks" "$T/err3"
 
+# The generator's file replays: 2 stages, 2 micro-batches of 64K, fwd 100 us, bwd
+# 200 us: 4 shift lines, their gaps (m + p - 1) x (fwd + bwd) = 900 us a step.
+"$top_builddir/collroof-fit" workload pp --stages 2 --micro-batches 2 --activation-bytes 64K \
+    --fwd-us 100 --bwd-us 200 -o "$T/gen.wl"
+crun 4 --workload "$T/gen.wl" $OPTS -o "$T/rg" 2>"$T/errg"
+check "the pp generator's file replays on 4 ranks" test $? -eq 0
+f="$T/rg/workload.csv"
+check "... 4 shift rows next, next, prev, prev, all valid" \
+    test "$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+        $c["row"] != "step" { printf "%s/%s ", $c["dir"], $c["valid"] }' "$f")" = "next/pass next/pass prev/pass prev/pass "
+check "... step gap 900 us, step median >= 900 us" \
+    awk -v g="$(csv_col "$f" gap_us | head -1)" -v t="$(csv_col "$f" t_median_us | head -1)" \
+        'BEGIN { exit !(g == 900 && t >= 900) }'
+
 # sendrecv against pingpong's one-way time on 2 ranks at 1 MiB
 crun 2 -c sendrecv,pingpong -m 1M -q --min-iters 10 --max-iters 50 --time-limit 0.5 -o "$T/sw" 2>/dev/null
 check "sweep of sendrecv and pingpong on 2 ranks runs" test $? -eq 0
