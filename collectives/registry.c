@@ -9,7 +9,7 @@
 #include <string.h>
 
 extern const cr_coll_ops_t cr_coll_allreduce, cr_coll_allgather, cr_coll_alltoall, cr_coll_alltoallv,
-    cr_coll_reduce_scatter, cr_coll_bcast, cr_coll_reduce, cr_coll_gather, cr_coll_pingpong,
+    cr_coll_reduce_scatter, cr_coll_bcast, cr_coll_reduce, cr_coll_gather, cr_coll_sendrecv, cr_coll_pingpong,
     cr_coll_pingpong_bidir, cr_coll_test_deadline;
 
 const cr_coll_ops_t *const cr_coll_registry[] = {
@@ -21,6 +21,7 @@ const cr_coll_ops_t *const cr_coll_registry[] = {
     &cr_coll_bcast,
     &cr_coll_reduce,
     &cr_coll_gather,
+    &cr_coll_sendrecv,
     &cr_coll_pingpong,
     &cr_coll_pingpong_bidir,
     NULL,

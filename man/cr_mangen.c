@@ -21,7 +21,7 @@ static const cr_man_cmd_t cr_man_fit[] = {
     {"collroof-fit predict [options]", &cr_fit_cli_predict},
     {"collroof-fit intensity [options]", &cr_fit_cli_intensity},
     {"collroof-fit plan [options]", &cr_fit_cli_plan},
-    {"collroof-fit workload dp|tp|moe [options]", &cr_fit_cli_workload},
+    {"collroof-fit workload dp|tp|moe|pp [options]", &cr_fit_cli_workload},
     {"collroof-fit boundary [options]", &cr_fit_cli_boundary},
     {NULL, NULL},
 };

@@ -56,6 +56,9 @@ static void want_m_reduce(int p, int r, uint64_t S, uint64_t *s, uint64_t *v)
 { *s = p > 1 && r != 0 ? S : 0; *v = p > 1 && r <= 0 ? S : 0; }
 static void want_m_gather(int p, int r, uint64_t S, uint64_t *s, uint64_t *v)
 { *s = p > 1 && r != 0 ? S / p : 0; *v = r <= 0 ? S / p * (p - 1) : 0; }
+/* A non-periodic shift: S out of every rank but the last, S into all but rank 0. */
+static void want_m_shift(int p, int r, uint64_t S, uint64_t *s, uint64_t *v)
+{ *s = p > 1 && r != p - 1 ? S : 0; *v = p > 1 && r != 0 ? S : 0; }
 static void want_m_pair(int p, int r, uint64_t S, uint64_t *s, uint64_t *v)
 { *s = *v = p > 1 && r <= 1 ? S : 0; }
 
@@ -69,6 +72,7 @@ static const struct cr_coll_want {
     size_t s, r, s_ip, r_ip;    /* buffer bytes at block_count 5, p 4, 8-byte elements */
     want_moved_fn moved;        /* data_bytes */
     int root_result;            /* output on rank 0 only (others: no output buffer) */
+    int blocking_only;          /* no irun though it runs on levels (sendrecv) */
 } want[] = {
     { "allreduce", want_f_ring2, want_b_one, 1, 1, CR_COLL_ON_LEVELS, 1, 40, 40, 0, 40,
       want_m_allreduce, 0 },
@@ -87,6 +91,8 @@ static const struct cr_coll_want {
       want_m_reduce, 1 },
     { "gather", want_f_ring, want_b_p, 0, 1, CR_COLL_ON_LEVELS, 1, 40, 160, 0, 160,
       want_m_gather, 1 },
+    { "sendrecv", want_f_one, want_b_one, 0, 0, CR_COLL_ON_LEVELS, 1, 40, 40, 0, 0,
+      want_m_shift, 0, 1 },
     { "pingpong", want_f_one, want_b_one, 0, 0, CR_COLL_ON_PAIRS, 2, 40, 40, 40, 40, want_m_pair, 0 },
     { "pingpong_bidir", want_f_two, want_b_one, 0, 0, CR_COLL_ON_PAIRS, 1, 40, 40, 40, 40,
       want_m_pair, 0 },
@@ -123,7 +129,7 @@ static void want_check_moved(const cr_coll_ops_t *o, const struct cr_coll_want *
 }
 
 /* -c all: the five collectives of the design's table, not the probes, alltoallv
- * (skewed) or the rooted reduce and gather (named only). */
+ * (skewed), the rooted reduce and gather or the shift sendrecv (named only). */
 static const char *const want_in_all[] = { "allreduce", "allgather", "alltoall",
                                            "reduce_scatter", "bcast" };
 

@@ -192,7 +192,43 @@ check "moe: expert forward flops 4096 x 2 x 16 x 2048^2" grep -q "flops=5.49756e
 # at 2 ranks, said to extrapolate.
 expect 0 "line 21: node allgather p=8 (segment fit); extrapolated yes" "$FIT" plan \
   --fit "$FX/fit" --workload "$T/tp.wl" --nodes 1 --ppn 8
-expect 2 "no pp: pipeline stages exchange point-to-point" "$FIT" workload pp --stages 4
+# pp: 1F1B on 4 stages, 8 micro-batches of 8M, fwd 1000 us, bwd 2000 us: m shifts each
+# way, the bubble (4 - 1) x 3000 us carried as gap before the first forward and the
+# last backward shift (p x fwd, p x bwd): gaps 4000 + 7 x 1000 + 7 x 2000 + 8000 =
+# 33000 = (m + p - 1) x (fwd + bwd).
+"$FIT" workload pp --stages 4 --micro-batches 8 --activation-bytes 8M --fwd-us 1000 \
+  --bwd-us 2000 -o "$T/pp.wl"
+check "pp: the file's lines exactly" test "$(grep -v '^#' "$T/pp.wl" | tr '\n' '|')" = \
+"collroof-workload 1|name pp4-m8-tp1-A8388608|layout tp=1 pp=4|\
+call sendrecv 8388608 comm=pp dir=next count=1 gap_us=4000|\
+call sendrecv 8388608 comm=pp dir=next count=7 gap_us=1000|\
+call sendrecv 8388608 comm=pp dir=prev count=7 gap_us=2000|\
+call sendrecv 8388608 comm=pp dir=prev count=1 gap_us=8000|"
+check "pp: the bubble stated" grep -q '^#   1F1B bubble (p - 1) x (fwd + bwd) = 3 x (1000 + 2000) = 9000 us per step' "$T/pp.wl"
+check "pp: bubble fraction 3 / 11" grep -q '^#   bubble fraction (p - 1) / (m + p - 1) = 3 / 11 = 0.2727' "$T/pp.wl"
+check "pp: says what the lockstep replay misses" grep -q "^# What a lockstep replay does not capture" "$T/pp.wl"
+# the activation from s x b x h x 2 / tp = 512 x 2 x 1024 x 2 / 2, no compute: one line each way
+"$FIT" workload pp --stages 2 --micro-batches 3 --hidden 1024 --seq 512 --micro-batch 2 --tp 2 \
+  -o "$T/pp2.wl"
+check "pp: activation 1048576 from h, s, b over tp 2; layout tp=2 pp=2; 3 each way" \
+  test "$(grep -v '^#' "$T/pp2.wl" | tail -3 | tr '\n' '|')" = \
+"layout tp=2 pp=2|call sendrecv 1048576 comm=pp dir=next count=3|call sendrecv 1048576 comm=pp dir=prev count=3|"
+"$FIT" workload pp --stages 2 --micro-batches 4 --activation-bytes 1M --fwd-flops 1e9 \
+  --peak-tflops 100 -o "$T/pp3.wl"
+check "pp: FLOPs: bwd 2 x fwd, the bubble in the first and last line's flops=, gap_us = flops / peak" \
+  test "$(grep '^call' "$T/pp3.wl" | sed 's/.*count=//' | tr '\n' '|')" = \
+"1 flops=2e+09 gap_us=20|3 flops=1e+09 gap_us=10|3 flops=2e+09 gap_us=20|1 flops=4e+09 gap_us=40|"
+expect 2 "invalid --stages '1': expected an integer in \\[2, 65536\\]" "$FIT" workload pp --stages 1 \
+  --micro-batches 4 --activation-bytes 1M
+expect 2 "invalid --micro-batches '0'" "$FIT" workload pp --stages 2 --micro-batches 0 \
+  --activation-bytes 1M
+expect 2 "invalid --activation-bytes 'x'" "$FIT" workload pp --stages 2 --micro-batches 2 \
+  --activation-bytes x
+expect 2 "pp needs --stages >= 2, --micro-batches >= 1 and --activation-bytes" "$FIT" workload pp \
+  --stages 4 --micro-batches 2
+expect 2 "not both" "$FIT" workload pp --stages 4 --micro-batches 2 --activation-bytes 1M \
+  --fwd-us 10 --fwd-flops 1e9
+expect 2 "tp: --tp 1 is no tensor parallelism" "$FIT" workload tp --hidden 4 --seq 4 --tp 1
 expect 2 "tp needs --hidden" "$FIT" workload tp --seq 10 --tp 2
 # A run on one host measured at level world (no node rows): plan prices a call within
 # the node from those world rows (fixtures/plan/onehost: 4 ranks on one host,

@@ -13,7 +13,7 @@ T=$(tmpdir)
 trap 'rm -rf "$T"' EXIT
 FX="$top_srcdir/tests/fixtures/workload"
 OPTS="-q --min-iters 5 --max-iters 40 --time-limit 0.3 --warmup 1"
-HEADER=run_id,workload,row,collective,comm,ranks,groups,nodes,ppn,bytes,dtype,count,gap_us,skew,samples,stop,t_min_us,t_median_us,t_ci_lo_us,t_ci_hi_us,t_mean_us,t_p90_us,t_max_us,t_call_us,algbw_GBps,busbw_GBps,valid
+HEADER=run_id,workload,row,collective,comm,ranks,groups,nodes,ppn,bytes,dtype,count,gap_us,skew,samples,stop,t_min_us,t_median_us,t_ci_lo_us,t_ci_hi_us,t_mean_us,t_p90_us,t_max_us,t_call_us,algbw_GBps,busbw_GBps,valid,dir
 
 # val FILE ROW COLUMN: the value of COLUMN in the row whose row column is ROW.
 val() {

@@ -64,6 +64,42 @@ static void test_good(void)
     CU_ASSERT_DOUBLE_EQUAL(cr_workload_step_gap_us(&wl), 701.0, 1e-9);
 }
 
+/* Pipeline layouts: pp in either order, alone or with tp; sendrecv's dir= (next
+ * when absent) on comm=pp; files without pp keep pp 1. */
+static void test_pp(void)
+{
+    static const char text[] =
+        "collroof-workload 1\n"
+        "layout pp=4 tp=2\n"
+        "call sendrecv 8M comm=pp\n"
+        "call sendrecv 8M comm=pp dir=prev gap_us=10 count=3\n"
+        "call sendrecv 1K dir=next comm=world\n"
+        "call allreduce 1M comm=dp\n";
+    char err[512];
+    CU_ASSERT_EQUAL_FATAL(parse_str(text, err, sizeof err), CR_OK);
+    CU_ASSERT_EQUAL(wl.tp, 2);
+    CU_ASSERT_EQUAL(wl.pp, 4);
+    CU_ASSERT_EQUAL(wl.pp_given, 1);
+    CU_ASSERT_EQUAL(wl.layout_line, 2);
+    CU_ASSERT_EQUAL_FATAL(wl.ncalls, 4);
+    CU_ASSERT_STRING_EQUAL(wl.calls[0].ops->name, "sendrecv");
+    CU_ASSERT_EQUAL(wl.calls[0].comm, CR_WL_PP);
+    CU_ASSERT_EQUAL(wl.calls[0].dir, CR_WL_NEXT);
+    CU_ASSERT_EQUAL(wl.calls[1].dir, CR_WL_PREV);
+    CU_ASSERT_EQUAL(wl.calls[1].count, 3);
+    CU_ASSERT_EQUAL(wl.calls[2].comm, CR_WL_WORLD);
+    CU_ASSERT_EQUAL(wl.calls[2].dir, CR_WL_NEXT);
+    CU_ASSERT_EQUAL(wl.calls[3].dir, CR_WL_NEXT);
+    CU_ASSERT_EQUAL_FATAL(parse_str("collroof-workload 1\nlayout pp=2\ncall sendrecv 1K comm=pp\n",
+                                    err, sizeof err), CR_OK);
+    CU_ASSERT_EQUAL(wl.tp, 1);
+    CU_ASSERT_EQUAL(wl.pp, 2);
+    CU_ASSERT_EQUAL_FATAL(parse_str("collroof-workload 1\nlayout tp=2\ncall bcast 1K\n", err,
+                                    sizeof err), CR_OK);
+    CU_ASSERT_EQUAL(wl.pp, 1);
+    CU_ASSERT_EQUAL(wl.pp_given, 0);
+}
+
 /* Defaults: name from the base name (".wl" cut, odd bytes '_'), tp 1, the run's
  * skew for alltoallv, no final newline needed. */
 static void test_defaults(void)
@@ -107,7 +143,19 @@ static void test_bad(void)
         {"collroof-workload 1\ncall allreduce 1M gap_us=-1\n", 2, "bad value '-1' for gap_us"},
         {"collroof-workload 1\ncall allreduce 1M gap_us=6e8\n", 2, "bad value '6e8' for gap_us"},
         {"collroof-workload 1\ncall allreduce 1M gap_us=nan\n", 2, "bad value 'nan' for gap_us"},
-        {"collroof-workload 1\ncall allreduce 1M comm=pp\n", 2, "bad value 'pp' for comm"},
+        {"collroof-workload 1\ncall allreduce 1M comm=ep\n", 2, "bad value 'ep' for comm: expected world, node, rail, tp, dp or pp"},
+        {"collroof-workload 1\ncall allreduce 1M comm=pp\n", 2, "comm=pp but the file has no 'layout tp=N pp=M'"},
+        {"collroof-workload 1\nlayout tp=2\n\ncall sendrecv 1M comm=pp\n", 4, "comm=pp but the file has no"},
+        {"collroof-workload 1\nlayout tp=1 pp=0\n", 2, "bad value '0' for pp"},
+        {"collroof-workload 1\nlayout tp=1 pp=x\n", 2, "bad value 'x' for pp"},
+        {"collroof-workload 1\nlayout tp=1 pp=65537\n", 2, "bad value '65537' for pp"},
+        {"collroof-workload 1\nlayout pp=2 pp=4\n", 2, "layout: key 'pp' given twice"},
+        {"collroof-workload 1\nlayout tp=2 pp=2 dp=2\n", 2, "bad layout 'dp=2'"},
+        {"collroof-workload 1\nlayout tp=2 ep=2\n", 2, "bad layout 'ep=2'"},
+        {"collroof-workload 1\nlayout tp=2\ncall allreduce 1M dir=next\n", 3, "dir= applies to sendrecv only"},
+        {"collroof-workload 1\ncall bcast 1M dir=prev\n", 2, "not to the collective bcast"},
+        {"collroof-workload 1\ncall sendrecv 1M dir=back\n", 2, "bad value 'back' for dir: expected next"},
+        {"collroof-workload 1\ncall sendrecv 1M dir=next dir=prev\n", 2, "key 'dir' given twice"},
         {"collroof-workload 1\ncall allreduce 1M comm=internode\n", 2, "use comm=rail"},
         {"collroof-workload 1\ncall allreduce 1M dtype=half\n", 2, "bad value 'half' for dtype"},
         {"collroof-workload 1\ncall allreduce 1M dtype=char\n", 2, "dtype char cannot be summed"},
@@ -257,6 +305,48 @@ static void test_colors(void)
     CU_ASSERT_EQUAL(ranks, 1);
 }
 
+/* Pipeline stages on 2 hosts × 4 ranks: Megatron order, tp innermost, pp outermost
+ * (stage = rank / (8 / pp)); a pp group holds one rank per stage, the dp groups
+ * stay inside a stage. And the layout check: pp dividing the world, a stage whole
+ * tp groups. */
+static void test_colors_pp(void)
+{
+    static const struct { const char *layout; cr_wl_comm_t comm; int groups, ranks;
+                          int colors[8]; } want[] = {
+        {"tp=2 pp=2", CR_WL_PP, 4, 2, {0, 1, 2, 3, 0, 1, 2, 3}},
+        {"tp=2 pp=2", CR_WL_DP, 4, 2, {0, 1, 0, 1, 2, 3, 2, 3}},
+        {"tp=2 pp=2", CR_WL_TP, 4, 2, {0, 0, 1, 1, 2, 2, 3, 3}},
+        {"tp=1 pp=4", CR_WL_PP, 2, 4, {0, 1, 0, 1, 0, 1, 0, 1}},
+        {"tp=1 pp=4", CR_WL_DP, 4, 2, {0, 0, 1, 1, 2, 2, 3, 3}},
+        {"pp=8", CR_WL_PP, 1, 8, {0, 0, 0, 0, 0, 0, 0, 0}},
+        {"pp=8", CR_WL_DP, 8, 1, {0, 1, 2, 3, 4, 5, 6, 7}},
+        {"tp=2 pp=1", CR_WL_PP, 8, 1, {0, 1, 2, 3, 4, 5, 6, 7}},
+        {"tp=2 pp=1", CR_WL_DP, 2, 4, {0, 1, 0, 1, 0, 1, 0, 1}},
+    };
+    int hosts[] = {4, 4}, colors[8], ranks, n;
+    cr_place_t pl[8];
+    char err[512], text[256];
+    n = place(hosts, 2, pl);
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+        snprintf(text, sizeof text, "collroof-workload 1\nlayout %s\ncall bcast 1K\n",
+                 want[i].layout);
+        CU_ASSERT_EQUAL_FATAL(parse_str(text, err, sizeof err), CR_OK);
+        CU_ASSERT_EQUAL(cr_workload_layout_check(&wl, pl, n, err, sizeof err), 0);
+        CU_ASSERT_EQUAL(cr_workload_colors(&wl, want[i].comm, pl, n, colors, &ranks),
+                        want[i].groups);
+        CU_ASSERT_EQUAL(ranks, want[i].ranks);
+        CU_ASSERT_EQUAL(memcmp(colors, want[i].colors, sizeof colors), 0);
+    }
+    CU_ASSERT_EQUAL_FATAL(parse_str("collroof-workload 1\nlayout pp=3\ncall bcast 1K\n", err,
+                                    sizeof err), CR_OK);
+    CU_ASSERT_EQUAL(cr_workload_layout_check(&wl, pl, n, err, sizeof err), -1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "t.wl:2: layout pp=3 does not divide the world's 8 ranks"));
+    CU_ASSERT_EQUAL_FATAL(parse_str("collroof-workload 1\nlayout tp=4 pp=4\ncall bcast 1K\n", err,
+                                    sizeof err), CR_OK);
+    CU_ASSERT_EQUAL(cr_workload_layout_check(&wl, pl, n, err, sizeof err), -1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "t.wl:2: layout tp=4 pp=4: a stage's 2 ranks"));
+}
+
 /* The shipped workload files parse ($top_srcdir/share/collroof/workloads). */
 static void test_shipped(void)
 {
@@ -303,9 +393,11 @@ static CU_TestInfo workload_tests[] = {
     {"planning keys flops= and mem_bytes=", test_plan_keys},
     {"a good file, every field", test_good},
     {"defaults", test_defaults},
+    {"pipeline layouts and dir=", test_pp},
     {"bad files name the line and token", test_bad},
     {"limits: line length, NUL, 256 calls, file size", test_limits},
     {"communicator colours and the layout check", test_colors},
+    {"pipeline stages: pp and dp colours, the pp layout check", test_colors_pp},
     {"the shipped workload files parse", test_shipped},
     CU_TEST_INFO_NULL,
 };

@@ -414,8 +414,9 @@ static const cr_cli_opt_t cr_opts_table[] = {
     {.name = "collectives", .letter = 'c', .arg = "LIST", .def = "all", .sample = "allreduce,bcast",
      .section = "What to measure", .set = cr_set_colls,
      .help = "comma list of @COLLECTIVES@, or 'all' (allreduce, allgather, alltoall, "
-             "reduce_scatter and bcast: not the point-to-point probes, alltoallv, reduce or "
-             "gather, which are measured when named, e.g. -c all,reduce,gather)"},
+             "reduce_scatter and bcast: not the point-to-point probes, alltoallv, reduce, "
+             "gather or the shift sendrecv, which are measured when named, e.g. "
+             "-c all,reduce,gather)"},
     {.name = "sizes", .letter = 'm', .arg = "SPEC", .def = CR_DEFAULT_SIZES,
      .unit = "bytes per rank", .sample = "4K,1M", .set = cr_set_sizes,
      .help = "S (docs/method.md): MIN:MAX[:xF] (geometric, factor F, x2 when left out) or a list "

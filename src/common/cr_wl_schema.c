@@ -36,5 +36,6 @@ const cr_col_t cr_wl_schema[] = {
     { "algbw_GBps",  CR_COL_DBL,  CR_WL_AT(algbw_GBps), "%.6g",     1, 0, NULL, 0 },
     { "busbw_GBps",  CR_COL_DBL,  CR_WL_AT(busbw_GBps), "%.6g",     1, 0, NULL, 0 },
     { "valid",       CR_COL_ENUM, CR_WL_AT(valid),      "%s",       1, 0, cr_valid_names, 0 },
+    { "dir",         CR_COL_STR,  CR_WL_AT(dir),        "%s",       1, 0, NULL, 0 },
 };
 const size_t cr_wl_schema_n = sizeof cr_wl_schema / sizeof *cr_wl_schema;

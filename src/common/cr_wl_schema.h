@@ -30,6 +30,7 @@ typedef struct cr_wl_row {
     double algbw_GBps;           /* bytes / t_call_us, 1e9 B/s; 0 on the step row */
     double busbw_GBps;           /* algbw × F(ranks); 0 on the step row */
     cr_valid_t valid;
+    char dir[CR_NAME_LEN];       /* sendrecv's dir= (next, prev); "" elsewhere */
 } cr_wl_row_t;
 
 extern const cr_col_t cr_wl_schema[];

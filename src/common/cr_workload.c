@@ -14,7 +14,8 @@
 
 #define CR_WL_MAX_TOKENS 16        /* tokens per line: call, collective, bytes, keys */
 
-const char *const cr_wl_comm_names[] = {"world", "node", "rail", "tp", "dp", NULL};
+const char *const cr_wl_comm_names[] = {"world", "node", "rail", "tp", "dp", "pp", NULL};
+const char *const cr_wl_dir_names[] = {"next", "prev", NULL};
 
 /* What the parser knows while it reads: where it is, for the messages. */
 typedef struct cr_wl_parse {
@@ -120,10 +121,10 @@ static const char *cr_wl_known(char *buf, size_t len)
 
 /* The keys of a call line; each at most once. */
 enum { CR_K_COMM, CR_K_COUNT, CR_K_GAP, CR_K_DTYPE, CR_K_SKEW, CR_K_SEED, CR_K_FLOPS,
-       CR_K_MEM, CR_K_N };
+       CR_K_MEM, CR_K_DIR, CR_K_N };
 static const char *const cr_wl_keys[CR_K_N] = {"comm", "count", "gap_us", "dtype", "skew",
-                                               "seed", "flops", "mem_bytes"};
-#define CR_WL_KEYS "comm, count, gap_us, dtype, skew, seed, flops or mem_bytes"
+                                               "seed", "flops", "mem_bytes", "dir"};
+#define CR_WL_KEYS "comm, count, gap_us, dtype, skew, seed, flops, mem_bytes or dir"
 
 static cr_status_t cr_wl_key(const cr_wl_parse_t *ps, int k, const char *val, cr_wl_call_t *c)
 {
@@ -140,8 +141,8 @@ static cr_status_t cr_wl_key(const cr_wl_parse_t *ps, int k, const char *val, cr
                              "group; use comm=rail (the ranks with the same local index, "
                              "one per host)");
         if (!cr_wl_comm_names[i])
-            return cr_wl_bad(ps, "bad value '%s' for comm: expected world, node, rail, tp "
-                             "or dp", cr_wl_show(val, shown, sizeof shown));
+            return cr_wl_bad(ps, "bad value '%s' for comm: expected world, node, rail, tp, "
+                             "dp or pp", cr_wl_show(val, shown, sizeof shown));
         c->comm = (cr_wl_comm_t)i;
         return CR_OK;
     case CR_K_COUNT:
@@ -178,6 +179,15 @@ static cr_status_t cr_wl_key(const cr_wl_parse_t *ps, int k, const char *val, cr
         if (cr_size_parse(val, &c->mem_bytes, err, sizeof err) != CR_OK)
             return cr_wl_bad(ps, "bad value '%s' for mem_bytes: expected bytes like 4096, "
                              "64K or 1G (binary units)", cr_wl_show(val, shown, sizeof shown));
+        return CR_OK;
+    case CR_K_DIR:
+        for (i = 0; cr_wl_dir_names[i]; i++)
+            if (!strcmp(val, cr_wl_dir_names[i])) break;
+        if (!cr_wl_dir_names[i])
+            return cr_wl_bad(ps, "bad value '%s' for dir: expected next (to the next rank of "
+                             "the group) or prev (to the previous one)",
+                             cr_wl_show(val, shown, sizeof shown));
+        c->dir = (cr_wl_dir_t)i;
         return CR_OK;
     }
     return CR_ERR_INTERNAL;
@@ -226,24 +236,43 @@ static cr_status_t cr_wl_call(const cr_wl_parse_t *ps, char **tok, int n, const 
     if ((seen[CR_K_SKEW] || seen[CR_K_SEED]) && !c->ops->skewed)
         return cr_wl_bad(ps, "%s routes no tokens: skew= and seed= apply to alltoallv only",
                          c->ops->name);
+    if (seen[CR_K_DIR] && strcmp(c->ops->name, "sendrecv") != 0)
+        return cr_wl_bad(ps, "dir= applies to sendrecv only (the shift's direction), not to "
+                         "the collective %s", c->ops->name);
     if (c->ops->reduction && !c->dtype->reducible)
         return cr_wl_bad(ps, "dtype %s cannot be summed by %s: expected float, double, int32 "
                          "or int64", c->dtype->name, c->ops->name);
     return CR_OK;
 }
 
-/* layout tp=N */
+/* layout tp=N [pp=M]: each key at most once, in either order. */
 static cr_status_t cr_wl_layout(const cr_wl_parse_t *ps, char **tok, int n, cr_workload_t *wl)
 {
     char shown[80];
+    int tp_seen = 0;
     long v;
     if (wl->layout_line)
         return cr_wl_bad(ps, "a second layout line (the first is line %d)", wl->layout_line);
-    if (n != 2 || strncmp(tok[1], "tp=", 3) != 0)
-        return cr_wl_bad(ps, "bad layout '%s': expected 'layout tp=N'",
-                         n > 1 ? cr_wl_show(tok[1], shown, sizeof shown) : "");
-    CR_CHECK(cr_wl_int(ps, "tp", tok[1] + 3, 1, CR_WL_MAX_TP, &v));
-    wl->tp = (int)v;
+    if (n < 2 || n > 3)
+        return cr_wl_bad(ps, "bad layout '%s': expected 'layout tp=N [pp=M]'",
+                         n > 3 ? cr_wl_show(tok[3], shown, sizeof shown) : "");
+    for (int i = 1; i < n; i++) {
+        int tp = !strncmp(tok[i], "tp=", 3), pp = !strncmp(tok[i], "pp=", 3);
+        if (!tp && !pp)
+            return cr_wl_bad(ps, "bad layout '%s': expected 'layout tp=N [pp=M]'",
+                             cr_wl_show(tok[i], shown, sizeof shown));
+        if ((tp && tp_seen) || (pp && wl->pp_given))
+            return cr_wl_bad(ps, "layout: key '%s' given twice", tp ? "tp" : "pp");
+        if (tp) {
+            CR_CHECK(cr_wl_int(ps, "tp", tok[i] + 3, 1, CR_WL_MAX_TP, &v));
+            wl->tp = (int)v;
+            tp_seen = 1;
+        } else {
+            CR_CHECK(cr_wl_int(ps, "pp", tok[i] + 3, 1, CR_WL_MAX_PP, &v));
+            wl->pp = (int)v;
+            wl->pp_given = 1;
+        }
+    }
     wl->layout_line = ps->line;
     return CR_OK;
 }
@@ -331,6 +360,7 @@ cr_status_t cr_workload_parse(const char *text, size_t len, const char *path,
     memset(wl, 0, sizeof *wl);
     snprintf(wl->path, sizeof wl->path, "%s", path);
     wl->tp = 1;
+    wl->pp = 1;
     if (len > CR_WL_MAX_FILE) {
         snprintf(err, errlen, "%s: %zu bytes, more than a workload file may hold (%d)", path,
                  len, CR_WL_MAX_FILE);
@@ -368,6 +398,10 @@ cr_status_t cr_workload_parse(const char *text, size_t len, const char *path,
         if (wl->calls[i].comm == CR_WL_TP && !wl->layout_line) {
             ps.line = wl->calls[i].line;
             return cr_wl_bad(&ps, "comm=tp but the file has no 'layout tp=N' line");
+        } else if (wl->calls[i].comm == CR_WL_PP && !wl->pp_given) {
+            ps.line = wl->calls[i].line;
+            return cr_wl_bad(&ps, "comm=pp but the file has no 'layout tp=N pp=M' line "
+                             "(pipeline stages)");
         }
     if (!name_line) cr_wl_default_name(path, wl->name);
     return CR_OK;

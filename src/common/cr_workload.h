@@ -20,6 +20,7 @@
 #define CR_WL_MAX_COUNT 1000000    /* count= at most */
 #define CR_WL_MAX_GAP_US 6e7       /* gap_us= at most (one minute) */
 #define CR_WL_MAX_TP 65536         /* layout tp= at most */
+#define CR_WL_MAX_PP 65536         /* layout pp= at most */
 #define CR_WL_MAX_FLOPS 1e30       /* flops= at most */
 
 /* The communicator of a call: the comm= words, in this order. */
@@ -28,10 +29,21 @@ typedef enum cr_wl_comm {
     CR_WL_NODE,       /* the ranks of one host */
     CR_WL_RAIL,       /* the ranks with the same local index, one per host (level rail) */
     CR_WL_TP,         /* tp consecutive ranks of one host */
-    CR_WL_DP,         /* the ranks with the same index inside their tp group */
+    CR_WL_DP,         /* the ranks with the same index inside their tp group and the
+                       * same pipeline stage */
+    CR_WL_PP,         /* the ranks with the same tp and dp index, one per stage, in
+                       * stage order (stage = world rank / (world / pp)) */
     CR_WL_COMM_COUNT
 } cr_wl_comm_t;
 extern const char *const cr_wl_comm_names[];   /* NULL-terminated, enum order */
+
+/* Which way a shift (sendrecv) sends: to the next rank of its group, or the previous. */
+typedef enum cr_wl_dir {
+    CR_WL_NEXT,       /* rank i to i+1: a pipeline's forward activations */
+    CR_WL_PREV,       /* rank i to i−1: the backward pass's gradients */
+    CR_WL_DIR_COUNT
+} cr_wl_dir_t;
+extern const char *const cr_wl_dir_names[];    /* NULL-terminated, enum order */
 
 /* One call line. */
 typedef struct cr_wl_call {
@@ -43,6 +55,7 @@ typedef struct cr_wl_call {
     double gap_us;                /* µs of compute before each repetition, 0..CR_WL_MAX_GAP_US */
     const cr_dtype_t *dtype;      /* dtype= or the run's --dtype */
     cr_skew_t skew;               /* skew=/seed= or the run's --skew/--skew-seed (skewed only) */
+    cr_wl_dir_t dir;              /* dir= (sendrecv only); CR_WL_NEXT when absent */
     /* Planning only (collroof-fit plan; the replay ignores them): the compute of the
      * gap before each repetition, per rank. 0: not stated. */
     double flops;                 /* flops=: FLOPs, 0..CR_WL_MAX_FLOPS */
@@ -53,6 +66,8 @@ typedef struct cr_workload {
     char path[1024];              /* as given, for messages and the metadata */
     char name[CR_WL_NAME_LEN];    /* name line, or the file's base name sanitized */
     int tp;                       /* layout tp= (1 when absent) */
+    int pp;                       /* layout pp= (1 when absent): pipeline stages, outermost */
+    int pp_given;                 /* the layout line names pp= */
     int layout_line;              /* its line; 0: no layout line */
     cr_wl_call_t calls[CR_WL_MAX_CALLS];
     int ncalls;

@@ -265,8 +265,9 @@ static void cr_fit_plan_default_topo(const cr_fit_model_t *m, int *nodes, int *p
 static void cr_fit_plan_print(const cr_workload_t *wl, const cr_fit_plan_t *p,
                               const cr_fit_plan_opts_t *o)
 {
-    printf("plan %s on %d nodes x %d ppn (%d ranks, tp %d)%s:\n", wl->name, p->nodes, p->ppn,
-           p->nodes * p->ppn, p->tp, p->extrapolated ? ", extrapolated" : "");
+    printf("plan %s on %d nodes x %d ppn (%d ranks, tp %d%s%.0d)%s:\n", wl->name, p->nodes,
+           p->ppn, p->nodes * p->ppn, p->tp, p->pp > 1 ? ", pp " : "", p->pp > 1 ? p->pp : 0,
+           p->extrapolated ? ", extrapolated" : "");
     printf("  %-4s %-15s %-5s %5s %10s %6s  %-12s %10s %-22s %8s %10s %10s  %s\n", "line",
            "collective", "comm", "ranks", "bytes", "count", "level", "t_us", "[95% interval]",
            "overlap", "exposed_us", "compute_us", "binds");

@@ -1,4 +1,4 @@
-/* The workload command: collroof-fit workload dp|tp|moe [options] writes a
+/* The workload command: collroof-fit workload dp|tp|moe|pp [options] writes a
  * workload file (fit_wlgen.h), checked by the parser collroof uses. */
 #include "config.h"
 
@@ -55,6 +55,20 @@ static cr_status_t cr_fit_wlg_bucket(const cr_cli_opt_t *opt, void *target, cons
     return CR_OK;
 }
 
+static cr_status_t cr_fit_wlg_act(const cr_cli_opt_t *opt, void *target, const char *arg,
+                                  char *err, size_t errlen)
+{
+    char why[200];
+    uint64_t *v = &((cr_fit_wlg_args_t *)target)->g.activation;
+    (void)opt;
+    if (cr_size_parse(arg, v, why, sizeof why) != CR_OK || !*v) {
+        snprintf(err, errlen, "invalid --activation-bytes '%s': %s (e.g. 8M)", arg,
+                 *v ? why : "expected at least 1 byte");
+        return CR_ERR_INVAL;
+    }
+    return CR_OK;
+}
+
 static cr_status_t cr_fit_wlg_skew(const cr_cli_opt_t *opt, void *target, const char *arg,
                                    char *err, size_t errlen)
 {
@@ -103,17 +117,18 @@ static const cr_cli_opt_t cr_fit_wlg_table[] = {
              "moe: tokens per rank"},
     {.name = "hidden", .arg = "H", .def = "none (tp, moe: required)", .sample = "4096",
      .set = cr_fit_wlg_long, CR_FIT_WAT(g.hidden), .lo = 1, .hi = 1L << 24, .section = "tp",
-     .help = "tp, moe: hidden size"},
+     .help = "tp, moe, pp: hidden size"},
     {.name = "seq", .arg = "S", .def = "none (tp: required)", .unit = "tokens", .sample = "2048",
      .set = cr_fit_wlg_long, CR_FIT_WAT(g.seq), .lo = 1, .hi = 1L << 24,
-     .help = "tp: sequence length"},
+     .help = "tp, pp: sequence length"},
     {.name = "micro-batch", .arg = "B", .def = "1", .sample = "2", .set = cr_fit_wlg_long,
-     CR_FIT_WAT(g.micro_batch), .lo = 1, .hi = 1L << 20, .help = "tp: micro-batch size"},
+     CR_FIT_WAT(g.micro_batch), .lo = 1, .hi = 1L << 20, .help = "tp, pp: micro-batch size"},
     {.name = "layers", .arg = "L", .def = "1", .sample = "24", .set = cr_fit_wlg_long,
      CR_FIT_WAT(g.layers), .lo = 1, .hi = 1L << 16, .help = "tp: transformer layers"},
-    {.name = "tp", .arg = "T", .def = "none (tp: required)", .unit = "ranks", .sample = "2",
-     .set = cr_fit_wlg_long, CR_FIT_WAT(g.tp), .lo = 2, .hi = 65536,
-     .help = "tp: tensor-parallel degree (the file's layout tp=T)"},
+    {.name = "tp", .arg = "T", .def = "none (tp: required, >= 2); pp: 1", .unit = "ranks",
+     .sample = "2", .set = cr_fit_wlg_long, CR_FIT_WAT(g.tp), .lo = 1, .hi = 65536,
+     .help = "tp, pp: tensor-parallel degree (the file's layout tp=T); pp: a stage's "
+             "activation is split over its T ranks"},
     {.name = "experts", .arg = "E", .def = "none (moe: required)", .sample = "8",
      .set = cr_fit_wlg_long, CR_FIT_WAT(g.experts), .lo = 2, .hi = 1L << 20, .section = "moe",
      .help = "moe: experts, one per rank"},
@@ -123,9 +138,32 @@ static const cr_cli_opt_t cr_fit_wlg_table[] = {
      .set = cr_fit_wlg_skew, .help = "moe: routing (uniform, zipf:S, hot:F:K)"},
     {.name = "seed", .arg = "N", .def = "7", .sample = "3", .set = cr_fit_wlg_long,
      CR_FIT_WAT(g.seed), .lo = 0, .hi = 1L << 62, .help = "moe: routing seed"},
+    {.name = "stages", .arg = "P", .def = "none (pp: required)", .sample = "4",
+     .set = cr_fit_wlg_long, CR_FIT_WAT(g.stages), .lo = 2, .hi = 65536, .section = "pp",
+     .help = "pp: pipeline stages (the file's layout pp=P)"},
+    {.name = "micro-batches", .arg = "M", .def = "none (pp: required)", .sample = "8",
+     .set = cr_fit_wlg_long, CR_FIT_WAT(g.micro_batches), .lo = 1, .hi = 1000000,
+     .help = "pp: micro-batches per step"},
+    {.name = "activation-bytes", .arg = "S", .def = "s x b x h x bytes-per-value / tp",
+     .unit = "bytes", .sample = "8M", .set = cr_fit_wlg_act,
+     .help = "pp: bytes a stage sends per micro-batch (else from --seq, --micro-batch, "
+             "--hidden); suffixes K, M, G are binary"},
+    {.name = "fwd-us", .arg = "T", .def = "none: no compute", .unit = "us", .sample = "900",
+     .set = cr_fit_wlg_double, CR_FIT_WAT(g.fwd_us),
+     .help = "pp: forward compute of one micro-batch on one stage"},
+    {.name = "bwd-us", .arg = "T", .def = "2 x --fwd-us", .unit = "us", .sample = "1800",
+     .set = cr_fit_wlg_double, CR_FIT_WAT(g.bwd_us),
+     .help = "pp: backward compute of one micro-batch on one stage"},
+    {.name = "fwd-flops", .arg = "F", .def = "none", .unit = "FLOPs", .sample = "2.7e11",
+     .set = cr_fit_wlg_double, CR_FIT_WAT(g.fwd_flops),
+     .help = "pp: forward FLOPs per micro-batch per rank, instead of --fwd-us (flops=; "
+             "gap_us with --peak-tflops)"},
+    {.name = "bwd-flops", .arg = "F", .def = "2 x --fwd-flops", .unit = "FLOPs",
+     .sample = "5.4e11", .set = cr_fit_wlg_double, CR_FIT_WAT(g.bwd_flops),
+     .help = "pp: backward FLOPs per micro-batch per rank"},
     {.name = "bytes-per-value", .arg = "B", .def = "2 (bf16)", .unit = "bytes", .sample = "4",
      .set = cr_fit_wlg_double, CR_FIT_WAT(g.bytes_per_value), .section = "common",
-     .help = "tp, moe: activation bytes per value"},
+     .help = "tp, moe, pp: activation bytes per value"},
     {.name = "peak-tflops", .arg = "T", .def = "none: no gap_us", .unit = "TFLOP/s",
      .sample = "300", .set = cr_fit_wlg_double, CR_FIT_WAT(g.peak_tflops),
      .help = "also write gap_us = flops / T, the compute the replay runs"},
@@ -146,12 +184,14 @@ const cr_cli_t cr_fit_cli_workload = {
 "usage: collroof-fit workload dp --params N [--bytes-per-param B] [--bucket S] [--tokens N]\n"
 "       collroof-fit workload tp --hidden H --seq S [--micro-batch B] [--layers L] --tp T\n"
 "       collroof-fit workload moe --experts E --tokens N --hidden H [--top-k K] [--skew SPEC]\n"
+"       collroof-fit workload pp --stages P --micro-batches M (--activation-bytes S |\n"
+"                                --hidden H --seq S [--micro-batch B]) [--tp T]\n"
+"                                [--fwd-us T [--bwd-us T] | --fwd-flops F [--bwd-flops F]]\n"
 "       ... [--peak-tflops T] [--name NAME] [-o FILE]\n"
 "\n"
 "Writes a workload file (the one collroof --workload replays and collroof-fit plan\n"
-"predicts) for a data-parallel, tensor-parallel or mixture-of-experts step, its\n"
-"arithmetic in comments. No pipeline generator: pipeline stages exchange\n"
-"point-to-point messages, and a workload file holds collectives only.\n"
+"predicts) for a data-parallel, tensor-parallel, mixture-of-experts or pipeline\n"
+"(1F1B) step, its arithmetic in comments.\n"
 "\n",
     .opts = cr_fit_wlg_table,
 };
@@ -179,8 +219,7 @@ int cr_fit_cmd_workload(int argc, char **argv)
         for (int i = 0; cr_wlgen_names[i]; i++)
             if (!strcmp(argv[1], cr_wlgen_names[i])) kind = i;
         if (kind < 0) {
-            cr_error("unknown workload '%s': expected dp, tp or moe (no pp: pipeline stages "
-                     "exchange point-to-point messages, not collectives)", argv[1]);
+            cr_error("unknown workload '%s': expected dp, tp, moe or pp", argv[1]);
             return 2;
         }
         argc--, argv++;
@@ -208,7 +247,7 @@ int cr_fit_cmd_workload(int argc, char **argv)
         return 2;
     }
     if (kind < 0) {
-        cr_error("workload needs a layout first: dp, tp or moe");
+        cr_error("workload needs a layout first: dp, tp, moe or pp");
         return 2;
     }
     a.g.kind = (cr_wlgen_kind_t)kind;

@@ -18,20 +18,23 @@ double cr_fit_energy_bytes(const char *name, int p, uint64_t S)
     if (!ops || p < 2) return 0;
     if (ops->data_bytes && !ops->skewed) {
         cr_coll_shape_t sh;
-        uint64_t s0, r0, s1, r1;
+        uint64_t s0, r0, s, r;
+        double sent = 0, recvd = 0;
+        int alike = 1;
         memset(&sh, 0, sizeof sh);
         sh.p = p;
         sh.dsize = 1;
         sh.block_count = S / (uint64_t)ops->s_blocks(p);
         sh.rank = 0;
         ops->data_bytes(&sh, &s0, &r0);
-        sh.rank = 1;
-        ops->data_bytes(&sh, &s1, &r1);
-        if (s0 != s1 || r0 != r1) {   /* a root: rank 0 differs, the others alike */
-            double sent = (double)s0 + (p - 1) * (double)s1;
-            double recvd = (double)r0 + (p - 1) * (double)r1;
-            return sent > recvd ? sent : recvd;
+        /* ranks not all alike (a root; the ends of a shift): what they move, summed */
+        for (sh.rank = 0; sh.rank < p; sh.rank++) {
+            ops->data_bytes(&sh, &s, &r);
+            alike &= s == s0 && r == r0;
+            sent += (double)s;
+            recvd += (double)r;
         }
+        if (!alike) return sent > recvd ? sent : recvd;
     }
     return p * ops->bus_factor(p) * (double)S;
 }

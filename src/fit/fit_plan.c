@@ -175,10 +175,42 @@ static cr_status_t cr_fit_plan_hier(const cr_fit_model_t *m, const cr_fit_query_
     return CR_OK;
 }
 
-/* The communicator of call c on nodes N x ppn P with layout tp T, priced. */
+/* comm=pp on N x P with pp stages of S = N P / pp consecutive ranks: one rank per
+ * stage. Its chain stays in one host when the stages do (S | P and pp S <= P: all on
+ * one node); else it crosses hosts, priced at the level of one rank per host (rail,
+ * or internode when the fit has sendrecv there and not at rail) on pp ranks: the
+ * crossing boundaries are the slowest links of the shift, and all of them run at
+ * once. */
+static cr_status_t cr_fit_plan_pp(const cr_fit_model_t *m, const cr_fit_query_t *q, int N, int P,
+                                  int pp, cr_fit_plan_call_t *pc, char *why, size_t len)
+{
+    const char *c = q->collective, *lv;
+    int S = N * P / pp, hosts = S >= P ? pp : (pp * S + P - 1) / P;
+    pc->ranks = pp;
+    if (pp == 1) return CR_OK;
+    if (N == 1 || hosts == 1) {
+        if (!cr_fit_plan_has(m, c, "node") && !cr_fit_plan_world_on_node(m, c)) {
+            snprintf(why, len, "the %d stages sit in one host: measure the node level, e.g. "
+                     "collroof -c %s -l node", pp, c);
+            return CR_ERR_INVAL;
+        }
+        return cr_fit_plan_flat(m, q, "node", pp, 1, pp, pc);
+    }
+    lv = cr_fit_plan_has(m, c, "rail") ? "rail" : cr_fit_plan_has(m, c, "internode") ? "internode"
+                                                                                     : NULL;
+    if (!lv) {
+        snprintf(why, len, "the stage boundaries cross hosts: measure one rank per host, "
+                 "e.g. collroof -c %s -l rail,internode on 2 or more hosts", c);
+        return CR_ERR_INVAL;
+    }
+    return cr_fit_plan_flat(m, q, lv, pp, hosts, S >= P ? P : P / S, pc);
+}
+
+/* The communicator of call c on nodes N x ppn P with layout tp T and pp stages
+ * (Megatron order: tp, dp, pp outermost; dp stays inside a stage), priced. */
 static cr_status_t cr_fit_plan_comm(const cr_fit_model_t *m, const cr_fit_query_t *q,
-                                    cr_wl_comm_t comm, int N, int P, int T, cr_fit_plan_call_t *pc,
-                                    char *why, size_t len)
+                                    cr_wl_comm_t comm, int N, int P, int T, int pp,
+                                    cr_fit_plan_call_t *pc, char *why, size_t len)
 {
     const char *c = q->collective;
     int hier_ok = strcmp(c, "alltoallv") != 0;   /* the families of cr_fit_predict_hier */
@@ -196,17 +228,24 @@ static cr_status_t cr_fit_plan_comm(const cr_fit_model_t *m, const cr_fit_query_
         if (!cr_fit_plan_has(m, c, "rail") && P == 1)
             return cr_fit_plan_flat(m, q, "world", N, N, 1, pc);
         return cr_fit_plan_flat(m, q, "rail", N, N, P, pc);
+    case CR_WL_PP:
+        return cr_fit_plan_pp(m, q, N, P, pp, pc, why, len);
     case CR_WL_DP:
+        if (pp > 1) {   /* one stage: N P / pp ranks, whole hosts or part of one */
+            int S = N * P / pp;
+            if (S >= P) return cr_fit_plan_comm(m, q, CR_WL_DP, S / P, P, T, 1, pc, why, len);
+            return cr_fit_plan_comm(m, q, CR_WL_DP, 1, S, T, 1, pc, why, len);
+        }
         if (T > 1) {
             Q = P / T;   /* dp ranks per node */
             pc->ranks = N * Q;
             if (N == 1) return Q > 1 ? cr_fit_plan_flat(m, q, "node", Q, 1, Q, pc) : CR_OK;
             if (Q == 1)   /* one per node, tp groups side by side: the rail level's shape */
-                return cr_fit_plan_comm(m, q, CR_WL_RAIL, N, P, 1, pc, why, len);
+                return cr_fit_plan_comm(m, q, CR_WL_RAIL, N, P, 1, 1, pc, why, len);
             if (!hier_ok) return cr_fit_plan_flat(m, q, "world", N * Q, N, Q, pc);
             return cr_fit_plan_hier(m, q, N, Q, pc, why, len);
         }
-        return cr_fit_plan_comm(m, q, CR_WL_WORLD, N, P, 1, pc, why, len);   /* dp = world */
+        return cr_fit_plan_comm(m, q, CR_WL_WORLD, N, P, 1, 1, pc, why, len);   /* dp = world */
     case CR_WL_WORLD:
     default:
         pc->ranks = N * P;
@@ -292,16 +331,30 @@ cr_status_t cr_fit_plan_run(const cr_fit_model_t *m, const cr_workload_t *wl,
                             const cr_fit_plan_opts_t *o, cr_fit_plan_t *out, char *err,
                             size_t errlen)
 {
-    int N = o->nodes, P = o->ppn, T = wl->tp;
+    int N = o->nodes, P = o->ppn, T = wl->tp, pp = wl->pp, S;
     double var = 0;
     memset(out, 0, sizeof *out);
     out->t_measured = out->t_measured_lo = out->t_measured_hi = NAN;
     out->nodes = N;
     out->ppn = P;
     out->tp = T;
+    out->pp = pp;
     if (P % T) {
         snprintf(err, errlen, "%s:%d: layout tp=%d does not divide --ppn %d: tensor-parallel "
                  "groups stay inside a node", wl->path, wl->layout_line, T, P);
+        return CR_ERR_INVAL;
+    }
+    if ((N * P) % pp) {
+        snprintf(err, errlen, "%s:%d: layout pp=%d does not divide the %d ranks of --nodes %d "
+                 "x --ppn %d: every pipeline stage holds world / pp ranks", wl->path,
+                 wl->layout_line, pp, N * P, N, P);
+        return CR_ERR_INVAL;
+    }
+    S = N * P / pp;
+    if (S % T || (S % P && P % S)) {
+        snprintf(err, errlen, "%s:%d: layout tp=%d pp=%d on --nodes %d x --ppn %d: a stage's %d "
+                 "ranks must be whole tp groups and whole hosts or an equal share of one",
+                 wl->path, wl->layout_line, T, pp, N, P, S);
         return CR_ERR_INVAL;
     }
     for (int i = 0; i < wl->ncalls; i++) {
@@ -322,14 +375,16 @@ cr_status_t cr_fit_plan_run(const cr_fit_model_t *m, const cr_workload_t *wl,
         q.skew = c->ops->skewed && strcmp(c->skew.spec, "uniform") ? c->skew.spec : NULL;
         if (!cr_fit_plan_has(m, q.collective, NULL)) {
             snprintf(err, errlen, "%s:%d: call %s %s: the fit has no %s rows (it holds %s): "
-                     "measure it, e.g. collroof -c %s", wl->path, c->line, q.collective,
+                     "measure it, e.g. collroof -c %s%s", wl->path, c->line, q.collective,
                      cr_wl_comm_names[c->comm], q.collective,
-                     cr_fit_plan_colls(m, have, sizeof have), q.collective);
+                     cr_fit_plan_colls(m, have, sizeof have), q.collective,
+                     c->comm == CR_WL_PP ? " -l node,rail (stage boundaries inside a host and "
+                                           "across hosts)" : "");
             return CR_ERR_INVAL;
         }
         snprintf(pc->level, sizeof pc->level, "none");
         snprintf(pc->algorithm, sizeof pc->algorithm, "one rank: nothing to communicate");
-        st = cr_fit_plan_comm(m, &q, c->comm, N, P, T, pc, why, sizeof why);
+        st = cr_fit_plan_comm(m, &q, c->comm, N, P, T, pp, pc, why, sizeof why);
         if (st != CR_OK) {
             cr_fit_plan_levels_of(m, q.collective, have, sizeof have);
             snprintf(err, errlen, "%s:%d: call %s comm=%s on %d ranks (%d nodes x %d ppn): no "

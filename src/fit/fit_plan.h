@@ -65,7 +65,7 @@ typedef struct cr_fit_plan_call {
 } cr_fit_plan_call_t;
 
 typedef struct cr_fit_plan {
-    int nodes, ppn, tp;
+    int nodes, ppn, tp, pp;       /* the target; the layout's tp and pipeline stages */
     cr_fit_plan_call_t calls[CR_WL_MAX_CALLS];
     int ncalls;
     /* The step: Σ count x (compute + exposed) over the call lines. */

@@ -203,6 +203,9 @@ typedef struct cr_wl_live {
 
 typedef struct cr_wl_state {
     MPI_Comm comm[CR_WL_COMM_COUNT];
+    /* The same groups in reverse rank order, for dir=prev shifts (sendrecv sends to
+     * the next rank of its communicator); MPI_COMM_NULL where no call needs it. */
+    MPI_Comm rev[CR_WL_COMM_COUNT];
     cr_wl_live_t *live;
     int n;
     cr_kernel_t kernel;
@@ -236,8 +239,10 @@ static void cr_wl_free(cr_wl_state_t *s)
         if (l->typed) cr_coll_buf_mpi_free(&l->b);
     }
     free(s->live);
-    for (int c = 0; c < CR_WL_COMM_COUNT; c++)
+    for (int c = 0; c < CR_WL_COMM_COUNT; c++) {
         if (s->comm[c] != MPI_COMM_NULL) MPI_Comm_free(&s->comm[c]);
+        if (s->rev[c] != MPI_COMM_NULL) MPI_Comm_free(&s->rev[c]);
+    }
     cr_kernel_free(&s->kernel);
 }
 
@@ -247,7 +252,7 @@ static cr_status_t cr_wl_setup(cr_run_t *run, const cr_workload_t *wl, const cr_
 {
     cr_wl_shape_t sh;
     cr_status_t st;
-    for (int c = 0; c < CR_WL_COMM_COUNT; c++) s->comm[c] = MPI_COMM_NULL;
+    for (int c = 0; c < CR_WL_COMM_COUNT; c++) s->comm[c] = s->rev[c] = MPI_COMM_NULL;
     s->live = calloc((size_t)wl->ncalls, sizeof *s->live);
     st = s->live ? cr_wl_shape(wl, pl, run->wsize, &sh) : CR_ERR_NOMEM;
     if ((st = cr_mpi_agree(run->world, st)) != CR_OK) {
@@ -261,6 +266,15 @@ static cr_status_t cr_wl_setup(cr_run_t *run, const cr_workload_t *wl, const cr_
             cr_wl_shape_free(&sh);
             return CR_ERR_MPI;
         }
+    for (int i = 0; i < wl->ncalls; i++) {   /* every rank reads the same calls */
+        cr_wl_comm_t c = wl->calls[i].comm;
+        if (wl->calls[i].dir != CR_WL_PREV || s->rev[c] != MPI_COMM_NULL) continue;
+        if (CR_MPI(MPI_Comm_split(run->world, sh.colors[c][run->wrank], run->wsize - run->wrank,
+                                  &s->rev[c])) != CR_OK) {
+            cr_wl_shape_free(&sh);
+            return CR_ERR_MPI;
+        }
+    }
     for (int i = 0; i < wl->ncalls; i++) {
         cr_wl_live_t *l = &s->live[i];
         cr_coll_shape_t shape;
@@ -268,7 +282,7 @@ static cr_status_t cr_wl_setup(cr_run_t *run, const cr_workload_t *wl, const cr_
         l->c = &wl->calls[i];
         l->ranks = sh.ranks[l->c->comm];
         l->groups = sh.groups[l->c->comm];
-        l->b.comm = s->comm[l->c->comm];
+        l->b.comm = l->c->dir == CR_WL_PREV ? s->rev[l->c->comm] : s->comm[l->c->comm];
         l->b.dtype = l->c->dtype;
         l->b.skew = &l->c->skew;
         l->b.in_place = run->o->in_place && l->c->ops->has_in_place;
@@ -560,6 +574,8 @@ static cr_status_t cr_wl_write(cr_run_t *run, const cr_workload_t *wl, const cr_
             snprintf(r.comm, sizeof r.comm, "%s", cr_wl_comm_names[l->c->comm]);
             snprintf(r.dtype, sizeof r.dtype, "%s", l->c->dtype->name);
             if (l->c->ops->skewed) snprintf(r.skew, sizeof r.skew, "%s", l->c->skew.spec);
+            if (!strcmp(l->c->ops->name, "sendrecv"))
+                snprintf(r.dir, sizeof r.dir, "%s", cr_wl_dir_names[l->c->dir]);
             r.ranks = l->ranks;
             r.groups = l->groups;
             r.bytes = l->bytes;
