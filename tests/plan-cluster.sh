@@ -1,25 +1,38 @@
 #!/bin/bash
 # collroof-fit plan against replayed steps it did not see (issue #11): an emulated
-# cluster of 4 hosts on network namespaces (tests/cluster/netns-cluster), every link
-# shaped to RATE by tbf, 2 ranks per host. collroof measures allreduce, allgather,
-# reduce_scatter and alltoallv (zipf:1.2, the MoE file's routing) at levels world,
-# node and rail on TRAIN hosts (2, 3); collroof-fit fits them. Three workload files
-# made by `collroof-fit workload` (scaled down, every call >= 64 KiB): dp buckets
-# (comm=dp with tp 1: the world), a tp layer (layout tp=2: node level, with compute
-# gaps) and a MoE layer (alltoallv zipf:1.2 on the world). For each file and each
-# REPLAY host count (2, 3, 4: 4 was never measured) collroof --workload measures the
-# step and collroof-fit plan predicts it; the test prints by how much plan missed.
+# cluster of 4 hosts on network namespaces (tests/cluster/netns-cluster), 2 ranks per
+# host, every host's link to the others shaped to RATE by tbf and the path between
+# its own two ranks to LOCAL_RATE (an in-host link: TCP over the host's lo, shaped,
+# in place of shared memory; below). collroof measures allreduce, allgather,
+# reduce_scatter, alltoallv (zipf:1.2, the MoE file's routing) and sendrecv (the
+# pipeline's shift) at levels world, node and rail on TRAIN hosts (2, 3, 4);
+# collroof-fit fits them. Four workload files made by `collroof-fit workload`
+# (scaled down, every call >= 64 KiB): dp buckets (comm=dp with tp 1: the world), a
+# tp layer (layout tp=2: node level), a MoE layer (alltoallv zipf:1.2 on the world)
+# and a 1F1B pipeline (one stage per host, sendrecv next/prev with compute gaps and
+# the bubble). For each file and each REPLAY host count (2, 3, 4) collroof
+# --workload measures the step (a sequence of calls, back to back or after gaps,
+# that no sweep measured) and collroof-fit plan predicts it from the fit; the test
+# prints by how much plan missed.
 #
 # Asserted: every plan answered, finite, with t_lo <= t <= t_hi; the CSV's step row
-# equals the sum of its call rows; over the dp and moe files (their calls cross the
-# shaped links) the median |error| at most PLAN_MEDERR_MAX and every |error| at most
-# PLAN_ERR_MAX: floors the data support with margin; tp is printed, not asserted
-# (below); the issue's goal, within 15%, is printed beside.
+# equals the sum of its call rows; over every (file, hosts) the median |error| at
+# most PLAN_MEDERR_MAX and every |error| at most PLAN_ERR_MAX (floors the runs
+# support with margin, docs/testing.md); the issue's goal, within 15%, is printed.
+#
+# Why the in-host path is a shaped link: every emulated host shares the machine's
+# 2 cores. Over shared memory a call inside a host is bound by those cores and
+# slows down with the number of hosts running at once (the tp file: 575 us per
+# call on 2 hosts, 1651 us on 4), which no real node does and no fit of the node
+# level can know; the tp file then missed by -36% to +186%. A shaped lo makes the
+# node level a link of its own rate, as a scale-up fabric is (PLAN_LOCAL_RATE=""
+# restores shared memory, to see it).
 #
 # Open MPI's algorithms are fixed (coll_tuned dynamic rules, as tests/predict-cluster.sh):
 # the replay's calls run the algorithms the fit measured.
-# PLAN_RATE, PLAN_BURST (tbf; default 100mbit, 32kb), PLAN_TRAIN, PLAN_REPLAY (host
-# counts; default "2 3", "2 3 4") change the setup; PLAN_KEEP=DIR keeps the files.
+# PLAN_RATE, PLAN_LOCAL_RATE, PLAN_BURST (tbf; default 100mbit, 200mbit, 32kb),
+# PLAN_TRAIN, PLAN_REPLAY (host counts; default "2 3 4" both) change the setup;
+# PLAN_KEEP=DIR keeps the files.
 # Skips (77) without root, network namespaces or Open MPI's mpirun.
 [ "${CR_TEST_QUICK:-0}" = 1 ] && { echo "1..0 # SKIP CR_TEST_QUICK=1"; exit 0; }
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
@@ -34,15 +47,14 @@ COLLROOF=$top_builddir/collroof
 FIT=$top_builddir/collroof-fit
 RATE=${PLAN_RATE:-100mbit}
 BURST=${PLAN_BURST:-32kb}
-TRAIN=${PLAN_TRAIN:-2 3}
+TRAIN=${PLAN_TRAIN:-2 3 4}
 REPLAY=${PLAN_REPLAY:-2 3 4}
+LOCAL_RATE=${PLAN_LOCAL_RATE-200mbit}
 # Asserted bounds (docs/testing.md has the runs they come from); the issue's goal
 # (within 15%) is printed beside.
-# Two runs here (loaded 2-core VM): dp -16/+9/-16% and +7/+1/-21%, moe +1/+7/+22%
-# and +3/-1/-1% on 2/3/4 hosts: median |error| 0.13 and 0.02, largest 0.22.
-MEDERR_MAX=${PLAN_MEDERR_MAX:-0.20}
-ERR_MAX=${PLAN_ERR_MAX:-0.40}
-COLLS=allreduce,allgather,reduce_scatter,alltoallv
+MEDERR_MAX=${PLAN_MEDERR_MAX:-0.10}
+ERR_MAX=${PLAN_ERR_MAX:-0.25}
+COLLS=allreduce,allgather,reduce_scatter,alltoallv,sendrecv
 
 [ "$(id -u)" = 0 ] || skip_all "needs root for network namespaces"
 command -v ip >/dev/null && command -v tc >/dev/null || skip_all "iproute2 (ip, tc) missing"
@@ -75,7 +87,8 @@ ip netns del "$probe"
 
 maxn=0
 for n in $TRAIN $REPLAY; do [ "$n" -gt "$maxn" ] && maxn=$n; done
-"$CLUSTER" up "$maxn" --slots 2 --rate "$RATE" --burst "$BURST" || bail "cluster up"
+"$CLUSTER" up "$maxn" --slots 2 --rate "$RATE" --burst "$BURST" \
+    ${LOCAL_RATE:+--local-rate "$LOCAL_RATE"} || bail "cluster up"
 
 # The algorithms, fixed; ranks that wait yield the two shared cores.
 export OMPI_MCA_coll_tuned_use_dynamic_rules=1 OMPI_MCA_coll_tuned_allreduce_algorithm=4 \
@@ -89,7 +102,13 @@ export OMPI_MCA_coll_tuned_use_dynamic_rules=1 OMPI_MCA_coll_tuned_allreduce_alg
     --name tp-small -o "$WORK/tp.wl" || bail "workload tp"
 "$FIT" workload moe --experts 8 --tokens 128 --top-k 2 --hidden 256 --skew zipf:1.2 \
     --seed 7 --name moe-small -o "$WORK/moe.wl" || bail "workload moe"
-WLS="dp tp moe"
+# The pipeline: one stage per host (stages = hosts), so a file per host count.
+for n in $REPLAY; do
+    "$FIT" workload pp --stages "$n" --micro-batches 4 --activation-bytes 256K --fwd-us 2000 \
+        --name "pp-small-$n" -o "$WORK/pp-n$n.wl" || bail "workload pp ($n stages)"
+done
+WLS="dp tp moe pp"
+wlfile() { if [ "$1" = pp ]; then echo "$WORK/pp-n$2.wl"; else echo "$WORK/$1.wl"; fi; }
 
 start=$(date +%s)
 train_dirs=()
@@ -106,7 +125,7 @@ for n in $REPLAY; do
     for w in $WLS; do
         d=$WORK/replay-$w-n$n
         timeout 120 "$CLUSTER" mpirun -np $((n * 2)) --map-by ppr:2:node "$COLLROOF" -q \
-            --workload "$WORK/$w.wl" --time-limit 2 --max-iters 20 --min-iters 5 --warmup 1 \
+            --workload "$(wlfile "$w" "$n")" --time-limit 2 --max-iters 20 --min-iters 5 --warmup 1 \
             -o "$d" >"$d.log" 2>&1 || { cat "$d.log"; bail "replay of $w on $n hosts failed"; }
     done
 done
@@ -120,7 +139,7 @@ bad=0
 : >"$WORK/table.txt"
 for w in $WLS; do
     for n in $REPLAY; do
-        if ! "$FIT" plan --fit "$WORK/fit" --workload "$WORK/$w.wl" --nodes "$n" --ppn 2 \
+        if ! "$FIT" plan --fit "$WORK/fit" --workload "$(wlfile "$w" "$n")" --nodes "$n" --ppn 2 \
             --csv "$WORK/plan-$w-n$n.csv" >"$WORK/plan-$w-n$n.txt" 2>&1; then
             cat "$WORK/plan-$w-n$n.txt"; bad=$((bad + 1)); continue
         fi
@@ -136,7 +155,7 @@ for w in $WLS; do
 done
 check "plan answered every (file, hosts)" [ "$bad" = 0 ]
 
-diag "plan vs replay ($RATE, 2 ranks per host; fits from hosts: $TRAIN)"
+diag "plan vs replay ($RATE across hosts, ${LOCAL_RATE:-shared memory} inside, 2 ranks per host; fits from hosts: $TRAIN)"
 diag "$(printf '%-4s %5s %12s %25s %12s %8s %6s' file hosts plan_us '[95% interval]' \
     measured_us error extrap)"
 while read -r w n t lo hi m ex sum _; do
@@ -152,20 +171,17 @@ check "every plan finite with 0 < t_lo <= t <= t_hi" awk '
 check "the step row is the sum of the call rows (t_us)" awk '
     { if ($8 - $3 > 1e-6 * $3 || $3 - $8 > 1e-6 * $3) exit 1 } END { exit NR == 0 }' \
     "$WORK/table.txt"
-# Asserted on the files whose calls cross hosts (dp, moe): the emulation shapes
-# those links. tp's calls stay inside a host, where every emulated host shares the
-# same two real cores: its 64 KiB node-level calls are CPU-bound and slow down with
-# the number of hosts running at once (575 us on 2 hosts, 1651 us on 4, against
-# the fit's 1122 us), which no per-host fit can know; printed, not asserted.
 errs() { awk -v keep="$1" '$1 ~ keep { e = ($3 - $6) / $6; print (e < 0 ? -e : e) }' \
     "$WORK/table.txt" | sort -g | awk '{ a[NR] = $1; if ($1 <= 0.15) in15++ }
         END { med = NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2
             printf "%.4f %.4f %d %d", med, a[NR], in15, NR }'; }
-read -r med mx in15 ntot <<<"$(errs '^(dp|moe)$')"
-read -r amed amx ain15 antot <<<"$(errs '.')"
-diag "dp, moe: median |error| $med, largest $mx; within 15% (the issue's goal): $in15 of $ntot"
-diag "all files (tp included): median |error| $amed, largest $amx; within 15%: $ain15 of $antot"
-check "dp, moe: median |error| $med <= $MEDERR_MAX" awk -v x="$med" -v y="$MEDERR_MAX" 'BEGIN { exit !(x <= y) }'
-check "dp, moe: largest |error| $mx <= $ERR_MAX" awk -v x="$mx" -v y="$ERR_MAX" 'BEGIN { exit !(x <= y) }'
+read -r med mx in15 ntot <<<"$(errs '.')"
+for w in $WLS; do
+    read -r wmed wmx win15 wtot <<<"$(errs "^$w\$")"
+    diag "$w: median |error| $wmed, largest $wmx; within 15%: $win15 of $wtot"
+done
+diag "every file: median |error| $med, largest $mx; within 15% (the issue's goal): $in15 of $ntot"
+check "every file: median |error| $med <= $MEDERR_MAX" awk -v x="$med" -v y="$MEDERR_MAX" 'BEGIN { exit !(x <= y) }'
+check "every file: largest |error| $mx <= $ERR_MAX" awk -v x="$mx" -v y="$ERR_MAX" 'BEGIN { exit !(x <= y) }'
 diag "total $(($(date +%s) - start)) s"
 finish
