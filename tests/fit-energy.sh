@@ -50,20 +50,22 @@ check "every shipped row names a source (a URL) and no row is user-given" sh -c 
 # line 5 dp (tp 2: one dp rank per node, the rail shape) allreduce p=2, count 3: 2 groups
 #   x 2 ranks x F(2)=1 x S = 4 MiB per call; line 8 rail allreduce p=2: 4 MiB; rail = 16 MiB
 # line 6 tp allgather p=2, count 2: 2 groups x 2 x 1/2 x S = 1 MiB... x2 ranks = 2 MiB per
-#   call; line 7 node allreduce p=2: 4 MiB; node = 2 x 2 + 4 = 8 MiB
-# line 9 world alltoallv p=4: 4 x 3/4 x S = 3 MiB
+#   call; line 7 node allreduce p=2: 4 MiB
+# line 9 world alltoallv p=4 on 2 x 2: 4 x 3/4 x S = 3 MiB, of which a rank's peers on
+#   the other host, (p - q) / (p - 1) = 2/3, cross: 2 MiB on world, 1 MiB on node
+# node = 2 x 2 + 4 + 1 = 9 MiB
 expect 0 "link energy per step" "$FIT" plan --fit "$FX/fit" --workload "$FX/step.wl" --nodes 2 \
   --ppn 2 --energy --links "$T/mine.csv" --link node=cu --link rail=op:2,world=cu --csv "$T/p.csv"
 is "rail bytes per step (16 MiB)" "$(col "$T/p.csv" step link_rail_bytes)" $((16 * MiB))
-is "node bytes per step (8 MiB)" "$(col "$T/p.csv" step link_node_bytes)" $((8 * MiB))
-is "world bytes per step (3 MiB)" "$(col "$T/p.csv" step link_world_bytes)" $((3 * MiB))
+is "node bytes per step (9 MiB)" "$(col "$T/p.csv" step link_node_bytes)" $((9 * MiB))
+is "world bytes per step (2 of alltoallv's 3 MiB cross hosts)" "$(col "$T/p.csv" step link_world_bytes)" $((2 * MiB))
 is "line 5 rail bytes (3 calls x 4 MiB)" "$(col "$T/p.csv" 1 link_rail_bytes)" $((12 * MiB))
 # energy: bits x pJ/bit x hops
 want=$(awk -v m=$MiB 'BEGIN { printf "%.12g", 16 * m * 8 * 10 * 2 * 1e-12 }')
 is "rail energy low = 16 MiB x 8 x 10 pJ x 2 hops" "$(col "$T/p.csv" step link_rail_lo_J)" "$want"
 want=$(awk -v m=$MiB 'BEGIN { printf "%.12g", 16 * m * 8 * 30 * 2 * 1e-12 }')
 is "rail energy high = 16 MiB x 8 x 30 pJ x 2 hops" "$(col "$T/p.csv" step link_rail_hi_J)" "$want"
-want=$(awk -v m=$MiB 'BEGIN { printf "%.12g", (16 * 10 * 2 + 8 * 1 + 3 * 1) * m * 8 * 1e-12 }')
+want=$(awk -v m=$MiB 'BEGIN { printf "%.12g", (16 * 10 * 2 + 9 * 1 + 2 * 1) * m * 8 * 1e-12 }')
 is "step energy low = the sum over levels" "$(col "$T/p.csv" step link_lo_J)" "$want"
 want=$(awk -v m=$MiB 'BEGIN { printf "%.12g", 4 * m * 8 * 10 * 2 * 1e-12 }')
 is "line 5 energy per call (4 MiB on rail)" "$(col "$T/p.csv" 1 link_call_lo_J)" "$want"
@@ -116,9 +118,9 @@ expect 0 "line 5 allreduce: bytes across nodes measured, 5e+06 per call" "$FIT" 
 check "the output says some lines are measured" grep -q "measured for some call lines, modelled for the rest" "$T/out"
 check "line 9 (alltoallv) is not said to be measured" sh -c "! grep -q 'line 9 alltoallv: bytes across nodes measured' '$T/out'"
 is "rail bytes per step: 4 calls x 5e6 measured" "$(col "$T/w.csv" step link_rail_bytes)" 20000000
-is "world bytes stay modelled (3 MiB): the 4x1 and the high-background rows unused" \
-  "$(col "$T/w.csv" step link_world_bytes)" $((3 * MiB))
-is "node bytes stay modelled (8 MiB)" "$(col "$T/w.csv" step link_node_bytes)" $((8 * MiB))
+is "world bytes stay modelled (2 MiB): the 4x1 and the high-background rows unused" \
+  "$(col "$T/w.csv" step link_world_bytes)" $((2 * MiB))
+is "node bytes stay modelled (9 MiB)" "$(col "$T/w.csv" step link_node_bytes)" $((9 * MiB))
 is "rail energy low = 2e7 x 8 x 10 pJ x 2 hops" "$(col "$T/w.csv" step link_rail_lo_J)" \
   "$(awk 'BEGIN { printf "%.12g", 2e7 * 8 * 10 * 2 * 1e-12 }')"
 check "line 5's basis flips to measured" test "$(col "$T/w.csv" 1 link_bytes_basis)" = measured
@@ -144,7 +146,8 @@ expect 0 "modelled from the algorithms, not measured" "$FIT" plan --fit "$T/run/
   --workload "$T/ar.wl" --nodes 8 --ppn 2 --energy --links "$T/mine.csv" --link node=cu,rail=op:2
 
 # --- predict --energy: one call, flat and hierarchical, the plan's energy code ---
-# flat world allreduce p=8 at 1 MiB: 8 x 2(7/8) x S = 14 MiB on world; hierarchical
+# flat world allreduce p=8 at 1 MiB: 8 x 2(7/8) x S = 14 MiB, a ring on 4 hosts x 2
+# crossing hosts on 4 of its 8 hops: 7 MiB on world, 7 MiB on node; hierarchical
 # 4 x 2: node 8 MiB (reduce_scatter + allgather), rail 6 MiB (as plan's above)
 # (columns counted from the end: the basis text before them may hold quoted commas)
 pcol() { awk -F, -v r="$2" -v name="$3" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; H = NF; next }
@@ -155,9 +158,10 @@ expect 0 "link energy per call, hierarchical (4 nodes x 2 ppn)" "$FIT" predict -
   --link node=cu,rail=op:2,world=op --csv "$T/pe.csv"
 check "predict names the modelled basis" grep -q "bytes modelled from the algorithms, not measured" "$T/out"
 check "predict cites the classes" grep -q "op: hand-made optics; includes both ends; source (user-given" "$T/out"
-is "predict flat world bytes (14 MiB)" "$(pcol "$T/pe.csv" world link_world_bytes)" $((14 * MiB))
-is "predict flat energy high = 14 MiB x 8 x 30 pJ" "$(pcol "$T/pe.csv" world link_hi_J)" \
-  "$(awk -v m=$MiB 'BEGIN { printf "%.7g", 14 * m * 8 * 30e-12 }')"
+is "predict flat world bytes (7 of 14 MiB cross hosts)" "$(pcol "$T/pe.csv" world link_world_bytes)" $((7 * MiB))
+is "predict flat node bytes (the other 7 MiB)" "$(pcol "$T/pe.csv" world link_node_bytes)" $((7 * MiB))
+is "predict flat energy high = 7 MiB x 8 x 30 pJ + 7 MiB x 8 x 2 pJ" "$(pcol "$T/pe.csv" world link_hi_J)" \
+  "$(awk -v m=$MiB 'BEGIN { printf "%.7g", 7 * m * 8 * (30 + 2) * 1e-12 }')"
 is "predict hierarchical rail bytes (6 MiB)" "$(pcol "$T/pe.csv" hierarchical link_rail_bytes)" $((6 * MiB))
 is "predict hierarchical node bytes (8 MiB)" "$(pcol "$T/pe.csv" hierarchical link_node_bytes)" $((8 * MiB))
 is "predict hierarchical energy low" "$(pcol "$T/pe.csv" hierarchical link_lo_J)" \
@@ -175,7 +179,9 @@ expect 0 "bytes measured across nodes: wire_tx_bytes_per_call of .*pw.csv:2" "$F
   --links "$T/mine.csv" --link node=cu,rail=op,world=op --energy-run "$T/pw.csv" --csv "$T/pm.csv"
 is "predict measured world bytes (4e6, not the 4x1 row)" "$(pcol "$T/pm.csv" world link_world_bytes)" 4000000
 check "predict measured basis" test "$(pcol "$T/pm.csv" world link_bytes_basis)" = measured
-is "predict measured energy low = 4e6 x 8 x 10 pJ" "$(pcol "$T/pm.csv" world link_lo_J)" 0.00032
+# node: the ring's 6 MiB, 2 of its 4 hops inside a host: 3 MiB modelled at 1 pJ
+is "predict measured energy low = 4e6 x 8 x 10 pJ + 3 MiB x 8 x 1 pJ" \
+  "$(pcol "$T/pm.csv" world link_lo_J)" "$(awk -v m=$MiB 'BEGIN { printf "%.7g", (4e6 * 10 + 3 * m) * 8e-12 }')"
 expect 2 "--energy needs --link" "$FIT" predict --fit "$FX/fit" --collective allreduce --bytes 1M \
   --ranks 4 --energy
 expect 2 "give --energy with them" "$FIT" predict --fit "$FX/fit" --collective allreduce --bytes 1M \

@@ -53,6 +53,35 @@ static void test_energy_bytes(void)
     CU_ASSERT_DOUBLE_EQUAL(cr_fit_energy_bytes("nosuch", 4, MiB), 0, 0);
 }
 
+/* The share of a flat call's bytes that leaves a host (docs/method.md, Link
+ * energy), and the split flat_bytes makes of it: ring, chain or tree, pairs. */
+static void test_energy_cross_share(void)
+{
+    double b[CR_FIT_PLAN_NLV] = {0};
+    const double S = MiB;
+    CU_ASSERT_DOUBLE_EQUAL(cr_fit_energy_cross_share("allreduce", 4, 2), 0.5, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(cr_fit_energy_cross_share("allgather", 8, 4), 0.5, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(cr_fit_energy_cross_share("reduce_scatter", 6, 3), 0.5, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(cr_fit_energy_cross_share("sendrecv", 4, 2), 1.0 / 3, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(cr_fit_energy_cross_share("bcast", 8, 2), 1.0 / 7, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(cr_fit_energy_cross_share("reduce", 8, 4), 3.0 / 7, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(cr_fit_energy_cross_share("alltoall", 4, 2), 2.0 / 3, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(cr_fit_energy_cross_share("alltoallv", 8, 2), 4.0 / 7, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(cr_fit_energy_cross_share("gather", 4, 2), 2.0 / 3, 1e-12);
+    /* one rank per host: all of it; one host: none */
+    CU_ASSERT_DOUBLE_EQUAL(cr_fit_energy_cross_share("allreduce", 4, 4), 1, 0);
+    CU_ASSERT_DOUBLE_EQUAL(cr_fit_energy_cross_share("alltoall", 4, 1), 0, 0);
+    /* 2 instances of a 16 MiB ring all-reduce on 2 hosts x 2: half across, half inside */
+    cr_fit_energy_flat_bytes("allreduce", "world", 4, 2, 16 * MiB, 2, b);
+    CU_ASSERT_DOUBLE_EQUAL(b[0], 2 * 0.5 * 6 * 16 * S, 1e-3);
+    CU_ASSERT_DOUBLE_EQUAL(b[CR_FIT_PLAN_NLV - 1], 2 * 0.5 * 6 * 16 * S, 1e-3);
+    /* at the node level, or on one host: all on node */
+    memset(b, 0, sizeof b);
+    cr_fit_energy_flat_bytes("allreduce", "node", 4, 2, MiB, 1, b);
+    CU_ASSERT_DOUBLE_EQUAL(b[0], 6 * S, 1e-6);
+    CU_ASSERT_DOUBLE_EQUAL(b[CR_FIT_PLAN_NLV - 1], 0, 0);
+}
+
 /* A 1 MiB ring all-reduce across 4 nodes, one rank each, on a class of 10-20 pJ/bit
  * through one switch (2 hops): per host 2(n-1)/n S = 1.5 MiB, x 4 hosts x 8 bits. */
 static void test_energy_allreduce_4_nodes(void)
@@ -194,6 +223,7 @@ static void test_energy_shipped(void)
 }
 
 CU_TestInfo test_fit_energy_tests[] = {
+    {"the share of a flat call across hosts", test_energy_cross_share},
     { "bytes over links per collective", test_energy_bytes },
     { "1 MiB ring allreduce across 4 nodes: hand-worked energy", test_energy_allreduce_4_nodes },
     { "--link LEVEL=CLASS[:HOPS]", test_energy_link_parse },

@@ -53,11 +53,31 @@ static int cr_fit_energy_lv(const char *name)
     return l < 0 ? CR_FIT_PLAN_NLV - 1 : l;
 }
 
+double cr_fit_energy_cross_share(const char *name, int p, int n)
+{
+    int q;
+    if (n <= 1 || p < 2) return 0;
+    if (n >= p) return 1;   /* one rank per host: every byte crosses */
+    q = (p + n - 1) / n;    /* ranks per host (the last host may hold fewer) */
+    if (!strcmp(name, "allreduce") || !strcmp(name, "allgather") ||
+        !strcmp(name, "reduce_scatter"))
+        return (double)n / p;                    /* a ring: n of its p hops */
+    if (!strcmp(name, "sendrecv") || !strcmp(name, "bcast") || !strcmp(name, "reduce"))
+        return (double)(n - 1) / (p - 1);        /* a chain or tree: once into each host */
+    return (double)(p - q) / (p - 1);            /* every pair, or a root's peers */
+}
+
 void cr_fit_energy_flat_bytes(const char *name, const char *level, int p, int nodes, uint64_t S,
                               double groups, double bytes[CR_FIT_PLAN_NLV])
 {
-    bytes[!strcmp(level, "node") || nodes == 1 ? 0 : cr_fit_energy_lv(level)] +=
-        groups * cr_fit_energy_bytes(name, p, S);
+    double all = groups * cr_fit_energy_bytes(name, p, S), x;
+    if (!strcmp(level, "node") || nodes <= 1) {
+        bytes[0] += all;
+        return;
+    }
+    x = cr_fit_energy_cross_share(name, p, nodes);
+    bytes[cr_fit_energy_lv(level)] += x * all;
+    bytes[0] += (1 - x) * all;
 }
 
 void cr_fit_energy_hier_bytes(const cr_fit_hier_t *h, int N, int Q, double groups,

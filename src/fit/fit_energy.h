@@ -18,10 +18,21 @@
  * 0 for p < 2 or an unknown collective. */
 double cr_fit_energy_bytes(const char *name, int p, uint64_t S);
 
+/* The share of a flat collective's bytes that crosses hosts when its p ranks sit
+ * on n hosts, ranks of a host consecutive (as --map-by ppr:Q:node places them),
+ * modelled on the algorithms MPI libraries run at bandwidth sizes: around a ring
+ * (allreduce, allgather, reduce_scatter) n of the p hops cross, n / p; along a
+ * chain or a tree (sendrecv, bcast, reduce) the data enters each other host once,
+ * (n - 1) / (p - 1); between every pair or with a root (alltoall, alltoallv,
+ * gather and the rest) a rank's peers on other hosts, (p - q) / (p - 1) with q the
+ * ranks per host. 0 for n <= 1, 1 for one rank per host. */
+double cr_fit_energy_cross_share(const char *name, int p, int n);
+
 /* Bytes per call crossing each level (cr_fit_plan_levels) of `groups` concurrent
  * instances of a flat collective at `level` on p ranks spanning `nodes` hosts: all
- * of it on node when the group sits in one node (nodes 1 or level node), else on
- * level (world for any other name). Added to bytes[]. */
+ * of it on node when the group sits in one node (nodes 1 or level node); else the
+ * share that crosses hosts (cr_fit_energy_cross_share) on level (world for any
+ * other name) and the rest on node. Added to bytes[]. */
 void cr_fit_energy_flat_bytes(const char *name, const char *level, int p, int nodes, uint64_t S,
                               double groups, double bytes[CR_FIT_PLAN_NLV]);
 
