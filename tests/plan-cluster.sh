@@ -42,7 +42,7 @@ set -u
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 top_builddir=${top_builddir:-$top_srcdir}
 MPIEXEC=${MPIEXEC:-mpirun}
-CLUSTER=$top_srcdir/tests/cluster/netns-cluster
+. "$top_srcdir/tests/cluster-lib.sh"
 COLLROOF=$top_builddir/collroof
 FIT=$top_builddir/collroof-fit
 RATE=${PLAN_RATE:-100mbit}
@@ -56,34 +56,8 @@ MEDERR_MAX=${PLAN_MEDERR_MAX:-0.10}
 ERR_MAX=${PLAN_ERR_MAX:-0.25}
 COLLS=allreduce,allgather,reduce_scatter,alltoallv,sendrecv
 
-[ "$(id -u)" = 0 ] || skip_all "needs root for network namespaces"
-command -v ip >/dev/null && command -v tc >/dev/null || skip_all "iproute2 (ip, tc) missing"
-"$MPIEXEC" --version 2>/dev/null | grep -qiE 'open ?mpi|openrte' ||
-    skip_all "the namespace cluster launches with Open MPI's mpirun; MPIEXEC=$MPIEXEC is not"
+cluster_init plan "${PLAN_KEEP:-}" 'train-*' 'replay-*' 'fit' '*.wl' '*.csv' '*.txt'
 [ -x "$COLLROOF" ] && [ -x "$FIT" ] || bail "collroof or collroof-fit not built"
-
-# The infra tests share the two cores and the timed links: one at a time, across
-# checkouts and CI (tests/infra-lock.sh).
-. "$top_srcdir/tests/infra-lock.sh"
-infra_lock 900
-
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/cr-plan.XXXXXX") || exit 1
-export NETNS_CLUSTER_DIR=$WORK/cluster NETNS_CLUSTER_MPIRUN=$MPIEXEC
-# A queue that holds 2 s of traffic: several flows leaving one host drop nothing.
-export NETNS_CLUSTER_TBF_LATENCY=2s
-cleanup() {
-    "$CLUSTER" down
-    [ -n "${PLAN_KEEP:-}" ] && mkdir -p "$PLAN_KEEP" &&
-        cp -r "$WORK"/train-* "$WORK"/replay-* "$WORK"/fit "$WORK"/*.wl "$WORK"/*.csv \
-            "$WORK"/*.txt "$PLAN_KEEP"/ 2>/dev/null
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-probe=crnc-probe-$$
-ip netns add "$probe" 2>/dev/null || skip_all "ip netns add impossible here"
-ip netns del "$probe"
 
 maxn=0
 for n in $TRAIN $REPLAY; do [ "$n" -gt "$maxn" ] && maxn=$n; done
@@ -98,7 +72,10 @@ export OMPI_MCA_coll_tuned_use_dynamic_rules=1 OMPI_MCA_coll_tuned_allreduce_alg
 # The workload files, scaled down (every call >= 64 KiB).
 "$FIT" workload dp --params 360448 --bytes-per-param 2 --bucket 256K --name dp-small \
     -o "$WORK/dp.wl" || bail "workload dp"
-"$FIT" workload tp --hidden 256 --seq 128 --micro-batch 1 --layers 1 --tp 2 \
+# tp: hidden 1024 x seq 128 x 2 bytes = 256 KiB per call, 128 KiB per rank's message:
+# 4x the 32 KB burst of the token bucket (a bucket sends messages up to twice its
+# burst at line rate, faster than the shaped rate, by how long the link idled).
+"$FIT" workload tp --hidden 1024 --seq 128 --micro-batch 1 --layers 1 --tp 2 \
     --name tp-small -o "$WORK/tp.wl" || bail "workload tp"
 "$FIT" workload moe --experts 8 --tokens 128 --top-k 2 --hidden 256 --skew zipf:1.2 \
     --seed 7 --name moe-small -o "$WORK/moe.wl" || bail "workload moe"

@@ -34,7 +34,7 @@ set -u
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 top_builddir=${top_builddir:-$top_srcdir}
 MPIEXEC=${MPIEXEC:-mpirun}
-CLUSTER=$top_srcdir/tests/cluster/netns-cluster
+. "$top_srcdir/tests/cluster-lib.sh"
 COLLROOF=$top_builddir/collroof
 FIT=$top_builddir/collroof-fit
 RATE=${PREDICT_RATE:-100mbit}
@@ -57,34 +57,8 @@ COVER_MIN=${PREDICT_COVER_MIN:-0.75}
 MEDERR_MAX=${PREDICT_MEDERR_MAX:-0.20}
 COLLS=allreduce,allgather,alltoall,reduce_scatter
 
-[ "$(id -u)" = 0 ] || skip_all "needs root for network namespaces"
-command -v ip >/dev/null && command -v tc >/dev/null || skip_all "iproute2 (ip, tc) missing"
-"$MPIEXEC" --version 2>/dev/null | grep -qiE 'open ?mpi|openrte' ||
-    skip_all "the namespace cluster launches with Open MPI's mpirun; MPIEXEC=$MPIEXEC is not"
+cluster_init predict "${PREDICT_KEEP:-}" 'train-*' 'test-*' 'fit' '*.txt' '*.csv'
 [ -x "$COLLROOF" ] && [ -x "$FIT" ] || bail "collroof or collroof-fit not built"
-
-# The infra tests share the two cores and the timed links: one at a time, across
-# checkouts and CI (tests/infra-lock.sh).
-. "$top_srcdir/tests/infra-lock.sh"
-infra_lock 900
-
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/cr-predict.XXXXXX") || exit 1
-export NETNS_CLUSTER_DIR=$WORK/cluster NETNS_CLUSTER_MPIRUN=$MPIEXEC
-# A queue that holds 2 s of traffic: several flows leaving one host drop nothing.
-export NETNS_CLUSTER_TBF_LATENCY=2s
-cleanup() {
-    "$CLUSTER" down
-    [ -n "${PREDICT_KEEP:-}" ] && mkdir -p "$PREDICT_KEEP" &&
-        cp -r "$WORK"/train-* "$WORK"/test-* "$WORK"/fit "$WORK"/*.txt "$WORK"/*.csv \
-            "$PREDICT_KEEP"/ 2>/dev/null
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-probe=crnc-probe-$$
-ip netns add "$probe" 2>/dev/null || skip_all "ip netns add impossible here"
-ip netns del "$probe"
 
 "$CLUSTER" up 8 --slots 2 --rate "$RATE" --burst "$BURST" || bail "cluster up"
 

@@ -45,7 +45,7 @@ set -u
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 top_builddir=${top_builddir:-$top_srcdir}
 MPIEXEC=${MPIEXEC:-mpirun}
-CLUSTER=$top_srcdir/tests/cluster/netns-cluster
+. "$top_srcdir/tests/cluster-lib.sh"
 COLLROOF=$top_builddir/collroof
 FIT=$top_builddir/collroof-fit
 RATE=${PREDICT_HIER_RATE:-100mbit}
@@ -69,37 +69,11 @@ COLLS=allreduce,allgather
 # Node phases: the leader family's reduce and gather priced by their own fits.
 NODE_COLLS=$COLLS,reduce_scatter,bcast,reduce,gather
 
-[ "$(id -u)" = 0 ] || skip_all "needs root for network namespaces"
-command -v ip >/dev/null && command -v tc >/dev/null || skip_all "iproute2 (ip, tc) missing"
-"$MPIEXEC" --version 2>/dev/null | grep -qiE 'open ?mpi|openrte' ||
-    skip_all "the namespace cluster launches with Open MPI's mpirun; MPIEXEC=$MPIEXEC is not"
+cluster_init phier "${PREDICT_HIER_KEEP:-}" 'train-*' 'test-*' 'fit' '*.txt' '*.csv'
 command -v ompi_info >/dev/null && ompi_info --param coll han --level 9 2>/dev/null |
     grep -q coll_han_use_simple_allreduce ||
     skip_all "Open MPI without coll/han's simple allreduce (needs 4.1 or later)"
 [ -x "$COLLROOF" ] && [ -x "$FIT" ] || bail "collroof or collroof-fit not built"
-
-# The infra tests share the two cores and the timed links: one at a time, across
-# checkouts and CI (tests/infra-lock.sh).
-. "$top_srcdir/tests/infra-lock.sh"
-infra_lock 900
-
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/cr-phier.XXXXXX") || exit 1
-export NETNS_CLUSTER_DIR=$WORK/cluster NETNS_CLUSTER_MPIRUN=$MPIEXEC
-# A queue that holds 2 s of traffic: several flows leaving one host drop nothing.
-export NETNS_CLUSTER_TBF_LATENCY=2s
-cleanup() {
-    "$CLUSTER" down
-    [ -n "${PREDICT_HIER_KEEP:-}" ] && mkdir -p "$PREDICT_HIER_KEEP" &&
-        cp -r "$WORK"/train-* "$WORK"/test-* "$WORK"/fit "$WORK"/*.txt "$WORK"/*.csv \
-            "$PREDICT_HIER_KEEP"/ 2>/dev/null
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-probe=crnc-probe-$$
-ip netns add "$probe" 2>/dev/null || skip_all "ip netns add impossible here"
-ip netns del "$probe"
 
 maxn=0
 for n in $TRAIN $TEST; do [ "$n" -gt "$maxn" ] && maxn=$n; done

@@ -46,7 +46,7 @@ set -u
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 top_builddir=${top_builddir:-$top_srcdir}
 MPIEXEC=${MPIEXEC:-mpirun}
-CLUSTER=$top_srcdir/tests/cluster/netns-cluster
+. "$top_srcdir/tests/cluster-lib.sh"
 COLLROOF=$top_builddir/collroof
 FIT=$top_builddir/collroof-fit
 RATE_A=${WHATIF_RATE_A:-25mbit}
@@ -67,10 +67,7 @@ MEDERR_MAX=${WHATIF_MEDERR_MAX:-0.15}
 RATIO_MIN=${WHATIF_RATIO_MIN:-0.85}
 COLLS=allreduce,allgather
 
-[ "$(id -u)" = 0 ] || skip_all "needs root for network namespaces"
-command -v ip >/dev/null && command -v tc >/dev/null || skip_all "iproute2 (ip, tc) missing"
-"$MPIEXEC" --version 2>/dev/null | grep -qiE 'open ?mpi|openrte' ||
-    skip_all "the namespace cluster launches with Open MPI's mpirun; MPIEXEC=$MPIEXEC is not"
+cluster_init whatif "${WHATIF_KEEP:-}" 'a-*' 'b-*' 'fit-*' '*.txt' '*.csv'
 [ -x "$COLLROOF" ] && [ -x "$FIT" ] || bail "collroof or collroof-fit not built"
 
 # tbf rate in GB/s (1e9 B/s): 100mbit -> 0.0125.
@@ -84,29 +81,6 @@ for r in $RATES_B; do
     gbps "$r" >/dev/null || bail "rates must be NUMBER{bit,kbit,mbit,gbit} (got $r)"
 done
 [ -n "$RATES_B" ] || bail "WHATIF_RATES_B is empty"
-
-# The infra tests share the two cores and the timed links: one at a time, across
-# checkouts and CI (tests/infra-lock.sh).
-. "$top_srcdir/tests/infra-lock.sh"
-infra_lock 900
-
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/cr-whatif.XXXXXX") || exit 1
-export NETNS_CLUSTER_DIR=$WORK/cluster NETNS_CLUSTER_MPIRUN=$MPIEXEC
-# A queue that holds 2 s of traffic: several flows leaving one host drop nothing.
-export NETNS_CLUSTER_TBF_LATENCY=2s
-cleanup() {
-    "$CLUSTER" down
-    [ -n "${WHATIF_KEEP:-}" ] && mkdir -p "$WHATIF_KEEP" &&
-        cp -r "$WORK"/a-* "$WORK"/b-* "$WORK"/fit-* "$WORK"/*.txt "$WORK"/*.csv \
-            "$WHATIF_KEEP"/ 2>/dev/null
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-probe=crnc-probe-$$
-ip netns add "$probe" 2>/dev/null || skip_all "ip netns add impossible here"
-ip netns del "$probe"
 
 "$CLUSTER" up "$HOSTS" --slots 2 --rate "$RATE_A" --burst "$BURST" || bail "cluster up"
 

@@ -29,33 +29,15 @@ set -u
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 top_builddir=${top_builddir:-$top_srcdir}
 MPIEXEC=${MPIEXEC:-mpirun}
-CLUSTER=$top_srcdir/tests/cluster/netns-cluster
+. "$top_srcdir/tests/cluster-lib.sh"
 COLLROOF=$top_builddir/collroof
 HOSTS=${WIRE_HOSTS:-2 4}
 TOL=${WIRE_TOL:-0.05}
 SIZES=65536,262144,1048576
 COLLS=allreduce,allgather,alltoall,reduce_scatter
 
-[ "$(id -u)" = 0 ] || skip_all "needs root for network namespaces"
-command -v ip >/dev/null || skip_all "iproute2 (ip) missing"
-"$MPIEXEC" --version 2>/dev/null | grep -qiE 'open ?mpi|openrte' ||
-    skip_all "the namespace cluster launches with Open MPI's mpirun; MPIEXEC=$MPIEXEC is not"
+cluster_init wire
 [ -x "$COLLROOF" ] || bail "collroof not built"
-
-# The infra tests share the two cores and the links: one at a time, across
-# checkouts and CI (tests/infra-lock.sh).
-. "$top_srcdir/tests/infra-lock.sh"
-infra_lock 900
-
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/cr-wire.XXXXXX") || exit 1
-export NETNS_CLUSTER_DIR=$WORK/cluster NETNS_CLUSTER_MPIRUN=$MPIEXEC
-cleanup() { "$CLUSTER" down; rm -rf "$WORK"; }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-probe=crnc-probe-$$
-ip netns add "$probe" 2>/dev/null || skip_all "ip netns add impossible here"
-ip netns del "$probe"
 
 "$CLUSTER" up 4 --slots 2 || bail "cluster up"
 
