@@ -25,6 +25,7 @@ typedef struct cr_coll_buf {
 /* A started nonblocking call. */
 typedef struct cr_coll_req {
     MPI_Request mpi;
+    MPI_Request mpi2;  /* a plug-in's second request, with its own iwait/itest (sendrecv: the send) */
     double until;      /* for a plug-in's own iwait/itest (test_deadline: the deadline, s) */
 } cr_coll_req_t;
 

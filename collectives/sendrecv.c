@@ -4,8 +4,10 @@
  * nothing). S = the message (one block); F(p) = 1: every link of the chain carries
  * S once, so algbw = busbw = S/t, the rate of one stage boundary. Data: rank i sends
  * v(i, i+1, k); rank i > 0 checks v(i−1, i, k); rank 0's output must stay poisoned
- * (a receive from MPI_PROC_NULL writes nothing). Not in -c all (named_only). No
- * nonblocking variant: MPI_Isendrecv is MPI-4, a shift is two requests. */
+ * (a receive from MPI_PROC_NULL writes nothing). Not in -c all (named_only).
+ * Nonblocking (--nonblocking, the overlap cadences): MPI_Irecv + MPI_Isend, two
+ * requests completed together by the plug-in's iwait/itest (MPI_Isendrecv would
+ * be one, but it is MPI-4 and collroof needs MPI-3.1). */
 #include "config.h"
 
 #include "cr_coll.h"
@@ -56,6 +58,39 @@ static int cr_sendrecv_run(const cr_coll_buf_t *b)
                         MPI_STATUS_IGNORE);
 }
 
+/* The shift started: the receive in req->mpi, the send in req->mpi2. */
+static int cr_sendrecv_irun(const cr_coll_buf_t *b, cr_coll_req_t *req)
+{
+    int next = b->rank + 1 < b->size ? b->rank + 1 : MPI_PROC_NULL;
+    int prev = b->rank > 0 ? b->rank - 1 : MPI_PROC_NULL;
+    int rc;
+    req->mpi = req->mpi2 = MPI_REQUEST_NULL;
+    rc = MPI_Irecv(b->rbuf, b->count, b->mpi_type, prev, CR_SENDRECV_TAG, b->comm, &req->mpi);
+    if (rc != MPI_SUCCESS) return rc;
+    return MPI_Isend(b->sbuf, b->count, b->mpi_type, next, CR_SENDRECV_TAG, b->comm,
+                     &req->mpi2);
+}
+
+static int cr_sendrecv_iwait(const cr_coll_buf_t *b, cr_coll_req_t *req)
+{
+    MPI_Request r[2] = {req->mpi, req->mpi2};
+    int rc = MPI_Waitall(2, r, MPI_STATUSES_IGNORE);
+    (void)b;
+    req->mpi = r[0];
+    req->mpi2 = r[1];
+    return rc;
+}
+
+static int cr_sendrecv_itest(const cr_coll_buf_t *b, cr_coll_req_t *req, int *done)
+{
+    MPI_Request r[2] = {req->mpi, req->mpi2};
+    int rc = MPI_Testall(2, r, done, MPI_STATUSES_IGNORE);
+    (void)b;
+    req->mpi = r[0];
+    req->mpi2 = r[1];
+    return rc;
+}
+
 static size_t cr_sendrecv_check(const cr_coll_buf_t *b)
 {
     size_t bad = 0;
@@ -81,6 +116,8 @@ const cr_coll_ops_t cr_coll_sendrecv = {
     .named_only = 1,
     .fill = CR_COLL_MPI_FN(cr_sendrecv_fill),
     .run = CR_COLL_MPI_FN(cr_sendrecv_run),
-    .irun = NULL,
+    .irun = CR_COLL_MPI_FN(cr_sendrecv_irun),
+    .iwait = CR_COLL_MPI_FN(cr_sendrecv_iwait),
+    .itest = CR_COLL_MPI_FN(cr_sendrecv_itest),
     .check = CR_COLL_MPI_FN(cr_sendrecv_check),
 };

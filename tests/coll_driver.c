@@ -79,7 +79,8 @@ static int run_case(const cr_coll_ops_t *o, const cr_dtype_t *dt, MPI_Comm comm,
         if (nonblocking) {
             cr_coll_req_t req_h;
             rc = o->irun(&b, &req_h);
-            if (rc == MPI_SUCCESS) rc = MPI_Wait(&req_h.mpi, MPI_STATUS_IGNORE);
+            if (rc == MPI_SUCCESS)
+                rc = o->iwait ? o->iwait(&b, &req_h) : MPI_Wait(&req_h.mpi, MPI_STATUS_IGNORE);
         } else {
             rc = o->run(&b);
         }

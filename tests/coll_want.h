@@ -72,7 +72,6 @@ static const struct cr_coll_want {
     size_t s, r, s_ip, r_ip;    /* buffer bytes at block_count 5, p 4, 8-byte elements */
     want_moved_fn moved;        /* data_bytes */
     int root_result;            /* output on rank 0 only (others: no output buffer) */
-    int blocking_only;          /* no irun though it runs on levels (sendrecv) */
 } want[] = {
     { "allreduce", want_f_ring2, want_b_one, 1, 1, CR_COLL_ON_LEVELS, 1, 40, 40, 0, 40,
       want_m_allreduce, 0 },
@@ -92,7 +91,7 @@ static const struct cr_coll_want {
     { "gather", want_f_ring, want_b_p, 0, 1, CR_COLL_ON_LEVELS, 1, 40, 160, 0, 160,
       want_m_gather, 1 },
     { "sendrecv", want_f_one, want_b_one, 0, 0, CR_COLL_ON_LEVELS, 1, 40, 40, 0, 0,
-      want_m_shift, 0, 1 },
+      want_m_shift, 0 },
     { "pingpong", want_f_one, want_b_one, 0, 0, CR_COLL_ON_PAIRS, 2, 40, 40, 40, 40, want_m_pair, 0 },
     { "pingpong_bidir", want_f_two, want_b_one, 0, 0, CR_COLL_ON_PAIRS, 1, 40, 40, 40, 40,
       want_m_pair, 0 },
