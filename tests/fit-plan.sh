@@ -261,4 +261,14 @@ expect 2 "invalid --level-GBps level 'bogus'" "$FIT" plan --fit "$FX/fit" \
   --workload "$FX/step.wl" --level-GBps bogus=3
 expect 0 "usage: collroof-fit workload dp" "$FIT" workload --help
 expect 0 "usage: collroof-fit plan" "$FIT" plan --help
+# A fit of several runs holds the node level once per run (2 x 2 and 3 x 2 here, at
+# p=2 only); a tp group of 4 on --ppn 4 reads one run's series, extrapolated, and
+# is not refused for the runs' topologies (it was: "choose one with --nodes --ppn").
+mkdir -p "$T/multi/fit"
+{ head -1 "$FX/fit/fit.csv"; grep '^allgather,node,' "$FX/fit/fit.csv"
+  grep '^allgather,node,' "$FX/fit/fit.csv" | awk -F, -v OFS=, '{ $21 = 3; print }'
+} > "$T/multi/fit/fit.csv"
+printf 'collroof-workload 1\nname tp4\nlayout tp=4\ncall allgather 1M comm=tp\n' > "$T/tp4.wl"
+expect 0 "node allgather p=4 (segment fit); extrapolated yes" "$FIT" plan --fit "$T/multi/fit" \
+  --workload "$T/tp4.wl" --nodes 2 --ppn 4
 finish

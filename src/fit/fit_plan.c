@@ -58,7 +58,8 @@ static int cr_fit_plan_topo(const cr_fit_model_t *m, const char *c, const char *
     int found = 0;
     for (size_t i = 0; i < m->n; i++) {
         const cr_fit_model_row_t *r = &m->rows[i];
-        if (strcmp(r->collective, c) || strcmp(r->level, lv) || r->ranks != ranks) continue;
+        if (strcmp(r->collective, c) || strcmp(r->level, lv) || (ranks && r->ranks != ranks))
+            continue;
         if (ppn && r->ppn && r->ppn != ppn) continue;
         if (!found || r->nodes > *nodes) {
             *nodes = r->nodes;
@@ -117,7 +118,11 @@ static cr_status_t cr_fit_plan_flat(const cr_fit_model_t *m, const cr_fit_query_
     if (!strcmp(lv, "node") || (nodes == 1 && !strcmp(lv, "world"))) {   /* within a node the node count does not matter */
         q.nodes = q.ppn = 0;
         q.link_GBps = q.latency_us = 0;   /* what-ifs are of the links across nodes */
-        if (cr_fit_plan_topo(m, q.collective, lv, p, 0, &fn, &fp)) {
+        /* at p where measured, else the topology of the level's other rank counts
+         * (one run's series, for the scaling model: a fit of several runs holds
+         * the node level once per run) */
+        if (cr_fit_plan_topo(m, q.collective, lv, p, 0, &fn, &fp) ||
+            cr_fit_plan_topo(m, q.collective, lv, 0, 0, &fn, &fp)) {
             q.nodes = fn;
             q.ppn = fp;
         }
