@@ -199,4 +199,28 @@ t=$(N); check "negative alpha, as measured: $t us = 104357.6" near "$t" 104357.6
 t=$(N --level-GBps rail=0.1); check "negative alpha, 10x faster rail: $t us = 104357.6 / 10" near "$t" 10435.76
 t=$(N --level-GBps rail=100); check "negative alpha, 100 GB/s: $t us = 104357.6 / 10000 (positive)" near "$t" 10.43576
 t=$(N --level-GBps rail=0.005); check "negative alpha, slower rail: alpha kept, $t us = 209215.2" near "$t" 209215.2
+# --- the run's measurement at exactly the point asked, beside the fit's answer ---
+# rail allreduce p=2 at 1 MiB: the fit says 20 + 1048576 / 1000 = 1068.576 us; the run
+# measured 1187.3 (isolated, blocking, valid): -10.0%; rows of another cadence, variant
+# or a failed validation are not read; a what-if scales the measurement by its ratio
+# (rail=0.5 on a 2 GB/s link: 20 + 1048576 / 250 = 4214.304, x 3.944 -> 4682.5 us).
+mkdir -p "$T/mp/fit" && cp "$FIX/fit.csv" "$T/mp/fit/"
+{ echo "collective,level,cadence,ranks,nodes,ppn,bytes,dtype,in_place,variant,skew,valid,t_median_us,t_ci_lo_us,t_ci_hi_us"
+  echo "allreduce,rail,streaming,2,2,2,1048576,float,0,blocking,,pass,5000,4900,5100"
+  echo "allreduce,rail,isolated,2,2,2,1048576,float,0,nonblocking,,pass,9999,9990,10010"
+  echo "allreduce,rail,isolated,2,2,2,1048576,float,0,blocking,,fail,7777,7770,7780"
+  echo "allreduce,rail,isolated,2,2,2,1048576,float,0,blocking,,pass,1187.3,1180,1195"
+} > "$T/mp/results.csv"
+"$FIT" predict --fit "$T/mp/fit" --collective allreduce --level rail --ranks 2 --bytes 1M \
+    >"$T/mp.out" 2>&1
+check "predict prints the run's measurement at the point (line 5) and the fit's -10.0%" grep -q \
+  "^  measured here: 1187 us \[1180, 1195\] (.*results.csv:5); the fit's answer is -10.0% off it" \
+  "$T/mp.out"
+"$FIT" predict --fit "$T/mp/fit" --collective allreduce --level rail --ranks 2 --bytes 1M \
+    --level-GBps rail=0.5 >"$T/mp.out" 2>&1
+check "with a what-if: the measurement scaled by its ratio (x 3.944: 4683 us)" grep -q \
+  "^  the measurement scaled by the what-if (x 3.944): 4683 us" "$T/mp.out"
+"$FIT" predict --fit "$T/mp/fit" --collective allreduce --level rail --ranks 2 --bytes 512K \
+    >"$T/mp.out" 2>&1
+check "no line at a size the run did not measure" sh -c "! grep -q 'measured here' '$T/mp.out'"
 finish

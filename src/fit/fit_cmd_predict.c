@@ -490,6 +490,28 @@ static void cr_fit_hier_print(const cr_fit_pargs_t *a, const cr_fit_answer_t *an
     if (h->warn) cr_warn("a phase of the hierarchical projection extrapolates far (see above)");
 }
 
+/* The run's measurement at exactly this point, when it has one (the fit directory's
+ * results.csv, else its parent's, else --energy-run), beside the fit's answer; with
+ * a what-if, that measurement scaled by the what-if's ratio. */
+static void cr_fit_mpoint_print(const cr_fit_pargs_t *a, const cr_fit_answer_t *ans)
+{
+    const cr_fit_prediction_t *p = &ans->p, *pm = ans->whatif ? &ans->pm : &ans->p;
+    char buf[4200], src[4300];
+    double t, lo, hi;
+    const char *path = cr_fit_energy_wire_path(a->fit, a->energy_run, buf, sizeof buf);
+    if (!path || cr_fit_mpoint_find(path, a->q.collective, p->level, p->cadence, a->q.ranks,
+                                    a->q.nodes, a->q.ppn, a->q.bytes, p->dtype, p->in_place,
+                                    cr_variant_names[p->variant], p->skew, &t, &lo, &hi, src,
+                                    sizeof src) != 1)
+        return;
+    printf("  measured here%s: %.4g us [%.4g, %.4g] (%s); the fit's answer is %+.1f%% off it\n",
+           ans->whatif ? " (on the measured fabric)" : "", t, lo, hi, src,
+           100 * (pm->t / t - 1));
+    if (ans->whatif && pm->t > 0)
+        printf("  the measurement scaled by the what-if (x %.4g): %.4g us\n", p->t / pm->t,
+               t * p->t / pm->t);
+}
+
 /* Measured fabric against the what-if, side by side. */
 static void cr_fit_whatif_print(const cr_fit_pargs_t *a, const cr_fit_answer_t *ans)
 {
@@ -552,6 +574,7 @@ int cr_fit_cmd_predict(int argc, char **argv)
            p->busbw_lo, p->busbw_hi, p->F, p->model, p->basis);
     fflush(stdout);   /* the warning after what it is about */
     if (p->warning[0]) cr_warn("%s", p->warning);
+    cr_fit_mpoint_print(&a, &ans);
     if (ans.hier_ok) cr_fit_hier_print(&a, &ans);
     else if (ans.why[0]) printf("hierarchical: n/a (%s)\n", ans.why);
     if (ans.whatif) cr_fit_whatif_print(&a, &ans);

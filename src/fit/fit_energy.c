@@ -404,6 +404,65 @@ out:
     return CR_OK;
 }
 
+enum { MP_COLL, MP_LEVEL, MP_CAD, MP_RANKS, MP_NODES, MP_PPN, MP_BYTES, MP_DTYPE, MP_INPLACE,
+       MP_VARIANT, MP_SKEW, MP_VALID, MP_T, MP_LO, MP_HI, MP_N };
+static const char *const cr_mpoint_cols[MP_N] = {
+    "collective", "level", "cadence", "ranks", "nodes", "ppn", "bytes", "dtype", "in_place",
+    "variant", "skew", "valid", "t_median_us", "t_ci_lo_us", "t_ci_hi_us"};
+
+int cr_fit_mpoint_find(const char *path, const char *coll, const char *level, const char *cadence,
+                       int ranks, int nodes, int ppn, uint64_t bytes, const char *dtype,
+                       int in_place, const char *variant, const char *skew, double *t, double *lo,
+                       double *hi, char *src, size_t srclen)
+{
+    char file[4200], err[256], *line = malloc(CR_RAPL_LINE), *f[256];
+    int col[MP_N], n, lineno = 1, found = 0;
+    FILE *fp;
+    if (!line) return -1;
+    if (!(fp = cr_fit_energy_open(path, file, sizeof file, err, sizeof err))) {
+        free(line);
+        return -1;
+    }
+    if (!fgets(line, CR_RAPL_LINE, fp)) goto out;
+    n = cr_rapl_split(line, f, 256);
+    for (int k = 0; k < MP_N; k++) {
+        col[k] = -1;
+        for (int i = 0; i < n && i < 256; i++)
+            if (!strcmp(f[i], cr_mpoint_cols[k])) col[k] = i;
+        if (col[k] < 0 && k != MP_SKEW && k != MP_VALID) goto out;   /* optional: skew, valid */
+    }
+    while (!found && fgets(line, CR_RAPL_LINE, fp)) {
+        long long r, nn, pp, b, ip;
+        lineno++;
+        if ((n = cr_rapl_split(line, f, 256)) > 256) continue;
+        for (int k = 0; k < MP_N; k++)
+            if (col[k] >= n) goto next;
+        if (strcmp(f[col[MP_COLL]], coll) || strcmp(f[col[MP_LEVEL]], level) ||
+            strcmp(f[col[MP_CAD]], cadence) || strcmp(f[col[MP_VARIANT]], variant) ||
+            (dtype && dtype[0] && strcmp(f[col[MP_DTYPE]], dtype)) ||
+            strcmp(col[MP_SKEW] >= 0 ? f[col[MP_SKEW]] : "", skew ? skew : "") ||
+            (col[MP_VALID] >= 0 && !strcmp(f[col[MP_VALID]], "fail")))
+            continue;
+        if (cr_num_int(f[col[MP_RANKS]], &r) || r != ranks || cr_num_int(f[col[MP_BYTES]], &b) ||
+            b < 0 || (uint64_t)b != bytes || cr_num_int(f[col[MP_INPLACE]], &ip) ||
+            ip != in_place)
+            continue;
+        if (nodes > 0 && (cr_num_int(f[col[MP_NODES]], &nn) || cr_num_int(f[col[MP_PPN]], &pp) ||
+                          nn != nodes || pp != ppn))
+            continue;
+        if (cr_num_double(f[col[MP_T]], t) || !(*t > 0) || cr_num_double(f[col[MP_LO]], lo) ||
+            cr_num_double(f[col[MP_HI]], hi))
+            continue;
+        snprintf(src, srclen, "%s:%d", file, lineno);
+        found = 1;
+    next:;
+    }
+out:
+    fclose(fp);
+    free(line);
+    return found;
+}
+
 void cr_fit_wire_free(cr_fit_wire_t *w)
 {
     free(w->rows);

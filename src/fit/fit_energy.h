@@ -95,6 +95,16 @@ typedef struct cr_fit_wire {
     size_t n;
 } cr_fit_wire_t;
 
+/* A measured point: the results.csv row (path: a run directory or the file) of
+ * this collective, level, cadence, ranks, bytes, dtype, in_place, variant and skew
+ * ("" none), at nodes x ppn when nodes > 0 (else the first topology), its
+ * validation not failed: 1 with its t_median_us, CI and src ("FILE:LINE"), 0 when
+ * none, -1 when the file cannot be read. predict prints it beside the fit's answer. */
+int cr_fit_mpoint_find(const char *path, const char *coll, const char *level, const char *cadence,
+                       int ranks, int nodes, int ppn, uint64_t bytes, const char *dtype,
+                       int in_place, const char *variant, const char *skew, double *t, double *lo,
+                       double *hi, char *src, size_t srclen);
+
 /* path: a run directory or its results.csv. CR_OK (free with cr_fit_wire_free), or
  * CR_ERR_IO / CR_ERR_NOMEM with err. */
 cr_status_t cr_fit_wire_load(const char *path, cr_fit_wire_t *w, char *err, size_t errlen);
